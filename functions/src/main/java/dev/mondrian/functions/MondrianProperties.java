@@ -1,0 +1,35 @@
+package dev.mondrian.functions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every setting of the job service, bound from {@code mondrian.*} properties or the matching
+ * environment variables ({@code MONDRIAN_DATA_DIR}, {@code MONDRIAN_RUNNER_TOKEN}, ...).
+ */
+@ConfigurationProperties("mondrian")
+public record MondrianProperties(
+        @DefaultValue("data") Path dataDir,
+        /** JDBC URL; empty means the embedded SQLite file {@code <dataDir>/mondrian.db}. */
+        @DefaultValue("") String databaseUrl,
+        @DefaultValue("") String databaseUser,
+        @DefaultValue("") String databasePassword,
+        /** Bearer token runners present; empty means generate one into {@code <dataDir>/runner-token}. */
+        @DefaultValue("") String runnerToken,
+        /** Bearer token for admin operations; empty means generate one into {@code <dataDir>/admin-token}. */
+        @DefaultValue("") String adminToken,
+        @DefaultValue("30s") Duration leaseDuration,
+        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("25s") Duration claimWait,
+        @DefaultValue("15s") Duration heartbeatInterval,
+        @DefaultValue("1024") int subscriberBuffer,
+        @DefaultValue("20MB") DataSize maxUploadSize,
+        @DefaultValue("40000000") long maxImagePixels) {
+
+    public String effectiveDatabaseUrl() {
+        return databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;
+    }
+}

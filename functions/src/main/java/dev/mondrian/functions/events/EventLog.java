@@ -1,0 +1,58 @@
+package dev.mondrian.functions.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The durable, per-job ordered log in {@code job_events}; seq numbers come from {@code jobs.last_seq}. */
+@Component
+public class EventLog {
+    private final Jdbi jdbi;
+    private final JsonMapper json;
+
+    public EventLog(Jdbi jdbi, JsonMapper json) {
+        this.jdbi = jdbi;
+        this.json = json;
+    }
+
+    /** Appends inside the caller's transaction; the events become visible when it commits. */
+    List<JobEvent> append(Handle h, String jobId, List<EventPayload> payloads, long at) {
+        long last = h.createQuery("UPDATE jobs SET last_seq = last_seq + :n WHERE id = :id RETURNING last_seq")
+                .bind("n", payloads.size()).bind("id", jobId).mapTo(Long.class).one();
+        long seq = last - payloads.size();
+        List<JobEvent> events = new ArrayList<>(payloads.size());
+        for (EventPayload payload : payloads) {
+            seq++;
+            JobEvent event = new JobEvent(jobId, seq, payload.type(), wire(jobId, seq, payload, at), at);
+            h.createUpdate("INSERT INTO job_events (job_id, seq, type, data, at) VALUES (:job, :seq, :type, :data, :at)")
+                    .bind("job", jobId).bind("seq", seq).bind("type", event.type()).bind("data", event.json())
+                    .bind("at", at).execute();
+            events.add(event);
+        }
+        return events;
+    }
+
+    /** Up to {@code limit} events of the job with seq greater than {@code after}, in order. */
+    public List<JobEvent> after(String jobId, long after, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = :job AND seq > :after ORDER BY seq LIMIT :limit")
+                .bind("job", jobId).bind("after", after).bind("limit", limit)
+                .map((rs, ctx) -> new JobEvent(rs.getString("job_id"), rs.getLong("seq"), rs.getString("type"),
+                        rs.getString("data"), rs.getLong("at")))
+                .list());
+    }
+
+    private String wire(String jobId, long seq, EventPayload payload, long at) {
+        ObjectNode node = json.createObjectNode();
+        node.put("type", payload.type());
+        node.put("job_id", jobId);
+        node.put("seq", seq);
+        node.put("at", at);
+        node.setAll((ObjectNode) json.valueToTree(payload));
+        return json.writeValueAsString(node);
+    }
+}

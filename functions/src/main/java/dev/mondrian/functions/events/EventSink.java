@@ -1,0 +1,11 @@
+package dev.mondrian.functions.events;
+
+import java.io.IOException;
+
+/** Where a transport writes a stream: one SSE response or one WebSocket session. */
+public interface EventSink {
+    void send(JobEvent event) throws IOException;
+
+    /** Keeps an idle connection open through proxies (an SSE comment, a WebSocket ping). */
+    void keepAlive() throws IOException;
+}

@@ -1,0 +1,55 @@
+package dev.mondrian.functions.events;
+
+import dev.mondrian.functions.MondrianProperties;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** In-process fan-out: enough for one functions instance (the embedded default). */
+@Component
+public class LocalEventHub implements EventHub {
+    private static final Logger log = LoggerFactory.getLogger(LocalEventHub.class);
+
+    private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
+    private final int bufferSize;
+
+    public LocalEventHub(MondrianProperties properties) {
+        this.bufferSize = properties.subscriberBuffer();
+    }
+
+    @Override
+    public Subscription subscribe(String jobId) {
+        Set<Subscription> set = subscribers.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet());
+        Subscription[] self = new Subscription[1];
+        self[0] = new Subscription(jobId, bufferSize, () -> remove(jobId, self[0]));
+        set.add(self[0]);
+        return self[0];
+    }
+
+    @Override
+    public void publish(List<JobEvent> events) {
+        for (JobEvent event : events) {
+            Set<Subscription> set = subscribers.get(event.jobId());
+            if (set == null) {
+                continue;
+            }
+            for (Subscription subscription : set) {
+                if (!subscription.offer(event)) {
+                    set.remove(subscription);
+                    log.warn("dropped a slow subscriber of job {} at seq {}", event.jobId(), event.seq());
+                }
+            }
+        }
+    }
+
+    private void remove(String jobId, Subscription subscription) {
+        subscribers.computeIfPresent(jobId, (id, set) -> {
+            set.remove(subscription);
+            return set.isEmpty() ? null : set;
+        });
+    }
+}

@@ -1,0 +1,4 @@
+package dev.mondrian.functions.http;
+
+/** The body of every error response. */
+public record ApiError(String error) {}

@@ -1,0 +1,93 @@
+package dev.mondrian.functions.jobs;
+
+import dev.mondrian.functions.events.EventPayload;
+import dev.mondrian.functions.events.Journal;
+import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.uploads.ImageRepository;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import org.springframework.stereotype.Service;
+
+/** The client-side transitions of a job: create it, read it, list them, cancel it. */
+@Service
+public class Jobs {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final int MAX_LIST = 500;
+
+    private final JobRepository repository;
+    private final JobRequestValidator validator;
+    private final Journal journal;
+    private final QueueSignal queue;
+    private final ImageRepository images;
+
+    public Jobs(JobRepository repository, JobRequestValidator validator, Journal journal, QueueSignal queue,
+                ImageRepository images) {
+        this.repository = repository;
+        this.images = images;
+        this.validator = validator;
+        this.journal = journal;
+        this.queue = queue;
+    }
+
+    public JobView create(JobRequest request) {
+        NewJob job = validator.validate(request);
+        String id = newId();
+        JobView created = journal.run(tx -> {
+            String imageId = null;
+            if (job.image() != null) {
+                imageId = newId();
+                images.insert(tx.handle(), imageId, job.image(), job.imageInfo(), tx.now());
+            }
+            repository.insertJob(tx.handle(), id, job, imageId, tx.now());
+            tx.record(id, status(JobStatus.QUEUED, 0, "queued", "Waiting for a runner", 0));
+            return JobView.of(repository.find(tx.handle(), id).orElseThrow());
+        });
+        queue.jobQueued();
+        return created;
+    }
+
+    public JobView get(String id) {
+        return JobView.of(require(id));
+    }
+
+    public Job require(String id) {
+        return repository.find(id).orElseThrow(() -> ApiException.notFound("no job with id '" + id + "'"));
+    }
+
+    public List<JobView> list(Integer limit) {
+        int n = limit == null ? 50 : limit;
+        if (n < 1 || n > MAX_LIST) {
+            throw ApiException.badRequest("limit must be between 1 and " + MAX_LIST + ", got " + n);
+        }
+        return repository.newestFirst(n).stream().map(JobView::of).toList();
+    }
+
+    /** Idempotent for a job already cancelled; a job that ended otherwise cannot be cancelled. */
+    public JobView cancel(String id) {
+        return journal.run(tx -> {
+            Job job = repository.find(tx.handle(), id)
+                    .orElseThrow(() -> ApiException.notFound("no job with id '" + id + "'"));
+            if (job.status() == JobStatus.CANCELLED) {
+                return JobView.of(job);
+            }
+            if (!repository.finish(tx.handle(), id, JobStatus.CANCELLED, null, "cancelled by the client", tx.now())) {
+                throw ApiException.conflict("job already " + job.status().wire() + "; it cannot be cancelled");
+            }
+            tx.record(id, status(JobStatus.CANCELLED, 100, "cancelled", "Cancelled", job.attempts()),
+                    new EventPayload.Done(JobStatus.CANCELLED.wire()));
+            return JobView.of(repository.find(tx.handle(), id).orElseThrow());
+        });
+    }
+
+    public static EventPayload.StatusUpdate status(JobStatus status, int progress, String step, String thinking,
+                                                   int attempt) {
+        return new EventPayload.StatusUpdate(new EventPayload.JobData(status.wire(), progress, step, thinking, attempt));
+    }
+
+    private static String newId() {
+        byte[] raw = new byte[16];
+        RANDOM.nextBytes(raw);
+        return HexFormat.of().formatHex(raw);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.mondrian.functions.runnerapi;
+
+import dev.mondrian.functions.jobs.Job;
+import dev.mondrian.functions.jobs.JobRepository;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.stereotype.Component;
+
+/** Named SQL for the runner side of {@code jobs}: claiming, renewing, progress, expiry. */
+@Component
+class LeaseRepository {
+    private final Jdbi jdbi;
+
+    LeaseRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Takes the oldest queued job under a new lease; progress of an earlier attempt is reset. */
+    Optional<Job> claimOldestQueued(Handle h, String leaseId, String runnerId, long now, long expiresAt) {
+        return h.createQuery("UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_id = :lease, "
+                        + "lease_epoch = lease_epoch + 1, lease_expires_at = :expires, runner_id = :runner, "
+                        + "last_update_seq = 0, tokens = 0, tokens_per_second = 0, prompt_tokens = 0, elapsed_ms = 0, "
+                        + "started_at = COALESCE(started_at, :now) "
+                        + "WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1) "
+                        + "AND status = 'queued' RETURNING " + JobRepository.COLUMNS)
+                .bind("lease", leaseId).bind("expires", expiresAt).bind("runner", runnerId).bind("now", now)
+                .map(JobRepository::job).findOne();
+    }
+
+    void renew(Handle h, String jobId, long expiresAt) {
+        h.createUpdate("UPDATE jobs SET lease_expires_at = :expires WHERE id = :id")
+                .bind("expires", expiresAt).bind("id", jobId).execute();
+    }
+
+    void recordProgress(Handle h, String jobId, long updateSeq, int tokens, double tokensPerSecond, int promptTokens,
+                        long elapsedMs) {
+        h.createUpdate("UPDATE jobs SET last_update_seq = :seq, tokens = :tokens, tokens_per_second = :tps, "
+                        + "prompt_tokens = :prompt, elapsed_ms = :elapsed WHERE id = :id")
+                .bind("seq", updateSeq).bind("tokens", tokens).bind("tps", tokensPerSecond)
+                .bind("prompt", promptTokens).bind("elapsed", elapsedMs).bind("id", jobId).execute();
+    }
+
+    List<Job> runningWithLeaseExpiredBefore(long now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + JobRepository.COLUMNS + " FROM jobs "
+                        + "WHERE status = 'running' AND lease_expires_at < :now ORDER BY lease_expires_at")
+                .bind("now", now).map(JobRepository::job).list());
+    }
+
+    /** Returns a job whose lease lapsed to the queue, unless that lease was renewed or replaced meanwhile. */
+    boolean requeue(Handle h, String jobId, long epoch, long now) {
+        return h.createUpdate("UPDATE jobs SET status = 'queued', lease_id = NULL, lease_expires_at = NULL, "
+                        + "runner_id = NULL WHERE id = :id AND status = 'running' AND lease_epoch = :epoch "
+                        + "AND lease_expires_at < :now")
+                .bind("id", jobId).bind("epoch", epoch).bind("now", now).execute() == 1;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mondrian.functions.runnerapi;
+
+import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.RequiresToken;
+import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
+import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
+import dev.mondrian.functions.uploads.ImageRepository;
+import dev.mondrian.functions.uploads.StoredImage;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The runner routes; every one needs the runner token. */
+@RestController
+class RunnerController {
+    private final Runners runners;
+    private final Jobs jobs;
+    private final ImageRepository images;
+
+    RunnerController(Runners runners, Jobs jobs, ImageRepository images) {
+        this.runners = runners;
+        this.jobs = jobs;
+        this.images = images;
+    }
+
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PostMapping("/api/runner/claim")
+    ResponseEntity<ClaimedJob> claim(@RequestBody(required = false) ClaimRequest request) {
+        return runners.claim(request == null ? new ClaimRequest(null, null) : request)
+                .map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build());
+    }
+
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PostMapping("/api/runner/jobs/{id}/heartbeat")
+    CallbackAck heartbeat(@PathVariable String id, @RequestBody Heartbeat body) {
+        return runners.heartbeat(new Heartbeat(id, body.leaseId(), body.leaseEpoch()));
+    }
+
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PutMapping("/api/jobs/{id}/thinking")
+    CallbackAck thinking(@PathVariable String id, @RequestBody ThinkingRequest b) {
+        return runners.thinking(new ThinkingRequest(id, b.leaseId(), b.leaseEpoch(), b.updateSeq(), b.tokens(),
+                b.tokensPerSecond(), b.promptTokens(), b.elapsedMs(), b.text(), b.message()));
+    }
+
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PostMapping("/api/runner/jobs/{id}/complete")
+    CallbackAck complete(@PathVariable String id, @RequestBody CompleteRequest b) {
+        return runners.complete(new CompleteRequest(id, b.leaseId(), b.leaseEpoch(), b.analysis(), b.tokens(),
+                b.tokensPerSecond(), b.promptTokens(), b.elapsedMs()));
+    }
+
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PostMapping("/api/runner/jobs/{id}/fail")
+    CallbackAck fail(@PathVariable String id, @RequestBody FailRequest b) {
+        return runners.fail(new FailRequest(id, b.leaseId(), b.leaseEpoch(), b.error()));
+    }
+
+    /** The job's image, for the runner that claimed it (runners never touch the database). */
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @GetMapping("/api/runner/jobs/{id}/image")
+    ResponseEntity<byte[]> image(@PathVariable String id) {
+        String imageId = jobs.require(id).imageId();
+        if (imageId == null) {
+            throw ApiException.notFound("job " + id + " has no image");
+        }
+        StoredImage image = images.find(imageId).orElseThrow(() -> ApiException.notFound("image of job " + id + " is gone"));
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.info().contentType())).body(image.bytes());
+    }
+}

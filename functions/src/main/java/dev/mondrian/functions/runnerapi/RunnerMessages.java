@@ -1,0 +1,36 @@
+package dev.mondrian.functions.runnerapi;
+
+import dev.mondrian.functions.advisors.Advisor;
+
+/** The runner API's wire messages. {@code jobId} in a body is overridden by the job id in the path. */
+public final class RunnerMessages {
+    private RunnerMessages() {}
+
+    public record ClaimRequest(String runnerId, Long waitMs) {}
+
+    public record Lease(String id, long epoch, long expiresAt, long ttlMs) {}
+
+    public record ImageRef(String url, String contentType, int width, int height) {}
+
+    public record ClaimedJob(String jobId, Advisor advisor, String prompt, String mode, ImageRef image, int maxTokens,
+                             double temperature, long updateIntervalMs, int attempt, Lease lease) {}
+
+    public record Heartbeat(String jobId, String leaseId, Long leaseEpoch) {}
+
+    /**
+     * Progress since the last update. {@code text} is the newly generated text (may be empty);
+     * the stats, when present, make a {@code thinking_update}. {@code updateSeq}, rising per lease,
+     * lets a runner retry an update whose answer it lost without the text appearing twice.
+     */
+    public record ThinkingRequest(String jobId, String leaseId, Long leaseEpoch, Long updateSeq, Integer tokens,
+                                  Double tokensPerSecond, Integer promptTokens, Long elapsedMs, String text,
+                                  String message) {}
+
+    public record CompleteRequest(String jobId, String leaseId, Long leaseEpoch, String analysis, Integer tokens,
+                                  Double tokensPerSecond, Integer promptTokens, Long elapsedMs) {}
+
+    public record FailRequest(String jobId, String leaseId, Long leaseEpoch, String error) {}
+
+    /** The answer to every accepted callback: the job's status now and the renewed lease expiry. */
+    public record CallbackAck(String jobId, String status, Long leaseExpiresAt, long lastSeq, boolean duplicate) {}
+}

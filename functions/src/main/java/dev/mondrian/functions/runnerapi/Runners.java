@@ -1,0 +1,294 @@
+package dev.mondrian.functions.runnerapi;
+
+import static dev.mondrian.functions.jobs.Jobs.status;
+
+import dev.mondrian.functions.MondrianProperties;
+import dev.mondrian.functions.advisors.AdvisorCatalog;
+import dev.mondrian.functions.events.EventPayload;
+import dev.mondrian.functions.events.Journal;
+import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.jobs.Job;
+import dev.mondrian.functions.jobs.JobRepository;
+import dev.mondrian.functions.jobs.JobStatus;
+import dev.mondrian.functions.jobs.QueueSignal;
+import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
+import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ImageRef;
+import dev.mondrian.functions.runnerapi.RunnerMessages.Lease;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
+import dev.mondrian.functions.uploads.ImageRepository;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+/**
+ * The runner side of a job: claim under a lease, renew it, report progress, finish. Every
+ * callback must present the current lease (id and epoch, unexpired); anything else is a 409 that
+ * changes nothing, so a runner presumed dead can never overwrite its successor's work.
+ */
+@Service
+public class Runners {
+    private static final Logger log = LoggerFactory.getLogger(Runners.class);
+    static final long MAX_WAIT_MS = 60_000;
+    static final int MAX_TEXT_CHARS = 65_536;
+    static final int MAX_ANALYSIS_CHARS = 1_000_000;
+    static final int MAX_MESSAGE_CHARS = 4_000;
+    /** Claims re-check the database this often while waiting, for jobs queued by other instances. */
+    private static final long RECHECK_MS = 1_000;
+
+    private final Journal journal;
+    private final JobRepository jobs;
+    private final LeaseRepository leases;
+    private final ImageRepository images;
+    private final AdvisorCatalog advisors;
+    private final QueueSignal queue;
+    private final long leaseMillis;
+    private final long defaultWaitMillis;
+    private final int maxAttempts;
+
+    public Runners(Journal journal, JobRepository jobs, LeaseRepository leases, ImageRepository images,
+                   AdvisorCatalog advisors, QueueSignal queue, MondrianProperties properties) {
+        this.journal = journal;
+        this.jobs = jobs;
+        this.leases = leases;
+        this.images = images;
+        this.advisors = advisors;
+        this.queue = queue;
+        this.leaseMillis = properties.leaseDuration().toMillis();
+        this.defaultWaitMillis = properties.claimWait().toMillis();
+        this.maxAttempts = properties.maxAttempts();
+    }
+
+    /** Long-polls for a queued job; empty when none came within the wait. */
+    public Optional<ClaimedJob> claim(ClaimRequest request) {
+        String runnerId = request.runnerId() == null || request.runnerId().isBlank() ? "runner" : request.runnerId().strip();
+        if (runnerId.length() > 128) {
+            throw ApiException.badRequest("runner_id is longer than 128 characters");
+        }
+        long wait = request.waitMs() == null ? defaultWaitMillis : request.waitMs();
+        if (wait < 0 || wait > MAX_WAIT_MS) {
+            throw ApiException.badRequest("wait_ms must be between 0 and " + MAX_WAIT_MS + ", got " + wait);
+        }
+        long deadline = System.currentTimeMillis() + wait;
+        try {
+            while (true) {
+                long seen = queue.generation();
+                expireLeases();
+                Optional<ClaimedJob> claimed = claimOnce(runnerId);
+                long left = deadline - System.currentTimeMillis();
+                if (claimed.isPresent() || left <= 0) {
+                    return claimed;
+                }
+                queue.awaitAfter(seen, Math.min(left, RECHECK_MS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private Optional<ClaimedJob> claimOnce(String runnerId) {
+        String leaseId = UUID.randomUUID().toString();
+        return journal.run(tx -> {
+            Optional<Job> job = leases.claimOldestQueued(tx.handle(), leaseId, runnerId, tx.now(), tx.now() + leaseMillis);
+            job.ifPresent(j -> tx.record(j.id(), status(JobStatus.RUNNING, 0, "analyzing",
+                    "A runner started the analysis (attempt " + j.attempts() + ")", j.attempts())));
+            return job;
+        }).map(this::claimed);
+    }
+
+    private ClaimedJob claimed(Job job) {
+        log.info("job {}: claimed by runner {} (attempt {})", job.id(), job.runnerId(), job.attempts());
+        ImageRef image = job.imageId() == null ? null : images.info(job.imageId())
+                .map(info -> new ImageRef("/api/runner/jobs/" + job.id() + "/image", info.contentType(), info.width(),
+                        info.height()))
+                .orElseThrow();
+        return new ClaimedJob(job.id(), advisors.find(job.advisor()).orElse(advisors.defaultAdvisor()), job.prompt(),
+                job.mode(), image, job.maxTokens(), job.temperature(), job.updateIntervalMs(), job.attempts(),
+                new Lease(job.leaseId(), job.leaseEpoch(), job.leaseExpiresAt(), leaseMillis));
+    }
+
+    public CallbackAck heartbeat(Heartbeat request) {
+        return journal.run(tx -> {
+            Job job = requireLease(tx, request.jobId(), request.leaseId(), request.leaseEpoch());
+            leases.renew(tx.handle(), job.id(), tx.now() + leaseMillis);
+            return new CallbackAck(job.id(), job.status().wire(), tx.now() + leaseMillis, job.lastSeq(), false);
+        });
+    }
+
+    public CallbackAck thinking(ThinkingRequest request) {
+        String text = request.text() == null ? "" : request.text();
+        checkLength("text", text, MAX_TEXT_CHARS);
+        checkLength("message", request.message(), MAX_MESSAGE_CHARS);
+        checkNotNegative("update_seq", request.updateSeq());
+        checkNotNegative("tokens", request.tokens());
+        checkNotNegative("tokens_per_second", request.tokensPerSecond());
+        checkNotNegative("prompt_tokens", request.promptTokens());
+        checkNotNegative("elapsed_ms", request.elapsedMs());
+        return journal.run(tx -> {
+            Job job = requireLease(tx, request.jobId(), request.leaseId(), request.leaseEpoch());
+            if (request.updateSeq() != null && request.updateSeq() <= job.lastUpdateSeq()) {
+                return new CallbackAck(job.id(), job.status().wire(), job.leaseExpiresAt(), job.lastSeq(), true);
+            }
+            int tokens = orElse(request.tokens(), job.tokens());
+            double tps = orElse(request.tokensPerSecond(), job.tokensPerSecond());
+            int promptTokens = orElse(request.promptTokens(), job.promptTokens());
+            long elapsed = orElse(request.elapsedMs(), job.elapsedMs());
+            long updateSeq = request.updateSeq() == null ? job.lastUpdateSeq() + 1 : request.updateSeq();
+            leases.recordProgress(tx.handle(), job.id(), updateSeq, tokens, tps, promptTokens, elapsed);
+            leases.renew(tx.handle(), job.id(), tx.now() + leaseMillis);
+            if (!text.isEmpty()) {
+                tx.record(job.id(), new EventPayload.Token(text));
+            }
+            if (request.tokens() != null || request.message() != null) {
+                String summary = request.message() != null ? request.message()
+                        : "Generating analysis... (%d tokens, %.1f tps)".formatted(tokens, tps);
+                tx.record(job.id(), new EventPayload.ThinkingUpdate(summary, tokens, tps, promptTokens, elapsed,
+                        job.maxTokens()));
+            }
+            long lastSeq = jobs.find(tx.handle(), job.id()).orElseThrow().lastSeq();
+            return new CallbackAck(job.id(), job.status().wire(), tx.now() + leaseMillis, lastSeq, false);
+        });
+    }
+
+    /** Idempotent: completing again under the same lease answers as the first time did. */
+    public CallbackAck complete(CompleteRequest request) {
+        if (request.analysis() == null) {
+            throw ApiException.badRequest("analysis is required");
+        }
+        checkLength("analysis", request.analysis(), MAX_ANALYSIS_CHARS);
+        checkNotNegative("tokens", request.tokens());
+        checkNotNegative("tokens_per_second", request.tokensPerSecond());
+        checkNotNegative("prompt_tokens", request.promptTokens());
+        checkNotNegative("elapsed_ms", request.elapsedMs());
+        return finish(request.jobId(), request.leaseId(), request.leaseEpoch(), JobStatus.COMPLETED, (tx, job) -> {
+            int tokens = orElse(request.tokens(), job.tokens());
+            double tps = orElse(request.tokensPerSecond(), job.tokensPerSecond());
+            int promptTokens = orElse(request.promptTokens(), job.promptTokens());
+            long elapsed = orElse(request.elapsedMs(), job.elapsedMs());
+            leases.recordProgress(tx.handle(), job.id(), job.lastUpdateSeq(), tokens, tps, promptTokens, elapsed);
+            jobs.finish(tx.handle(), job.id(), JobStatus.COMPLETED, request.analysis(), null, tx.now());
+            tx.record(job.id(), status(JobStatus.COMPLETED, 100, "completed", "Analysis complete", job.attempts()),
+                    new EventPayload.AnalysisComplete(request.analysis(), tokens, tps, promptTokens, elapsed),
+                    new EventPayload.Done(JobStatus.COMPLETED.wire()));
+        });
+    }
+
+    /** Idempotent like {@link #complete}; the job ends failed, it is not retried. */
+    public CallbackAck fail(FailRequest request) {
+        if (request.error() == null || request.error().isBlank()) {
+            throw ApiException.badRequest("error is required: say why the job failed");
+        }
+        checkLength("error", request.error(), MAX_MESSAGE_CHARS);
+        return finish(request.jobId(), request.leaseId(), request.leaseEpoch(), JobStatus.FAILED, (tx, job) -> {
+            jobs.finish(tx.handle(), job.id(), JobStatus.FAILED, null, request.error(), tx.now());
+            log.warn("job {}: runner reported failure: {}", job.id(), request.error());
+            tx.record(job.id(), new EventPayload.Error(request.error()),
+                    status(JobStatus.FAILED, 100, "failed", "Analysis failed", job.attempts()),
+                    new EventPayload.Done(JobStatus.FAILED.wire()));
+        });
+    }
+
+    private interface Finisher {
+        void finish(Journal.Tx tx, Job job);
+    }
+
+    private CallbackAck finish(String jobId, String leaseId, Long leaseEpoch, JobStatus outcome, Finisher finisher) {
+        return journal.run(tx -> {
+            Job current = findJob(tx, jobId);
+            if (current.status() == outcome && sameLease(current, leaseId, leaseEpoch)) {
+                return new CallbackAck(current.id(), current.status().wire(), null, current.lastSeq(), true);
+            }
+            Job job = requireLease(tx, jobId, leaseId, leaseEpoch);
+            finisher.finish(tx, job);
+            Job done = jobs.find(tx.handle(), jobId).orElseThrow();
+            return new CallbackAck(done.id(), done.status().wire(), null, done.lastSeq(), false);
+        });
+    }
+
+    /** Re-queues running jobs whose lease lapsed, or fails them once they used up their attempts. */
+    @Scheduled(fixedDelayString = "${mondrian.lease-check-interval:1s}")
+    public void expireLeases() {
+        long now = System.currentTimeMillis();
+        List<Job> expired = leases.runningWithLeaseExpiredBefore(now);
+        boolean requeued = false;
+        for (Job job : expired) {
+            requeued |= journal.run(tx -> expire(tx, job));
+        }
+        if (requeued) {
+            queue.jobQueued();
+        }
+    }
+
+    private boolean expire(Journal.Tx tx, Job job) {
+        if (job.attempts() >= maxAttempts) {
+            String error = "no runner finished the job in " + job.attempts() + " attempts; the last runner ("
+                    + job.runnerId() + ") stopped renewing its lease";
+            if (jobs.finish(tx.handle(), job.id(), JobStatus.FAILED, null, error, tx.now())) {
+                log.warn("job {}: lease expired on attempt {} of {}; failing it", job.id(), job.attempts(), maxAttempts);
+                tx.record(job.id(), new EventPayload.Error(error),
+                        status(JobStatus.FAILED, 100, "failed", "Analysis failed", job.attempts()),
+                        new EventPayload.Done(JobStatus.FAILED.wire()));
+            }
+            return false;
+        }
+        if (!leases.requeue(tx.handle(), job.id(), job.leaseEpoch(), tx.now())) {
+            return false;
+        }
+        log.warn("job {}: lease of runner {} expired; re-queued (attempt {} of {})", job.id(), job.runnerId(),
+                job.attempts(), maxAttempts);
+        tx.record(job.id(), status(JobStatus.QUEUED, 0, "requeued",
+                "The runner stopped responding; waiting for another runner", job.attempts()));
+        return true;
+    }
+
+    private Job requireLease(Journal.Tx tx, String jobId, String leaseId, Long leaseEpoch) {
+        if (leaseId == null || leaseId.isBlank() || leaseEpoch == null) {
+            throw ApiException.badRequest("lease_id and lease_epoch are required");
+        }
+        Job job = findJob(tx, jobId);
+        if (!sameLease(job, leaseId, leaseEpoch)) {
+            throw ApiException.conflict("stale lease: job " + jobId + " is " + job.status().wire()
+                    + " under another lease (attempt " + job.attempts() + ")");
+        }
+        if (job.status() != JobStatus.RUNNING) {
+            throw ApiException.conflict("job is " + job.status().wire() + "; the lease no longer allows updates");
+        }
+        if (job.leaseExpiresAt() == null || job.leaseExpiresAt() < tx.now()) {
+            throw ApiException.conflict("lease expired; the job will be given to another runner");
+        }
+        return job;
+    }
+
+    private Job findJob(Journal.Tx tx, String jobId) {
+        return jobs.find(tx.handle(), jobId).orElseThrow(() -> ApiException.notFound("no job with id '" + jobId + "'"));
+    }
+
+    private static boolean sameLease(Job job, String leaseId, Long leaseEpoch) {
+        return leaseId != null && leaseId.equals(job.leaseId()) && leaseEpoch != null && leaseEpoch == job.leaseEpoch();
+    }
+
+    private static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badRequest(field + " is " + value.length() + " characters; the limit is " + max);
+        }
+    }
+
+    private static void checkNotNegative(String field, Number value) {
+        if (value != null && !(value.doubleValue() >= 0)) {
+            throw ApiException.badRequest(field + " must not be negative, got " + value);
+        }
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+}

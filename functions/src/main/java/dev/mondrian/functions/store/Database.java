@@ -1,0 +1,58 @@
+package dev.mondrian.functions.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mondrian.functions.MondrianProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import org.jdbi.v3.core.Jdbi;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** One Jdbi over a pooled data source: the embedded SQLite file by default, PostgreSQL by URL. */
+@Configuration(proxyBeanMethods = false)
+public class Database {
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(MondrianProperties properties) {
+        String url = properties.effectiveDatabaseUrl();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("mondrian");
+        if (!properties.databaseUser().isBlank()) {
+            config.setUsername(properties.databaseUser());
+            config.setPassword(properties.databasePassword());
+        }
+        if (url.startsWith("jdbc:sqlite:")) {
+            createDataDir(properties);
+            // WAL lets readers run beside the single writer; IMMEDIATE transactions take the
+            // write lock up front so two writers queue on busy_timeout instead of failing with
+            // SQLITE_BUSY when a read lock would have to be upgraded.
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("busy_timeout", "10000");
+            config.addDataSourceProperty("foreign_keys", "true");
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            config.setMaximumPoolSize(8);
+        } else {
+            config.setMaximumPoolSize(16);
+        }
+        return new HikariDataSource(config);
+    }
+
+    @Bean
+    Jdbi jdbi(HikariDataSource dataSource) {
+        Jdbi jdbi = Jdbi.create(dataSource);
+        new Migrations(jdbi).apply();
+        return jdbi;
+    }
+
+    private static void createDataDir(MondrianProperties properties) {
+        try {
+            Files.createDirectories(properties.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data folder " + properties.dataDir().toAbsolutePath(), e);
+        }
+    }
+}
