@@ -3,6 +3,8 @@ package dev.mondrian.functions.events;
 import dev.mondrian.functions.jobs.Jobs;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -15,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class SseController {
+    private static final Logger log = LoggerFactory.getLogger(SseController.class);
     private final Jobs jobs;
     private final EventPump pump;
 
@@ -30,6 +33,11 @@ class SseController {
                 HttpServletResponse response) throws IOException {
         long afterSeq = ResumePoint.afterSeq(lastEventId, after);
         jobs.require(id);
-        pump.pump(id, afterSeq, new SseWriter(response));
+        try {
+            pump.pump(id, afterSeq, new SseWriter(response));
+        } catch (IOException clientGone) {
+            // The client closed the connection; it resumes with Last-Event-ID when it returns.
+            log.debug("job {}: SSE client went away: {}", id, clientGone.toString());
+        }
     }
 }

@@ -1,0 +1,90 @@
+package dev.mondrian.functions.support;
+
+import dev.mondrian.functions.MondrianApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the service tests: the real application on a random loopback port, over a real SQLite
+ * file in a fresh temporary data folder for each test class.
+ */
+@SpringBootTest(classes = MondrianApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServiceTest {
+    public static final String RUNNER_TOKEN = "runner-token-for-tests";
+    public static final String ADMIN_TOKEN = "admin-token-for-tests";
+
+    @Value("${local.server.port}")
+    protected int port;
+
+    @Value("${mondrian.data-dir}")
+    protected Path dataDir;
+
+    protected Http http;
+    protected FakeRunner runner;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        // A new folder per application context: contexts stay cached side by side and must not share a file.
+        Path dataDir = tempDir();
+        registry.add("mondrian.data-dir", dataDir::toString);
+        registry.add("mondrian.runner-token", () -> RUNNER_TOKEN);
+        registry.add("mondrian.admin-token", () -> ADMIN_TOKEN);
+        registry.add("mondrian.heartbeat-interval", () -> "1s");
+    }
+
+    @BeforeEach
+    void clients() {
+        http = new Http("http://127.0.0.1:" + port);
+        runner = new FakeRunner(http, RUNNER_TOKEN);
+    }
+
+    /** Tests share one application: cancel whatever a test left unfinished so the next claim is its own. */
+    @AfterEach
+    void cancelUnfinishedJobs() {
+        http.get("/api/jobs?limit=500", ADMIN_TOKEN).json().forEach(job -> {
+            String status = job.get("status").asString();
+            if (status.equals("queued") || status.equals("running")) {
+                http.post("/api/jobs/" + job.get("job_id").asString() + "/cancel", "application/json", new byte[0]);
+            }
+        });
+    }
+
+    protected String url(String path) {
+        return http.base() + path;
+    }
+
+    protected String wsUrl(String path) {
+        return "ws://127.0.0.1:" + port + path;
+    }
+
+    /** Counts rows straight from the SQLite file, bypassing the service. */
+    protected long count(String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("mondrian.db"));
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("mondrian-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
