@@ -17,17 +17,17 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * Applies {@code db/migration/V<n>__<name>.sql} scripts in version order, each once, each in
  * its own transaction, recording what ran in {@code schema_version}.
  */
-final class Migrations {
+public final class Migrations {
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([\\w-]+)\\.sql");
 
     private final Jdbi jdbi;
 
-    Migrations(Jdbi jdbi) {
+    public Migrations(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
-    void apply() {
+    public void apply() {
         jdbi.useHandle(h -> h.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
         int current = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")

@@ -1,0 +1,65 @@
+package dev.mondrian.functions.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.mondrian.functions.MondrianProperties;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class LocalEventHubTest {
+    private static final int BUFFER = 8;
+
+    private static LocalEventHub hub() {
+        return new LocalEventHub(new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), BUFFER, DataSize.ofMegabytes(1), 1000));
+    }
+
+    private static JobEvent event(String job, long seq) {
+        return new JobEvent(job, seq, "token", "{\"seq\":" + seq + "}", seq);
+    }
+
+    @Test
+    void aSlowSubscriberIsDroppedWhileTheOthersGetEveryEvent() throws Exception {
+        LocalEventHub hub = hub();
+        Subscription slow = hub.subscribe("job");
+        Subscription fast = hub.subscribe("job");
+        List<Long> received = new ArrayList<>();
+        // The publisher must never wait for the slow subscriber: it would hang here if it did.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (long seq = 1; seq <= 100; seq++) {
+                hub.publish(List.of(event("job", seq)));
+                JobEvent e = fast.poll(1000);
+                received.add(e.seq());
+            }
+        });
+        assertThat(received).hasSize(100).isSorted().doesNotHaveDuplicates();
+        assertThat(slow.overflowed()).isTrue();
+        assertThat(fast.overflowed()).isFalse();
+        // What the slow one buffered before it overflowed is still in order, for a clean hand-over.
+        List<Long> buffered = new ArrayList<>();
+        for (JobEvent e; (e = slow.poll(0)) != null; ) {
+            buffered.add(e.seq());
+        }
+        assertThat(buffered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    }
+
+    @Test
+    void eventsReachOnlyTheSubscribersOfTheirJobAndStopAfterClose() throws Exception {
+        LocalEventHub hub = hub();
+        Subscription a = hub.subscribe("a");
+        Subscription b = hub.subscribe("b");
+        hub.publish(List.of(event("a", 1), event("b", 1), event("a", 2)));
+        assertThat(a.poll(100).seq()).isEqualTo(1);
+        assertThat(a.poll(100).seq()).isEqualTo(2);
+        assertThat(b.poll(100).seq()).isEqualTo(1);
+        assertThat(b.poll(0)).isNull();
+        a.close();
+        hub.publish(List.of(event("a", 3)));
+        assertThat(a.poll(0)).isNull();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.mondrian.functions.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The functions service as a separate operating-system process, so a test can kill it with
+ * SIGKILL and start it again over the same data folder.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    public ServiceProcess(Path dataDir) throws IOException {
+        this.dataDir = dataDir;
+        this.port = freePort();
+        this.log = dataDir.resolve("service.log");
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public ServiceProcess start() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.mondrian.functions.MondrianApplication");
+        command.add("--server.port=" + port);
+        command.add("--server.address=127.0.0.1");
+        command.add("--mondrian.data-dir=" + dataDir);
+        command.add("--mondrian.runner-token=" + ServiceTest.RUNNER_TOKEN);
+        command.add("--mondrian.admin-token=" + ServiceTest.ADMIN_TOKEN);
+        command.add("--mondrian.heartbeat-interval=1s");
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitHealthy(Duration.ofSeconds(90));
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, as a crash or an OOM kill would do. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    private void awaitHealthy(Duration timeout) throws Exception {
+        Http http = new Http(base());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("service exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (http.get("/health").status() == 200) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // connection refused while starting
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("service not healthy within " + timeout + "; see " + log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}
