@@ -1,9 +1,13 @@
 package dev.mondrian.functions.events;
 
 import java.util.ArrayList;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -41,9 +45,22 @@ public class EventLog {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = :job AND seq > :after ORDER BY seq LIMIT :limit")
                 .bind("job", jobId).bind("after", after).bind("limit", limit)
-                .map((rs, ctx) -> new JobEvent(rs.getString("job_id"), rs.getLong("seq"), rs.getString("type"),
-                        rs.getString("data"), rs.getLong("at")))
+                .map(EventLog::event)
                 .list());
+    }
+
+    /** The job's most recent event of the given type, if it has one. */
+    public Optional<JobEvent> latest(String jobId, String type) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = :job AND type = :type ORDER BY seq DESC LIMIT 1")
+                .bind("job", jobId).bind("type", type)
+                .map(EventLog::event)
+                .findOne());
+    }
+
+    private static JobEvent event(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new JobEvent(rs.getString("job_id"), rs.getLong("seq"), rs.getString("type"), rs.getString("data"),
+                rs.getLong("at"));
     }
 
     private String wire(String jobId, long seq, EventPayload payload, long at) {

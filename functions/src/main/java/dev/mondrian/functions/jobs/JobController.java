@@ -1,9 +1,7 @@
 package dev.mondrian.functions.jobs;
 
-import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.http.RequiresToken;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.mondrian.functions.uploads.Parts;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -33,7 +31,7 @@ class JobController {
                                    @RequestParam(required = false) String temperature,
                                    @RequestParam(name = "update_interval_ms", required = false) String updateIntervalMs) {
         JobView job = jobs.create(new JobRequest(prompt, advisor, mode, maxTokens, temperature, updateIntervalMs,
-                bytes(image)));
+                Parts.bytes(image)));
         return ResponseEntity.created(URI.create(job.links().self())).body(job);
     }
 
@@ -51,17 +49,5 @@ class JobController {
     @PostMapping("/api/jobs/{id}/cancel")
     JobView cancel(@PathVariable String id) {
         return jobs.cancel(id);
-    }
-
-    /** The bytes of an uploaded file part; null when none was sent (an empty part counts as none). */
-    static byte[] bytes(MultipartFile file) {
-        if (file == null || file.isEmpty()) {
-            return null;
-        }
-        try {
-            return file.getBytes();
-        } catch (IOException e) {
-            throw ApiException.badRequest("the upload could not be read completely");
-        }
     }
 }

@@ -129,10 +129,7 @@ public class Runners {
         checkLength("text", text, MAX_TEXT_CHARS);
         checkLength("message", request.message(), MAX_MESSAGE_CHARS);
         checkNotNegative("update_seq", request.updateSeq());
-        checkNotNegative("tokens", request.tokens());
-        checkNotNegative("tokens_per_second", request.tokensPerSecond());
-        checkNotNegative("prompt_tokens", request.promptTokens());
-        checkNotNegative("elapsed_ms", request.elapsedMs());
+        checkStats(request.tokens(), request.tokensPerSecond(), request.promptTokens(), request.elapsedMs());
         return journal.run(tx -> {
             Job job = requireLease(tx, request.jobId(), request.leaseId(), request.leaseEpoch());
             if (request.updateSeq() != null && request.updateSeq() <= job.lastUpdateSeq()) {
@@ -159,16 +156,35 @@ public class Runners {
         });
     }
 
+    /**
+     * The original service's thinking callback: a status line with no lease, as its advisor
+     * service sent it. It only annotates a job that is still queued or running; the job's
+     * statistics stay as the leased runner last reported them.
+     */
+    public CallbackAck note(String jobId, String thinking) {
+        if (thinking == null || thinking.isBlank()) {
+            throw ApiException.badRequest("thinking is required: the status line to show");
+        }
+        checkLength("thinking", thinking, MAX_MESSAGE_CHARS);
+        return journal.run(tx -> {
+            Job job = findJob(tx, jobId);
+            if (job.status().isFinal()) {
+                throw ApiException.conflict("job is " + job.status().wire() + "; it takes no more updates");
+            }
+            tx.record(job.id(), new EventPayload.ThinkingUpdate(thinking, job.tokens(), job.tokensPerSecond(),
+                    job.promptTokens(), job.elapsedMs(), job.maxTokens()));
+            long lastSeq = jobs.find(tx.handle(), job.id()).orElseThrow().lastSeq();
+            return new CallbackAck(job.id(), job.status().wire(), job.leaseExpiresAt(), lastSeq, false);
+        });
+    }
+
     /** Idempotent: completing again under the same lease answers as the first time did. */
     public CallbackAck complete(CompleteRequest request) {
         if (request.analysis() == null) {
             throw ApiException.badRequest("analysis is required");
         }
         checkLength("analysis", request.analysis(), MAX_ANALYSIS_CHARS);
-        checkNotNegative("tokens", request.tokens());
-        checkNotNegative("tokens_per_second", request.tokensPerSecond());
-        checkNotNegative("prompt_tokens", request.promptTokens());
-        checkNotNegative("elapsed_ms", request.elapsedMs());
+        checkStats(request.tokens(), request.tokensPerSecond(), request.promptTokens(), request.elapsedMs());
         return finish(request.jobId(), request.leaseId(), request.leaseEpoch(), JobStatus.COMPLETED, (tx, job) -> {
             int tokens = orElse(request.tokens(), job.tokens());
             double tps = orElse(request.tokensPerSecond(), job.tokensPerSecond());
@@ -280,6 +296,13 @@ public class Runners {
         if (value != null && value.length() > max) {
             throw ApiException.badRequest(field + " is " + value.length() + " characters; the limit is " + max);
         }
+    }
+
+    private static void checkStats(Integer tokens, Double tokensPerSecond, Integer promptTokens, Long elapsedMs) {
+        checkNotNegative("tokens", tokens);
+        checkNotNegative("tokens_per_second", tokensPerSecond);
+        checkNotNegative("prompt_tokens", promptTokens);
+        checkNotNegative("elapsed_ms", elapsedMs);
     }
 
     private static void checkNotNegative(String field, Number value) {

@@ -1,0 +1,131 @@
+package dev.mondrian.functions.compat;
+
+import dev.mondrian.functions.advisors.Advisor;
+import dev.mondrian.functions.advisors.AdvisorCatalog;
+import dev.mondrian.functions.events.SseStreams;
+import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.RequiresToken;
+import dev.mondrian.functions.jobs.JobRequest;
+import dev.mondrian.functions.jobs.JobView;
+import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
+import dev.mondrian.functions.runnerapi.Runners;
+import dev.mondrian.functions.uploads.Parts;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The routes of the original Mondrian service, so its iOS app, web client and scripts keep
+ * working unchanged. They are thin adapters over the same jobs, event log and runner API.
+ */
+@RestController
+class CompatController {
+    private static final int DEFAULT_LIST = 100;
+
+    private final Jobs jobs;
+    private final Runners runners;
+    private final AdvisorCatalog advisors;
+    private final SseStreams streams;
+    private final JobSnapshot snapshot;
+    private final JsonMapper json;
+
+    CompatController(Jobs jobs, Runners runners, AdvisorCatalog advisors, SseStreams streams, JobSnapshot snapshot,
+                     JsonMapper json) {
+        this.jobs = jobs;
+        this.runners = runners;
+        this.advisors = advisors;
+        this.streams = streams;
+        this.snapshot = snapshot;
+        this.json = json;
+    }
+
+    /** The iOS app sends the photo as {@code image}, curl users as {@code file}. */
+    @PostMapping(path = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<OriginalWire.Upload> upload(@RequestParam(required = false) MultipartFile image,
+                                               @RequestParam(required = false) MultipartFile file,
+                                               @RequestParam(required = false) String advisor,
+                                               @RequestParam(required = false) String mode) {
+        MultipartFile part = image != null && !image.isEmpty() ? image : file;
+        byte[] bytes = Parts.bytes(part);
+        if (bytes == null) {
+            throw ApiException.badRequest("no file provided: send the photo in a form field named 'image' or 'file'");
+        }
+        JobView job = jobs.create(new JobRequest(null, advisor, mode, null, null, null, bytes));
+        String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
+        OriginalWire.Upload body = new OriginalWire.Upload(job.jobId(), job.jobId() + " (" + job.mode() + ")",
+                clientFileName(part), job.advisor(), List.of(job.advisor()), job.status(), job.mode(),
+                base + "/status/" + job.jobId(), base + "/stream/" + job.jobId(), base + "/analysis/" + job.jobId());
+        return ResponseEntity.status(HttpStatus.CREATED).body(body);
+    }
+
+    /** Open to anyone in the original service; listing every job is an admin operation here. */
+    @RequiresToken(RequiresToken.Role.ADMIN)
+    @GetMapping("/jobs")
+    OriginalWire.JobList list(@RequestParam(required = false) Integer limit) {
+        List<OriginalWire.JobSummary> list = jobs.list(limit == null ? DEFAULT_LIST : limit).stream()
+                .map(JobSnapshot::summary).toList();
+        return new OriginalWire.JobList(list, list.size(), Instant.now().toString());
+    }
+
+    @GetMapping({"/jobs/{id}", "/status/{id}"})
+    OriginalWire.JobDetail job(@PathVariable String id) {
+        return snapshot.detail(jobs.get(id));
+    }
+
+    /** Same events as {@code /api/jobs/{id}/events}, preceded by the original {@code connected} greeting. */
+    @GetMapping("/stream/{id}")
+    void stream(@PathVariable String id,
+                @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+                @RequestParam(required = false) String after,
+                HttpServletResponse response) throws IOException {
+        String greeting = json.writeValueAsString(new OriginalWire.Connected("connected", id));
+        streams.serve(id, lastEventId, after, response, writer -> writer.sendUnnumbered("connected", greeting));
+    }
+
+    @GetMapping("/analysis/{id}")
+    ResponseEntity<String> analysis(@PathVariable String id) {
+        JobView job = jobs.get(id);
+        if (job.analysis() == null) {
+            throw ApiException.notFound("no analysis available: job " + id + " is " + job.status());
+        }
+        String advisorName = advisors.find(job.advisor()).map(Advisor::name).orElse(job.advisor());
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("text/html; charset=utf-8"))
+                .header("Content-Security-Policy", AnalysisPage.CONTENT_SECURITY_POLICY)
+                .header("Cache-Control", "no-cache")
+                .body(AnalysisPage.render(advisorName, job.analysis()));
+    }
+
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PutMapping("/job/{id}/thinking")
+    CallbackAck thinking(@PathVariable String id, @RequestBody OriginalWire.ThinkingNote body) {
+        return runners.note(id, body.thinking());
+    }
+
+    /** Echoed back like the original did; only the last path segment, never stored. */
+    private static String clientFileName(MultipartFile part) {
+        String name = part.getOriginalFilename();
+        if (name == null || name.isBlank()) {
+            return "";
+        }
+        Path last = Path.of(name.replace('\\', '/').replaceAll("^/+", "")).getFileName();
+        return last == null ? "" : last.toString();
+    }
+}
