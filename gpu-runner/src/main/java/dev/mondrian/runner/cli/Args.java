@@ -1,0 +1,54 @@
+package dev.mondrian.runner.cli;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code --name value} command-line flags, each checked against the flags a command knows. */
+final class Args {
+    private final Map<String, String> values = new HashMap<>();
+
+    Args(List<String> args, Set<String> known) {
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            if (!flag.startsWith("--") || !known.contains(flag.substring(2))) {
+                throw new IllegalArgumentException("unknown option '" + flag + "'; options: --" + String.join(", --", known));
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            values.put(flag.substring(2), args.get(++i));
+        }
+    }
+
+    String get(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    String require(String name) {
+        String value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    int integer(String name, int fallback) {
+        String value = values.get(name);
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    double decimal(String name, double fallback) {
+        String value = values.get(name);
+        try {
+            return value == null ? fallback : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.mondrian.runner.generation;
+
+import dev.mondrian.runner.sampling.SamplingParams;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What to generate from: prompt token ids (chat template already applied) and, for a vision
+ * model, the preprocessed image whose features replace the prompt's image tokens.
+ */
+public record GenerationRequest(long[] promptIds, float[] pixels, int maxTokens, SamplingParams sampling,
+                                List<String> stopStrings, Set<Long> eosIds) {
+    public GenerationRequest {
+        if (promptIds.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty");
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("max_tokens must be at least 1, got " + maxTokens);
+        }
+        stopStrings = List.copyOf(stopStrings);
+        eosIds = Set.copyOf(eosIds);
+    }
+}

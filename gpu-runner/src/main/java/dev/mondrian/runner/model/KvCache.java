@@ -1,0 +1,64 @@
+package dev.mondrian.runner.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Keys and values of every layer for one sequence, allocated once at full context length and
+ * written in place, so decoding allocates no cache memory per token.
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private final int capacity;
+    private int length;
+
+    KvCache(NDManager parent, TextConfig config, int capacity, DataType type) {
+        this.manager = parent.newSubManager();
+        this.capacity = capacity;
+        keys = new NDArray[config.numLayers()];
+        values = new NDArray[config.numLayers()];
+        Shape shape = new Shape(config.numKvHeads(), capacity, config.headDim());
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = manager.zeros(shape, type);
+            values[i] = manager.zeros(shape, type);
+        }
+    }
+
+    /** Tokens already in the cache: the position of the next token. */
+    public int length() {
+        return length;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Forgets everything, for reuse by the next sequence. */
+    public void clear() {
+        length = 0;
+    }
+
+    /** Stores [seq, kvHeads, headDim] keys and values at positions start.., returns the cached [kvHeads, start+seq, headDim]. */
+    NDArray[] store(int layer, int start, NDArray k, NDArray v) {
+        int end = start + (int) k.getShape().get(0);
+        NDIndex slot = new NDIndex(":, {}:{}, :", start, end);
+        keys[layer].set(slot, k.transpose(1, 0, 2));
+        values[layer].set(slot, v.transpose(1, 0, 2));
+        NDIndex filled = new NDIndex(":, :{}, :", end);
+        return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
+    }
+
+    void advance(int tokens) {
+        length += tokens;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.mondrian.runner.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+
+/**
+ * A Llama-family decoder (Llama, Qwen2, Mistral, SmolLM): RMSNorm, rotary embeddings,
+ * grouped-query attention over a {@link KvCache}, SwiGLU, tied or untied output embeddings.
+ * One implementation for prefill (many tokens) and decode (one token).
+ */
+public final class TextDecoder {
+    private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
+                         NDArray vBias, NDArray o, NDArray postNorm, NDArray gate, NDArray up, NDArray down) {}
+
+    private final TextConfig config;
+    private final NDManager manager;
+    private final NDArray embeddings;
+    private final NDArray lmHead;
+    private final NDArray finalNorm;
+    private final Layer[] layers;
+    private final Rope rope;
+    private final DataType type;
+    private final int contextLength;
+    private final float scale;
+
+    TextDecoder(TextConfig config, Weights weights, NDManager manager, DataType type, int contextLength) {
+        this.config = config;
+        this.manager = manager;
+        this.type = type;
+        this.contextLength = contextLength;
+        this.scale = (float) (1 / Math.sqrt(config.headDim()));
+        embeddings = weights.get("model.embed_tokens.weight");
+        lmHead = config.tieWordEmbeddings() ? embeddings
+                : weights.optional("lm_head.weight").orElseThrow(() -> new IllegalArgumentException(
+                        "tie_word_embeddings is false but the model has no lm_head.weight"));
+        finalNorm = weights.get("model.norm.weight");
+        layers = new Layer[config.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = "model.layers." + i + ".";
+            String a = p + "self_attn.";
+            layers[i] = new Layer(weights.get(p + "input_layernorm.weight"),
+                    weights.get(a + "q_proj.weight"), bias(weights, a + "q_proj.bias"),
+                    weights.get(a + "k_proj.weight"), bias(weights, a + "k_proj.bias"),
+                    weights.get(a + "v_proj.weight"), bias(weights, a + "v_proj.bias"),
+                    weights.get(a + "o_proj.weight"), weights.get(p + "post_attention_layernorm.weight"),
+                    weights.get(p + "mlp.gate_proj.weight"), weights.get(p + "mlp.up_proj.weight"),
+                    weights.get(p + "mlp.down_proj.weight"));
+        }
+        rope = new Rope(manager, config, contextLength, type);
+    }
+
+    private NDArray bias(Weights weights, String name) {
+        if (!config.attentionBias()) {
+            return null;
+        }
+        return weights.optional(name).orElse(null);
+    }
+
+    public TextConfig config() {
+        return config;
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public KvCache newCache() {
+        return new KvCache(manager, config, contextLength, type);
+    }
+
+    /** Token embeddings [seq, hidden] for the given ids, in the caller's scope. */
+    public NDArray embed(NDManager scope, long[] ids) {
+        return embeddings.get(scope.create(ids));
+    }
+
+    /**
+     * Runs [seq, hidden] input embeddings through the decoder at the cache's next positions and
+     * appends them to the cache. Returns float32 logits: [seq, vocab] when {@code allPositions},
+     * else [1, vocab] for the last position only (all that generation needs).
+     */
+    public NDArray forward(NDArray inputs, KvCache cache, boolean allPositions) {
+        int seq = (int) inputs.getShape().get(0);
+        int start = cache.length();
+        if (start + seq > cache.capacity()) {
+            throw new IllegalStateException("context full: " + start + " + " + seq + " tokens exceed " + cache.capacity());
+        }
+        NDArray mask = seq > 1 ? causalMask(inputs.getManager(), start, seq) : null;
+        NDArray h = inputs.toType(type, false);
+        for (int i = 0; i < layers.length; i++) {
+            h = h.add(attention(i, rmsNorm(h, layers[i].inputNorm()), cache, start, mask));
+            h = h.add(mlp(layers[i], rmsNorm(h, layers[i].postNorm())));
+        }
+        cache.advance(seq);
+        if (!allPositions && seq > 1) {
+            h = h.get(new NDIndex("-1:"));
+        }
+        return Linear.linear(rmsNorm(h, finalNorm), lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+    }
+
+    private NDArray attention(int index, NDArray x, KvCache cache, int start, NDArray mask) {
+        Layer layer = layers[index];
+        int seq = (int) x.getShape().get(0);
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int dim = config.headDim();
+        NDArray q = linear(x, layer.q(), layer.qBias()).reshape(seq, heads, dim);
+        NDArray k = linear(x, layer.k(), layer.kBias()).reshape(seq, kvHeads, dim);
+        NDArray v = linear(x, layer.v(), layer.vBias()).reshape(seq, kvHeads, dim);
+        q = rope.apply(q, start);
+        k = rope.apply(k, start);
+        NDArray[] kv = cache.store(index, start, k, v);
+        int total = start + seq;
+        int group = heads / kvHeads;
+        // Heads that share a kv head sit next to each other, so [kvHeads, group*seq, dim] lets one
+        // batched matmul per kv head serve its whole group without copying the keys.
+        NDArray grouped = q.transpose(1, 0, 2).reshape(kvHeads, group * seq, dim);
+        NDArray scores = grouped.matMul(kv[0].transpose(0, 2, 1)).mul(scale);
+        if (mask != null) {
+            scores = scores.reshape(kvHeads, group, seq, total).add(mask).reshape(kvHeads, group * seq, total);
+        }
+        NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
+        NDArray out = probs.matMul(kv[1]).reshape(heads, seq, dim).transpose(1, 0, 2).reshape(seq, heads * dim);
+        return Linear.linear(out, layer.o()).singletonOrThrow();
+    }
+
+    private NDArray mlp(Layer layer, NDArray x) {
+        NDArray gate = Linear.linear(x, layer.gate()).singletonOrThrow();
+        NDArray up = Linear.linear(x, layer.up()).singletonOrThrow();
+        return Linear.linear(Activation.sigmoid(gate).mul(gate).mul(up), layer.down()).singletonOrThrow();
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray f = x.toType(DataType.FLOAT32, false);
+        NDArray inv = f.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt().pow(-1);
+        return f.mul(inv).toType(type, false).mul(weight);
+    }
+
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+    }
+
+    private NDArray causalMask(NDManager scope, int start, int seq) {
+        int total = start + seq;
+        float[] mask = new float[seq * total];
+        for (int i = 0; i < seq; i++) {
+            for (int j = start + i + 1; j < total; j++) {
+                mask[i * total + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return scope.create(mask, new Shape(seq, total)).toType(type, false);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.mondrian.runner.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A model folder's tokenizer: {@code tokenizer.json} through DJL's Hugging Face tokenizer (the
+ * native library ships inside its jar), special tokens from {@code tokenizer_config.json}.
+ */
+public final class ModelTokenizer implements AutoCloseable {
+    private final HuggingFaceTokenizer tokenizer;
+    private final JsonNode config;
+    private final Set<Long> eosIds;
+
+    private ModelTokenizer(HuggingFaceTokenizer tokenizer, JsonNode config, Set<Long> eosIds) {
+        this.tokenizer = tokenizer;
+        this.config = config;
+        this.eosIds = eosIds;
+    }
+
+    public static ModelTokenizer load(Path folder) throws IOException {
+        Path file = folder.resolve("tokenizer.json");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(folder + " has no tokenizer.json");
+        }
+        // The chat template writes the special tokens itself; adding them again would double them.
+        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(file,
+                Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+        JsonMapper json = JsonMapper.builder().build();
+        Path configFile = folder.resolve("tokenizer_config.json");
+        JsonNode config = Files.isRegularFile(configFile) ? json.readTree(configFile.toFile()) : json.createObjectNode();
+        ModelTokenizer model = new ModelTokenizer(tokenizer, config, new HashSet<>());
+        model.eosIds.addAll(eosIdsFrom(json, folder));
+        String eos = model.eosToken();
+        if (!eos.isEmpty()) {
+            long[] ids = tokenizer.encode(eos).getIds();
+            if (ids.length == 1) {
+                model.eosIds.add(ids[0]);
+            }
+        }
+        return model;
+    }
+
+    public long[] encode(String text) {
+        return tokenizer.encode(text).getIds();
+    }
+
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, false);
+    }
+
+    public IncrementalDecoder incrementalDecoder() {
+        return new IncrementalDecoder(this::decode);
+    }
+
+    public Set<Long> eosTokenIds() {
+        return Set.copyOf(eosIds);
+    }
+
+    public String eosToken() {
+        return token("eos_token");
+    }
+
+    public String bosToken() {
+        return token("bos_token");
+    }
+
+    /** The Jinja chat template of tokenizer_config.json; empty when the folder has none. */
+    public String chatTemplate() {
+        JsonNode template = config.get("chat_template");
+        if (template == null || template.isNull()) {
+            return "";
+        }
+        if (template.isArray()) {
+            for (JsonNode named : template) {
+                if (named.path("name").asString("").equals("default")) {
+                    return named.path("template").asString("");
+                }
+            }
+            return template.path(0).path("template").asString("");
+        }
+        return template.asString();
+    }
+
+    private String token(String field) {
+        JsonNode node = config.get(field);
+        if (node == null || node.isNull()) {
+            return "";
+        }
+        return node.isObject() ? node.path("content").asString("") : node.asString();
+    }
+
+    private static Set<Long> eosIdsFrom(JsonMapper json, Path folder) throws IOException {
+        Set<Long> ids = new HashSet<>();
+        for (String name : new String[] {"generation_config.json", "config.json"}) {
+            Path file = folder.resolve(name);
+            if (Files.isRegularFile(file)) {
+                JsonNode node = json.readTree(file.toFile());
+                JsonNode eos = node.has("eos_token_id") ? node.get("eos_token_id") : node.path("text_config").get("eos_token_id");
+                if (eos != null && eos.isArray()) {
+                    eos.forEach(id -> ids.add(id.asLong()));
+                } else if (eos != null && eos.isNumber()) {
+                    ids.add(eos.asLong());
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.mondrian.runner.vision;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import dev.mondrian.runner.model.ModelConfig;
+import dev.mondrian.runner.model.VisionConfig;
+import dev.mondrian.runner.model.Weights;
+
+/**
+ * The LLaVA image path: a ViT of the CLIP or SigLIP kind, read at {@code vision_feature_layer},
+ * then the two-layer GELU projector into the decoder's embedding space.
+ */
+public final class VisionTower {
+    private record Layer(NDArray norm1Weight, NDArray norm1Bias, NDArray q, NDArray qBias, NDArray k, NDArray kBias,
+                         NDArray v, NDArray vBias, NDArray out, NDArray outBias, NDArray norm2Weight,
+                         NDArray norm2Bias, NDArray fc1, NDArray fc1Bias, NDArray fc2, NDArray fc2Bias) {}
+
+    private final VisionConfig config;
+    private final NDArray patchWeight;
+    private final NDArray patchBias;
+    private final NDArray classEmbedding;
+    private final NDArray positions;
+    private final NDArray preNormWeight;
+    private final NDArray preNormBias;
+    private final Layer[] layers;
+    private final NDArray proj1;
+    private final NDArray proj1Bias;
+    private final NDArray proj2;
+    private final NDArray proj2Bias;
+    private final boolean dropFirstToken;
+    private final DataType type;
+
+    public VisionTower(ModelConfig model, Weights weights, DataType type) {
+        this.config = model.vision().orElseThrow();
+        this.type = type;
+        String e = "vision_tower.vision_model.embeddings.";
+        patchWeight = weights.get(e + "patch_embedding.weight");
+        patchBias = weights.optional(e + "patch_embedding.bias").orElse(null);
+        classEmbedding = config.isClip() ? weights.get(e + "class_embedding") : null;
+        positions = weights.get(e + "position_embedding.weight");
+        String pre = "vision_tower.vision_model.pre_layrnorm.";
+        preNormWeight = config.isClip() ? weights.get(pre + "weight") : null;
+        preNormBias = config.isClip() ? weights.get(pre + "bias") : null;
+        // hidden_states[0] is the embedding output, hidden_states[k] the output of layer k.
+        int selected = model.visionFeatureLayer() < 0 ? config.numLayers() + 1 + model.visionFeatureLayer()
+                : model.visionFeatureLayer();
+        if (selected < 0 || selected > config.numLayers()) {
+            throw new IllegalArgumentException("vision_feature_layer " + model.visionFeatureLayer()
+                    + " is outside the vision tower's " + config.numLayers() + " layers");
+        }
+        layers = new Layer[selected];
+        for (int i = 0; i < selected; i++) {
+            String p = "vision_tower.vision_model.encoder.layers." + i + ".";
+            String a = p + "self_attn.";
+            layers[i] = new Layer(weights.get(p + "layer_norm1.weight"), weights.get(p + "layer_norm1.bias"),
+                    weights.get(a + "q_proj.weight"), weights.get(a + "q_proj.bias"),
+                    weights.get(a + "k_proj.weight"), weights.get(a + "k_proj.bias"),
+                    weights.get(a + "v_proj.weight"), weights.get(a + "v_proj.bias"),
+                    weights.get(a + "out_proj.weight"), weights.get(a + "out_proj.bias"),
+                    weights.get(p + "layer_norm2.weight"), weights.get(p + "layer_norm2.bias"),
+                    weights.get(p + "mlp.fc1.weight"), weights.get(p + "mlp.fc1.bias"),
+                    weights.get(p + "mlp.fc2.weight"), weights.get(p + "mlp.fc2.bias"));
+        }
+        proj1 = weights.get("multi_modal_projector.linear_1.weight");
+        proj1Bias = weights.get("multi_modal_projector.linear_1.bias");
+        proj2 = weights.get("multi_modal_projector.linear_2.weight");
+        proj2Bias = weights.get("multi_modal_projector.linear_2.bias");
+        dropFirstToken = !model.keepClsToken();
+    }
+
+    /** How many image tokens one image becomes in the prompt. */
+    public int imageTokens() {
+        int patches = config.patchesPerSide() * config.patchesPerSide();
+        int tokens = config.isClip() ? patches + 1 : patches;
+        return dropFirstToken ? tokens - 1 : tokens;
+    }
+
+    public VisionConfig config() {
+        return config;
+    }
+
+    /** Projected image features [imageTokens, textHidden] for one preprocessed [3, S, S] image. */
+    public NDArray features(NDManager scope, float[] pixels) {
+        int size = config.imageSize();
+        if (pixels.length != 3 * size * size) {
+            throw new IllegalArgumentException("the image must be preprocessed to 3x" + size + "x" + size);
+        }
+        NDArray image = scope.create(pixels, new Shape(1, 3, size, size)).toType(type, false);
+        NDArray patches = Conv2d.conv2d(image, patchWeight, patchBias, new Shape(config.patchSize(), config.patchSize()))
+                .singletonOrThrow();
+        int hidden = config.hiddenSize();
+        NDArray h = patches.reshape(hidden, -1).transpose();
+        if (classEmbedding != null) {
+            h = classEmbedding.reshape(1, hidden).concat(h, 0);
+        }
+        h = h.add(positions);
+        if (preNormWeight != null) {
+            h = layerNorm(h, preNormWeight, preNormBias);
+        }
+        for (Layer layer : layers) {
+            h = h.add(attention(layer, layerNorm(h, layer.norm1Weight(), layer.norm1Bias())));
+            NDArray x = layerNorm(h, layer.norm2Weight(), layer.norm2Bias());
+            h = h.add(linear(activation(linear(x, layer.fc1(), layer.fc1Bias())), layer.fc2(), layer.fc2Bias()));
+        }
+        if (dropFirstToken) {
+            h = h.get("1:");
+        }
+        return linear(Activation.gelu(linear(h, proj1, proj1Bias)), proj2, proj2Bias);
+    }
+
+    private NDArray attention(Layer layer, NDArray x) {
+        int tokens = (int) x.getShape().get(0);
+        int heads = config.numHeads();
+        int dim = config.hiddenSize() / heads;
+        NDArray q = linear(x, layer.q(), layer.qBias()).reshape(tokens, heads, dim).transpose(1, 0, 2);
+        NDArray k = linear(x, layer.k(), layer.kBias()).reshape(tokens, heads, dim).transpose(1, 2, 0);
+        NDArray v = linear(x, layer.v(), layer.vBias()).reshape(tokens, heads, dim).transpose(1, 0, 2);
+        NDArray probs = q.matMul(k).mul((float) (1 / Math.sqrt(dim))).toType(DataType.FLOAT32, false).softmax(-1)
+                .toType(type, false);
+        NDArray out = probs.matMul(v).transpose(1, 0, 2).reshape(tokens, heads * dim);
+        return linear(out, layer.out(), layer.outBias());
+    }
+
+    private NDArray activation(NDArray x) {
+        return switch (config.hiddenAct()) {
+            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case "gelu" -> Activation.gelu(x);
+            case "gelu_pytorch_tanh" -> {
+                NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
+                yield x.mul(0.5f).mul(inner.tanh().add(1));
+            }
+            default -> throw new IllegalArgumentException("vision hidden_act '" + config.hiddenAct() + "' is not supported");
+        };
+    }
+
+    private NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
+        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), weight, bias, (float) config.layerNormEps())
+                .singletonOrThrow();
+    }
+
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+}

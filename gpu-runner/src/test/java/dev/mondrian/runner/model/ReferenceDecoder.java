@@ -1,0 +1,172 @@
+package dev.mondrian.runner.model;
+
+import java.util.Map;
+
+/**
+ * The decoder written out with plain loops over the stored weights, the way the transformers
+ * Python code reads: the independent check on the engine's tensor code.
+ */
+final class ReferenceDecoder {
+    private final TinyDecoder spec;
+    private final Map<String, float[]> w;
+    private final double[] invFreq;
+    private final double positionScale;
+
+    ReferenceDecoder(TinyDecoder spec, Map<String, float[]> weights) {
+        this.spec = spec;
+        this.w = weights;
+        int half = spec.headDim() / 2;
+        invFreq = new double[half];
+        for (int i = 0; i < half; i++) {
+            invFreq[i] = 1.0 / Math.pow(spec.theta(), 2.0 * i / spec.headDim());
+        }
+        String scaling = spec.ropeScalingJson();
+        positionScale = scaling != null && scaling.contains("linear") ? 0.5 : 1;
+        if (scaling != null && scaling.contains("llama3")) {
+            // factor 8, low 1, high 4, original 16, as TinyDecoder.smolLlama3 writes them.
+            for (int i = 0; i < half; i++) {
+                double wavelen = 2 * Math.PI / invFreq[i];
+                if (wavelen > 16 / 1.0) {
+                    invFreq[i] /= 8;
+                } else if (wavelen >= 16 / 4.0) {
+                    double smooth = (16 / wavelen - 1) / (4 - 1);
+                    invFreq[i] = (1 - smooth) * invFreq[i] / 8 + smooth * invFreq[i];
+                }
+            }
+        }
+    }
+
+    /** Logits [seq][vocab] for the whole sequence, causal. */
+    float[][] logits(int[] tokens) {
+        int seq = tokens.length;
+        int hidden = spec.hidden();
+        double[][] h = new double[seq][hidden];
+        float[] embed = w.get("model.embed_tokens.weight");
+        for (int t = 0; t < seq; t++) {
+            for (int j = 0; j < hidden; j++) {
+                h[t][j] = embed[tokens[t] * hidden + j];
+            }
+        }
+        for (int layer = 0; layer < spec.layers(); layer++) {
+            String p = "model.layers." + layer + ".";
+            double[][] x = rmsNorm(h, w.get(p + "input_layernorm.weight"));
+            double[][] attn = attention(x, p + "self_attn.");
+            add(h, attn);
+            double[][] y = rmsNorm(h, w.get(p + "post_attention_layernorm.weight"));
+            double[][] gate = linear(y, w.get(p + "mlp.gate_proj.weight"), null, spec.intermediate());
+            double[][] up = linear(y, w.get(p + "mlp.up_proj.weight"), null, spec.intermediate());
+            for (int t = 0; t < seq; t++) {
+                for (int j = 0; j < spec.intermediate(); j++) {
+                    double g = gate[t][j];
+                    gate[t][j] = g / (1 + Math.exp(-g)) * up[t][j];
+                }
+            }
+            add(h, linear(gate, w.get(p + "mlp.down_proj.weight"), null, hidden));
+        }
+        double[][] out = rmsNorm(h, w.get("model.norm.weight"));
+        float[] head = spec.tied() ? embed : w.get("lm_head.weight");
+        double[][] logits = linear(out, head, null, spec.vocab());
+        float[][] result = new float[seq][spec.vocab()];
+        for (int t = 0; t < seq; t++) {
+            for (int v = 0; v < spec.vocab(); v++) {
+                result[t][v] = (float) logits[t][v];
+            }
+        }
+        return result;
+    }
+
+    private double[][] attention(double[][] x, String p) {
+        int seq = x.length;
+        int d = spec.headDim();
+        double[][] q = linear(x, w.get(p + "q_proj.weight"), w.get(p + "q_proj.bias"), spec.heads() * d);
+        double[][] k = linear(x, w.get(p + "k_proj.weight"), w.get(p + "k_proj.bias"), spec.kvHeads() * d);
+        double[][] v = linear(x, w.get(p + "v_proj.weight"), w.get(p + "v_proj.bias"), spec.kvHeads() * d);
+        for (int t = 0; t < seq; t++) {
+            rotate(q[t], spec.heads(), t);
+            rotate(k[t], spec.kvHeads(), t);
+        }
+        double[][] out = new double[seq][spec.heads() * d];
+        int group = spec.heads() / spec.kvHeads();
+        for (int head = 0; head < spec.heads(); head++) {
+            int kv = head / group;
+            for (int t = 0; t < seq; t++) {
+                double[] scores = new double[t + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int s = 0; s <= t; s++) {
+                    double dot = 0;
+                    for (int i = 0; i < d; i++) {
+                        dot += q[t][head * d + i] * k[s][kv * d + i];
+                    }
+                    scores[s] = dot / Math.sqrt(d);
+                    max = Math.max(max, scores[s]);
+                }
+                double sum = 0;
+                for (int s = 0; s <= t; s++) {
+                    scores[s] = Math.exp(scores[s] - max);
+                    sum += scores[s];
+                }
+                for (int s = 0; s <= t; s++) {
+                    for (int i = 0; i < d; i++) {
+                        out[t][head * d + i] += scores[s] / sum * v[s][kv * d + i];
+                    }
+                }
+            }
+        }
+        return linear(out, w.get(p + "o_proj.weight"), null, spec.hidden());
+    }
+
+    private void rotate(double[] vector, int heads, int position) {
+        int d = spec.headDim();
+        int half = d / 2;
+        for (int head = 0; head < heads; head++) {
+            int base = head * d;
+            for (int i = 0; i < half; i++) {
+                double angle = position * positionScale * invFreq[i];
+                double a = vector[base + i];
+                double b = vector[base + i + half];
+                vector[base + i] = a * Math.cos(angle) - b * Math.sin(angle);
+                vector[base + i + half] = b * Math.cos(angle) + a * Math.sin(angle);
+            }
+        }
+    }
+
+    private double[][] rmsNorm(double[][] x, float[] weight) {
+        double[][] out = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            double sq = 0;
+            for (double v : x[t]) {
+                sq += v * v;
+            }
+            double inv = 1 / Math.sqrt(sq / x[t].length + spec.eps());
+            out[t] = new double[x[t].length];
+            for (int j = 0; j < x[t].length; j++) {
+                out[t][j] = x[t][j] * inv * weight[j];
+            }
+        }
+        return out;
+    }
+
+    /** y = x W^T + b with W stored [out, in], as nn.Linear keeps it. */
+    private static double[][] linear(double[][] x, float[] weight, float[] bias, int outDim) {
+        int in = x[0].length;
+        double[][] y = new double[x.length][outDim];
+        for (int t = 0; t < x.length; t++) {
+            for (int o = 0; o < outDim; o++) {
+                double sum = bias == null ? 0 : bias[o];
+                for (int i = 0; i < in; i++) {
+                    sum += x[t][i] * weight[o * in + i];
+                }
+                y[t][o] = sum;
+            }
+        }
+        return y;
+    }
+
+    private static void add(double[][] h, double[][] delta) {
+        for (int t = 0; t < h.length; t++) {
+            for (int j = 0; j < h[t].length; j++) {
+                h[t][j] += delta[t][j];
+            }
+        }
+    }
+}

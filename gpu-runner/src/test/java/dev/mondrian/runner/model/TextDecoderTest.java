@@ -1,0 +1,95 @@
+package dev.mondrian.runner.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The engine's logits against the plain-loop reference, and cached decoding against recomputation. */
+class TextDecoderTest {
+    private static final int[] TOKENS = {1, 17, 5, 42, 8, 33, 0, 60, 12, 7, 3};
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of(TinyDecoder.llama(), SafeTensorsWriter.DType.F32, 1),
+                Arguments.of(TinyDecoder.qwen2(), SafeTensorsWriter.DType.BF16, 2),
+                Arguments.of(TinyDecoder.mistral(), SafeTensorsWriter.DType.F16, 3),
+                Arguments.of(TinyDecoder.smolLlama3(), SafeTensorsWriter.DType.F32, 1),
+                Arguments.of(TinyDecoder.linearRope(), SafeTensorsWriter.DType.BF16, 1));
+    }
+
+    @ParameterizedTest(name = "{0} stored as {1} in {2} file(s)")
+    @MethodSource("models")
+    void logitsMatchThePlainReferenceAndTheCacheChangesNothing(TinyDecoder spec, SafeTensorsWriter.DType dtype,
+                                                               int shards) throws Exception {
+        Map<String, float[]> stored = spec.write(dir, dtype, shards);
+        float[][] expected = new ReferenceDecoder(spec, stored).logits(TOKENS);
+        try (Model model = Model.load(dir, "cpu", 64)) {
+            float[][] full = fullSequence(model);
+            assertClose(full, expected, 1e-4f);
+
+            float[][] stepwise = new float[TOKENS.length][];
+            try (KvCache cache = model.decoder().newCache(); NDManager scratch = model.manager().newSubManager()) {
+                // Prefill the first five, then one token at a time, as generation does.
+                stepwise[4] = last(model, scratch, cache, 0, 5);
+                for (int t = 5; t < TOKENS.length; t++) {
+                    stepwise[t] = last(model, scratch, cache, t, t + 1);
+                }
+            }
+            for (int t = 4; t < TOKENS.length; t++) {
+                assertClose(new float[][] {stepwise[t]}, new float[][] {full[t]}, 1e-5f);
+            }
+        }
+    }
+
+    private static float[][] fullSequence(Model model) {
+        try (NDScope scope = new NDScope(); KvCache cache = model.decoder().newCache();
+             NDManager scratch = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray logits = model.decoder().forward(model.decoder().embed(scratch, ids(0, TOKENS.length)), cache, true);
+            int vocab = (int) logits.getShape().get(1);
+            float[] flat = logits.toFloatArray();
+            float[][] rows = new float[TOKENS.length][vocab];
+            for (int t = 0; t < TOKENS.length; t++) {
+                System.arraycopy(flat, t * vocab, rows[t], 0, vocab);
+            }
+            return rows;
+        }
+    }
+
+    private static float[] last(Model model, NDManager scratch, KvCache cache, int from, int to) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return model.decoder().forward(model.decoder().embed(scratch, ids(from, to)), cache, false).toFloatArray();
+        }
+    }
+
+    private static long[] ids(int from, int to) {
+        long[] ids = new long[to - from];
+        for (int i = from; i < to; i++) {
+            ids[i - from] = TOKENS[i];
+        }
+        return ids;
+    }
+
+    private static void assertClose(float[][] actual, float[][] expected, float tolerance) {
+        float worst = 0;
+        for (int t = 0; t < expected.length; t++) {
+            for (int v = 0; v < expected[t].length; v++) {
+                worst = Math.max(worst, Math.abs(actual[t][v] - expected[t][v]));
+            }
+        }
+        assertThat(worst).as("largest logit difference").isLessThanOrEqualTo(tolerance);
+    }
+}

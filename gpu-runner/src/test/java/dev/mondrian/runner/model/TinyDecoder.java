@@ -1,0 +1,155 @@
+package dev.mondrian.runner.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A tiny random decoder of one Llama-family architecture, written as a Hugging Face folder by
+ * the test itself. {@link #weights()} holds the values exactly as stored, for the reference.
+ */
+record TinyDecoder(String architecture, String modelType, int vocab, int hidden, int intermediate, int layers,
+                   int heads, int kvHeads, int headDim, double eps, double theta, String ropeScalingJson,
+                   boolean tied, boolean bias, long seed) {
+
+    static TinyDecoder llama() {
+        return new TinyDecoder("LlamaForCausalLM", "llama", 97, 32, 48, 2, 4, 2, 8, 1e-5, 10000, null, false, false, 1);
+    }
+
+    static TinyDecoder qwen2() {
+        return new TinyDecoder("Qwen2ForCausalLM", "qwen2", 89, 48, 64, 2, 6, 2, 8, 1e-6, 1000000, null, true, true, 2);
+    }
+
+    static TinyDecoder mistral() {
+        return new TinyDecoder("MistralForCausalLM", "mistral", 101, 40, 56, 3, 4, 1, 12, 1e-5, 10000, null, false, false, 3);
+    }
+
+    /** SmolLM is a Llama with tied embeddings; here with Llama 3 rope scaling too. */
+    static TinyDecoder smolLlama3() {
+        return new TinyDecoder("LlamaForCausalLM", "llama", 83, 32, 40, 2, 4, 4, 8, 1e-5, 500000,
+                "{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
+                        + "\"original_max_position_embeddings\":16}", true, false, 4);
+    }
+
+    static TinyDecoder linearRope() {
+        return new TinyDecoder("LlamaForCausalLM", "llama", 61, 32, 40, 1, 4, 2, 8, 1e-5, 10000,
+                "{\"type\":\"linear\",\"factor\":2.0}", false, false, 5);
+    }
+
+    Map<String, float[]> weights() {
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, float[]> w = new LinkedHashMap<>();
+        w.put("model.embed_tokens.weight", normal(random, vocab * hidden, 0.5));
+        for (int i = 0; i < layers; i++) {
+            String p = "model.layers." + i + ".";
+            w.put(p + "input_layernorm.weight", around1(random, hidden));
+            w.put(p + "self_attn.q_proj.weight", normal(random, heads * headDim * hidden, 0.2));
+            w.put(p + "self_attn.k_proj.weight", normal(random, kvHeads * headDim * hidden, 0.2));
+            w.put(p + "self_attn.v_proj.weight", normal(random, kvHeads * headDim * hidden, 0.2));
+            if (bias) {
+                w.put(p + "self_attn.q_proj.bias", normal(random, heads * headDim, 0.1));
+                w.put(p + "self_attn.k_proj.bias", normal(random, kvHeads * headDim, 0.1));
+                w.put(p + "self_attn.v_proj.bias", normal(random, kvHeads * headDim, 0.1));
+            }
+            w.put(p + "self_attn.o_proj.weight", normal(random, hidden * heads * headDim, 0.2));
+            w.put(p + "post_attention_layernorm.weight", around1(random, hidden));
+            w.put(p + "mlp.gate_proj.weight", normal(random, intermediate * hidden, 0.2));
+            w.put(p + "mlp.up_proj.weight", normal(random, intermediate * hidden, 0.2));
+            w.put(p + "mlp.down_proj.weight", normal(random, hidden * intermediate, 0.2));
+        }
+        w.put("model.norm.weight", around1(random, hidden));
+        if (!tied) {
+            w.put("lm_head.weight", normal(random, vocab * hidden, 0.2));
+        }
+        return w;
+    }
+
+    int[] shape(String name) {
+        if (name.endsWith("embed_tokens.weight") || name.equals("lm_head.weight")) {
+            return new int[] {vocab, hidden};
+        }
+        if (name.endsWith("norm.weight")) {
+            return new int[] {hidden};
+        }
+        if (name.endsWith("q_proj.weight")) {
+            return new int[] {heads * headDim, hidden};
+        }
+        if (name.endsWith("k_proj.weight") || name.endsWith("v_proj.weight")) {
+            return new int[] {kvHeads * headDim, hidden};
+        }
+        if (name.endsWith("q_proj.bias")) {
+            return new int[] {heads * headDim};
+        }
+        if (name.endsWith("k_proj.bias") || name.endsWith("v_proj.bias")) {
+            return new int[] {kvHeads * headDim};
+        }
+        if (name.endsWith("o_proj.weight")) {
+            return new int[] {hidden, heads * headDim};
+        }
+        if (name.endsWith("down_proj.weight")) {
+            return new int[] {hidden, intermediate};
+        }
+        return new int[] {intermediate, hidden};
+    }
+
+    /** Writes config.json and the weights (split over {@code shards} files); returns the stored values. */
+    Map<String, float[]> write(Path dir, SafeTensorsWriter.DType dtype, int shards) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("config.json"), configJson(dtype));
+        Map<String, float[]> weights = weights();
+        SafeTensorsWriter[] writers = new SafeTensorsWriter[shards];
+        for (int i = 0; i < shards; i++) {
+            writers[i] = new SafeTensorsWriter();
+        }
+        int n = 0;
+        for (Map.Entry<String, float[]> e : weights.entrySet()) {
+            float[] stored = e.getValue().clone();
+            for (int i = 0; i < stored.length; i++) {
+                stored[i] = SafeTensorsWriter.stored(stored[i], dtype);
+            }
+            e.setValue(stored);
+            writers[n++ % shards].add(e.getKey(), shape(e.getKey()), stored);
+        }
+        for (int i = 0; i < shards; i++) {
+            String name = shards == 1 ? "model.safetensors"
+                    : "model-%05d-of-%05d.safetensors".formatted(i + 1, shards);
+            writers[i].write(dir.resolve(name), dtype);
+        }
+        return weights;
+    }
+
+    String configJson(SafeTensorsWriter.DType dtype) {
+        return """
+                {"architectures": ["%s"], "model_type": "%s", "vocab_size": %d, "hidden_size": %d,
+                 "intermediate_size": %d, "num_hidden_layers": %d, "num_attention_heads": %d,
+                 "num_key_value_heads": %d, "head_dim": %d, "rms_norm_eps": %s, "rope_theta": %s,
+                 "rope_scaling": %s, "tie_word_embeddings": %s, "attention_bias": %s,
+                 "max_position_embeddings": 64, "hidden_act": "silu", "bos_token_id": 1, "eos_token_id": 2,
+                 "torch_dtype": "%s"}
+                """.formatted(architecture, modelType, vocab, hidden, intermediate, layers, heads, kvHeads, headDim,
+                eps, theta, ropeScalingJson == null ? "null" : ropeScalingJson, tied,
+                bias && !modelType.equals("qwen2"), dtype == SafeTensorsWriter.DType.F32 ? "float32"
+                        : dtype == SafeTensorsWriter.DType.F16 ? "float16" : "bfloat16");
+    }
+
+    private static float[] normal(SplittableRandom random, int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            // Sum of uniforms: close enough to normal, and exactly reproducible from the seed.
+            double s = random.nextDouble() + random.nextDouble() + random.nextDouble() - 1.5;
+            v[i] = (float) (s * scale * 2);
+        }
+        return v;
+    }
+
+    private static float[] around1(SplittableRandom random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (1 + (random.nextDouble() - 0.5) * 0.4);
+        }
+        return v;
+    }
+}
