@@ -72,8 +72,12 @@ public final class ModelTokenizer implements AutoCloseable {
         return token("bos_token");
     }
 
-    /** The Jinja chat template of tokenizer_config.json; empty when the folder has none. */
-    public String chatTemplate() {
+    public ChatTemplate chatTemplate() {
+        return new ChatTemplate(chatTemplateSource(), bosToken(), eosToken());
+    }
+
+    /** The Jinja source of tokenizer_config.json's chat template; empty when the folder has none. */
+    private String chatTemplateSource() {
         JsonNode template = config.get("chat_template");
         if (template == null || template.isNull()) {
             return "";
