@@ -6,13 +6,13 @@ import java.util.Map;
  * The decoder written out with plain loops over the stored weights, the way the transformers
  * Python code reads: the independent check on the engine's tensor code.
  */
-final class ReferenceDecoder {
+public final class ReferenceDecoder {
     private final TinyDecoder spec;
     private final Map<String, float[]> w;
     private final double[] invFreq;
     private final double positionScale;
 
-    ReferenceDecoder(TinyDecoder spec, Map<String, float[]> weights) {
+    public ReferenceDecoder(TinyDecoder spec, Map<String, float[]> weights) {
         this.spec = spec;
         this.w = weights;
         int half = spec.headDim() / 2;
@@ -37,7 +37,7 @@ final class ReferenceDecoder {
     }
 
     /** Logits [seq][vocab] for the whole sequence, causal. */
-    float[][] logits(int[] tokens) {
+    public float[][] logits(int[] tokens) {
         int seq = tokens.length;
         int hidden = spec.hidden();
         double[][] h = new double[seq][hidden];

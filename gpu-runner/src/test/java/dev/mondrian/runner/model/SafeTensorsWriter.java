@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes test weights as a real .safetensors file in F32, F16 or BF16. */
-final class SafeTensorsWriter {
-    enum DType { F32, F16, BF16 }
+public final class SafeTensorsWriter {
+    public enum DType { F32, F16, BF16 }
 
     private record Tensor(int[] shape, float[] values) {}
 

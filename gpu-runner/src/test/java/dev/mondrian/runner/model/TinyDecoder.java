@@ -11,9 +11,14 @@ import java.util.SplittableRandom;
  * A tiny random decoder of one Llama-family architecture, written as a Hugging Face folder by
  * the test itself. {@link #weights()} holds the values exactly as stored, for the reference.
  */
-record TinyDecoder(String architecture, String modelType, int vocab, int hidden, int intermediate, int layers,
+public record TinyDecoder(String architecture, String modelType, int vocab, int hidden, int intermediate, int layers,
                    int heads, int kvHeads, int headDim, double eps, double theta, String ropeScalingJson,
                    boolean tied, boolean bias, long seed) {
+
+    /** A small Qwen2-shaped model over the tiny byte tokenizer's vocabulary. */
+    public static TinyDecoder chat(int vocab) {
+        return new TinyDecoder("Qwen2ForCausalLM", "qwen2", vocab, 32, 48, 2, 4, 2, 8, 1e-6, 10000, null, true, true, 7);
+    }
 
     static TinyDecoder llama() {
         return new TinyDecoder("LlamaForCausalLM", "llama", 97, 32, 48, 2, 4, 2, 8, 1e-5, 10000, null, false, false, 1);
@@ -96,7 +101,7 @@ record TinyDecoder(String architecture, String modelType, int vocab, int hidden,
     }
 
     /** Writes config.json and the weights (split over {@code shards} files); returns the stored values. */
-    Map<String, float[]> write(Path dir, SafeTensorsWriter.DType dtype, int shards) throws IOException {
+    public Map<String, float[]> write(Path dir, SafeTensorsWriter.DType dtype, int shards) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("config.json"), configJson(dtype));
         Map<String, float[]> weights = weights();
