@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** {@code --name value} command-line flags, each checked against the flags a command knows. */
 final class Args {
@@ -35,20 +36,19 @@ final class Args {
     }
 
     int integer(String name, int fallback) {
-        String value = values.get(name);
-        try {
-            return value == null ? fallback : Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a whole number, got '" + value + "'");
-        }
+        return parsed(name, fallback, Integer::parseInt, "a whole number");
     }
 
     double decimal(String name, double fallback) {
+        return parsed(name, fallback, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String name, T fallback, Function<String, T> parse, String kind) {
         String value = values.get(name);
         try {
-            return value == null ? fallback : Double.parseDouble(value);
+            return value == null ? fallback : parse.apply(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a number, got '" + value + "'");
+            throw new IllegalArgumentException("--" + name + " must be " + kind + ", got '" + value + "'");
         }
     }
 }

@@ -16,12 +16,4 @@ public final class Generator {
     public TokenStream stream(GenerationRequest request) {
         return new TokenStream(model, request, tokenizer.incrementalDecoder());
     }
-
-    public Model model() {
-        return model;
-    }
-
-    public ModelTokenizer tokenizer() {
-        return tokenizer;
-    }
 }

@@ -38,11 +38,6 @@ public final class KvCache implements AutoCloseable {
         return capacity;
     }
 
-    /** Forgets everything, for reuse by the next sequence. */
-    public void clear() {
-        length = 0;
-    }
-
     /** Stores [seq, kvHeads, headDim] keys and values at positions start.., returns the cached [kvHeads, start+seq, headDim]. */
     NDArray[] store(int layer, int start, NDArray k, NDArray v) {
         int end = start + (int) k.getShape().get(0);

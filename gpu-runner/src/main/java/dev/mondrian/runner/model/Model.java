@@ -7,31 +7,24 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
 import dev.mondrian.runner.vision.VisionTower;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
 /** A model folder loaded once onto a device: its config, its weights and the decoder over them. */
 public final class Model implements AutoCloseable {
-    private final Path folder;
     private final ModelConfig config;
     private final NDManager manager;
-    private final Weights weights;
     private final TextDecoder decoder;
-    private final DataType type;
     private final VisionTower vision;
 
-    private Model(Path folder, ModelConfig config, NDManager manager, Weights weights, TextDecoder decoder,
-                  DataType type, VisionTower vision) {
+    private Model(ModelConfig config, NDManager manager, TextDecoder decoder, VisionTower vision) {
         this.vision = vision;
-        this.folder = folder;
         this.config = config;
         this.manager = manager;
-        this.weights = weights;
         this.decoder = decoder;
-        this.type = type;
     }
 
     /**
@@ -50,7 +43,7 @@ public final class Model implements AutoCloseable {
             int context = Math.min(contextLength, config.text().maxPositions());
             TextDecoder decoder = new TextDecoder(config.text(), weights, manager, type, context);
             VisionTower vision = config.vision().isPresent() ? new VisionTower(config, weights, type) : null;
-            return new Model(folder, config, manager, weights, decoder, type, vision);
+            return new Model(config, manager, decoder, vision);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -114,10 +107,6 @@ public final class Model implements AutoCloseable {
         return Optional.ofNullable(vision);
     }
 
-    public Path folder() {
-        return folder;
-    }
-
     public ModelConfig config() {
         return config;
     }
@@ -126,16 +115,8 @@ public final class Model implements AutoCloseable {
         return decoder;
     }
 
-    public Weights weights() {
-        return weights;
-    }
-
     public NDManager manager() {
         return manager;
-    }
-
-    public DataType computeType() {
-        return type;
     }
 
     public Device device() {

@@ -65,10 +65,6 @@ public final class TextDecoder {
         return config;
     }
 
-    public int contextLength() {
-        return contextLength;
-    }
-
     public KvCache newCache() {
         return new KvCache(manager, config, contextLength, type);
     }

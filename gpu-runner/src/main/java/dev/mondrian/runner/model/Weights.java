@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +28,8 @@ public final class Weights {
             new String[] {"model.multi_modal_projector.", "multi_modal_projector."});
 
     private final Map<String, NDArray> tensors;
-    private final long bytesOnDisk;
-
-    private Weights(Map<String, NDArray> tensors, long bytesOnDisk) {
+    private Weights(Map<String, NDArray> tensors) {
         this.tensors = tensors;
-        this.bytesOnDisk = bytesOnDisk;
     }
 
     /** Loads every {@code *.safetensors} file of the folder (all shards) into {@code manager}. */
@@ -46,7 +42,6 @@ public final class Weights {
             throw new IOException(folder + " has no *.safetensors weights");
         }
         Map<String, NDArray> tensors = new HashMap<>();
-        long bytes = 0;
         for (Path file : files) {
             SafeTensors st = SafeTensors.open(file);
             for (SafeTensors.Entry entry : st.entries().values()) {
@@ -54,10 +49,9 @@ public final class Weights {
                 if (tensors.put(canonical(entry.name()), array) != null) {
                     throw new IOException("tensor " + entry.name() + " appears twice in " + folder);
                 }
-                bytes += entry.end() - entry.begin();
             }
         }
-        return new Weights(tensors, bytes);
+        return new Weights(tensors);
     }
 
     public NDArray get(String name) {
@@ -70,15 +64,6 @@ public final class Weights {
 
     public Optional<NDArray> optional(String name) {
         return Optional.ofNullable(tensors.get(name));
-    }
-
-    public long bytesOnDisk() {
-        return bytesOnDisk;
-    }
-
-    /** The bytes that one decode step reads: every tensor once, in the compute dtype. */
-    public long bytesInMemory() {
-        return tensors.values().stream().mapToLong(a -> a.size() * a.getDataType().getNumOfBytes()).sum();
     }
 
     static String canonical(String name) {
@@ -118,10 +103,5 @@ public final class Weights {
             out.putInt((bf16.getShort(i * 2) & 0xFFFF) << 16);
         }
         return out.flip();
-    }
-
-    /** Names of all tensors, for error messages and tests. */
-    public List<String> names() {
-        return new ArrayList<>(tensors.keySet());
     }
 }
