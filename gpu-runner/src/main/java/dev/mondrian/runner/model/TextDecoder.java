@@ -15,7 +15,7 @@ import ai.djl.nn.core.Linear;
  */
 public final class TextDecoder {
     private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
-                         NDArray vBias, NDArray o, NDArray postNorm, NDArray gate, NDArray up, NDArray down) {}
+                         NDArray vBias, NDArray o, NDArray oBias, NDArray postNorm, NDArray gate, NDArray up, NDArray down) {}
 
     private final TextConfig config;
     private final NDManager manager;
@@ -47,7 +47,8 @@ public final class TextDecoder {
                     weights.get(a + "q_proj.weight"), bias(weights, a + "q_proj.bias"),
                     weights.get(a + "k_proj.weight"), bias(weights, a + "k_proj.bias"),
                     weights.get(a + "v_proj.weight"), bias(weights, a + "v_proj.bias"),
-                    weights.get(a + "o_proj.weight"), weights.get(p + "post_attention_layernorm.weight"),
+                    weights.get(a + "o_proj.weight"), bias(weights, a + "o_proj.bias"),
+                    weights.get(p + "post_attention_layernorm.weight"),
                     weights.get(p + "mlp.gate_proj.weight"), weights.get(p + "mlp.up_proj.weight"),
                     weights.get(p + "mlp.down_proj.weight"));
         }
@@ -121,7 +122,8 @@ public final class TextDecoder {
         }
         NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
         NDArray out = probs.matMul(kv[1]).reshape(heads, seq, dim).transpose(1, 0, 2).reshape(seq, heads * dim);
-        return Linear.linear(out, layer.o()).singletonOrThrow();
+        // Llama's attention_bias covers o_proj too; Qwen2 has q/k/v biases only (its files carry no o bias).
+        return linear(out, layer.o(), layer.oBias());
     }
 
     private NDArray mlp(Layer layer, NDArray x) {

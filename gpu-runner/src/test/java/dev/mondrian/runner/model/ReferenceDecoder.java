@@ -112,7 +112,7 @@ public final class ReferenceDecoder {
                 }
             }
         }
-        return linear(out, w.get(p + "o_proj.weight"), null, spec.hidden());
+        return linear(out, w.get(p + "o_proj.weight"), w.get(p + "o_proj.bias"), spec.hidden());
     }
 
     private void rotate(double[] vector, int heads, int position) {

@@ -39,9 +39,10 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                         + "\"original_max_position_embeddings\":16}", true, false, 4);
     }
 
+    /** Llama with attention_bias: biases on q, k, v and o, as transformers' LlamaAttention has. */
     static TinyDecoder linearRope() {
         return new TinyDecoder("LlamaForCausalLM", "llama", 61, 32, 40, 1, 4, 2, 8, 1e-5, 10000,
-                "{\"type\":\"linear\",\"factor\":2.0}", false, false, 5);
+                "{\"type\":\"linear\",\"factor\":2.0}", false, true, 5);
     }
 
     Map<String, float[]> weights() {
@@ -60,6 +61,9 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                 w.put(p + "self_attn.v_proj.bias", normal(random, kvHeads * headDim, 0.1));
             }
             w.put(p + "self_attn.o_proj.weight", normal(random, hidden * heads * headDim, 0.2));
+            if (bias && !modelType.equals("qwen2")) {
+                w.put(p + "self_attn.o_proj.bias", normal(random, hidden, 0.1));
+            }
             w.put(p + "post_attention_layernorm.weight", around1(random, hidden));
             w.put(p + "mlp.gate_proj.weight", normal(random, intermediate * hidden, 0.2));
             w.put(p + "mlp.up_proj.weight", normal(random, intermediate * hidden, 0.2));
@@ -90,6 +94,9 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
         }
         if (name.endsWith("k_proj.bias") || name.endsWith("v_proj.bias")) {
             return new int[] {kvHeads * headDim};
+        }
+        if (name.endsWith("o_proj.bias")) {
+            return new int[] {hidden};
         }
         if (name.endsWith("o_proj.weight")) {
             return new int[] {hidden, heads * headDim};
