@@ -6,7 +6,7 @@ import dev.mondrian.runner.generation.Generator;
 import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.tokenizer.ChatTemplate;
+import dev.mondrian.runner.tokenizer.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.vision.ImagePreprocessor;
 import dev.mondrian.runner.vision.VisionTower;
@@ -48,10 +48,10 @@ final class GenerateCommand {
                 }
                 pixels = ImagePreprocessor.read(folder, vision.config().imageSize()).apply(image);
                 ids = expandImageTokens(tokenizer.encode(tokenizer.chatTemplate().render(
-                        List.of(new ChatTemplate.Message("user", prompt, 1)), true)),
+                        List.of(new ChatMessage("user", prompt, 1)), true)),
                         model.config().imageTokenIndex(), vision.imageTokens());
             } else {
-                ids = tokenizer.encode(tokenizer.chatTemplate().render(List.of(new ChatTemplate.Message("user", prompt, 0)), true));
+                ids = tokenizer.encode(tokenizer.chatTemplate().render(List.of(new ChatMessage("user", prompt, 0)), true));
             }
             String stop = args.get("stop", null);
             GenerationRequest request = new GenerationRequest(ids, pixels, args.integer("max-tokens", 256), sampling,

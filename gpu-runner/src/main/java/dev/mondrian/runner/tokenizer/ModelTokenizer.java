@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,12 +16,16 @@ import tools.jackson.databind.json.JsonMapper;
  * native library ships inside its jar), special tokens from {@code tokenizer_config.json}.
  */
 public final class ModelTokenizer implements AutoCloseable {
+    private final Path folder;
     private final HuggingFaceTokenizer tokenizer;
+    private final TokenVocabulary vocabulary;
     private final JsonNode config;
     private final Set<Long> eosIds;
 
-    private ModelTokenizer(HuggingFaceTokenizer tokenizer, JsonNode config, Set<Long> eosIds) {
+    private ModelTokenizer(Path folder, HuggingFaceTokenizer tokenizer, JsonNode config, Set<Long> eosIds) {
+        this.folder = folder;
         this.tokenizer = tokenizer;
+        this.vocabulary = TokenVocabulary.load(folder);
         this.config = config;
         this.eosIds = eosIds;
     }
@@ -36,15 +41,9 @@ public final class ModelTokenizer implements AutoCloseable {
         JsonMapper json = JsonMapper.builder().build();
         Path configFile = folder.resolve("tokenizer_config.json");
         JsonNode config = Files.isRegularFile(configFile) ? json.readTree(configFile.toFile()) : json.createObjectNode();
-        ModelTokenizer model = new ModelTokenizer(tokenizer, config, new HashSet<>());
+        ModelTokenizer model = new ModelTokenizer(folder, tokenizer, config, new HashSet<>());
         model.eosIds.addAll(eosIdsFrom(json, folder));
-        String eos = model.eosToken();
-        if (!eos.isEmpty()) {
-            long[] ids = tokenizer.encode(eos).getIds();
-            if (ids.length == 1) {
-                model.eosIds.add(ids[0]);
-            }
-        }
+        model.tokenId(model.eosToken()).ifPresent(model.eosIds::add);
         return model;
     }
 
@@ -54,6 +53,16 @@ public final class ModelTokenizer implements AutoCloseable {
 
     public String decode(long[] ids) {
         return tokenizer.decode(ids, false);
+    }
+
+    /** The id of a token written as the vocabulary spells it, e.g. a special token such as {@code <|im_end|>}. */
+    public OptionalLong tokenId(String token) {
+        return vocabulary.id(token);
+    }
+
+    /** Highest token id plus one (special tokens included). */
+    public int vocabSize() {
+        return vocabulary.size();
     }
 
     public IncrementalDecoder incrementalDecoder() {
@@ -73,24 +82,9 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     public ChatTemplate chatTemplate() {
-        return new ChatTemplate(chatTemplateSource(), bosToken(), eosToken());
-    }
-
-    /** The Jinja source of tokenizer_config.json's chat template; empty when the folder has none. */
-    private String chatTemplateSource() {
-        JsonNode template = config.get("chat_template");
-        if (template == null || template.isNull()) {
-            return "";
-        }
-        if (template.isArray()) {
-            for (JsonNode named : template) {
-                if (named.path("name").asString("").equals("default")) {
-                    return named.path("template").asString("");
-                }
-            }
-            return template.path(0).path("template").asString("");
-        }
-        return template.asString();
+        String source = ChatTemplateSource.find(folder).orElseThrow(() -> new ChatTemplateException(
+                folder + " has no chat template (chat_template.jinja, chat_template.json or tokenizer_config.json's chat_template)"));
+        return new ChatTemplate(source, bosToken(), eosToken());
     }
 
     private String token(String field) {

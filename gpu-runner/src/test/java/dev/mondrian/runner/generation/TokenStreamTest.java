@@ -7,7 +7,7 @@ import dev.mondrian.runner.model.ReferenceDecoder;
 import dev.mondrian.runner.model.SafeTensorsWriter;
 import dev.mondrian.runner.model.TinyDecoder;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.tokenizer.ChatTemplate;
+import dev.mondrian.runner.tokenizer.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.tokenizer.TinyTokenizer;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class TokenStreamTest {
         model = Model.load(dir, "cpu", 64);
         tokenizer = ModelTokenizer.load(dir);
         generator = new Generator(model, tokenizer);
-        prompt = tokenizer.encode(tokenizer.chatTemplate().render(List.of(new ChatTemplate.Message("user", "Hi", 0)), true));
+        prompt = tokenizer.encode(tokenizer.chatTemplate().render(List.of(new ChatMessage("user", "Hi", 0)), true));
     }
 
     @AfterAll

@@ -28,8 +28,11 @@ class ModelTokenizerTest {
             assertThat(tokenizer.decode(ids)).isEqualTo(TEXT);
             assertThat(tokenizer.encode("<|im_start|>user")).startsWith(TinyTokenizer.IM_START);
             assertThat(tokenizer.eosTokenIds()).containsExactly(TinyTokenizer.IM_END);
+            assertThat(tokenizer.tokenId("<|im_start|>")).hasValue(TinyTokenizer.IM_START);
+            assertThat(tokenizer.tokenId("not a token")).isEmpty();
+            assertThat(tokenizer.vocabSize()).isEqualTo(TinyTokenizer.VOCAB);
             String prompt = tokenizer.chatTemplate().render(
-                    List.of(new ChatTemplate.Message("system", "Be kind.", 0), new ChatTemplate.Message("user", "Hi", 0)), true);
+                    List.of(new ChatMessage("system", "Be kind.", 0), new ChatMessage("user", "Hi", 0)), true);
             assertThat(prompt).isEqualTo("<|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
                     + "<|im_start|>assistant\n");
         }
@@ -42,12 +45,12 @@ class ModelTokenizerTest {
                 + "{% for part in message['content'] %}{% if part['type'] == 'image' %}<image>\n{% else %}{{ part['text'] }}{% endif %}{% endfor %}"
                 + "{% endif %}\n{% endfor %}{% if add_generation_prompt %}ASSISTANT:{% endif %}";
         ChatTemplate template = new ChatTemplate(llava, "<s>", "</s>");
-        assertThat(template.render(List.of(new ChatTemplate.Message("user", "Critique this.", 1)), true))
+        assertThat(template.render(List.of(new ChatMessage("user", "Critique this.", 1)), true))
                 .isEqualTo("USER: <image>\nCritique this.ASSISTANT:"); // trim_blocks eats the newline after endif
         ChatTemplate strict = new ChatTemplate(
                 "{% if messages[0]['role'] != 'user' %}{{ raise_exception('first turn must be the user') }}{% endif %}ok", "", "");
-        assertThat(strict.render(List.of(new ChatTemplate.Message("user", "x", 0)), false)).isEqualTo("ok");
-        assertThatThrownBy(() -> strict.render(List.of(new ChatTemplate.Message("assistant", "x", 0)), false))
+        assertThat(strict.render(List.of(new ChatMessage("user", "x", 0)), false)).isEqualTo("ok");
+        assertThatThrownBy(() -> strict.render(List.of(new ChatMessage("assistant", "x", 0)), false))
                 .hasMessageContaining("first turn must be the user");
     }
 

@@ -1,0 +1,20 @@
+package dev.mondrian.runner.tokenizer;
+
+/**
+ * GPT-2's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the other 68 bytes
+ * (controls, space, 0x7F-0xA0, soft hyphen) are shifted to U+0100 onwards in byte order, so every
+ * byte has a visible one-character symbol (space is "Ġ").
+ */
+final class ByteLevelAlphabet {
+    private ByteLevelAlphabet() {}
+
+    static char[] symbols() {
+        char[] symbols = new char[256];
+        int shifted = 0;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+            symbols[b] = printable ? (char) b : (char) (256 + shifted++);
+        }
+        return symbols;
+    }
+}
