@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,18 @@ public final class Weights {
         if (files.isEmpty()) {
             throw new IOException(folder + " has no *.safetensors weights");
         }
-        Map<String, NDArray> tensors = new HashMap<>();
+        List<SafeTensors> shards = new ArrayList<>();
         for (Path file : files) {
-            SafeTensors st = SafeTensors.open(file);
+            shards.add(SafeTensors.open(file));
+        }
+        // One buffer serves every tensor whose bytes the engine copies anyway (converted or sent to a GPU).
+        int largest = shards.stream().flatMap(st -> st.entries().values().stream())
+                .mapToInt(SafeTensors.Entry::bytes).max().orElse(0);
+        ByteBuffer scratch = ByteBuffer.allocateDirect(largest);
+        Map<String, NDArray> tensors = new HashMap<>();
+        for (SafeTensors st : shards) {
             for (SafeTensors.Entry entry : st.entries().values()) {
-                NDArray array = toArray(manager, st, entry, computeType);
+                NDArray array = toArray(manager, st, entry, computeType, scratch);
                 if (tensors.put(canonical(entry.name()), array) != null) {
                     throw new IOException("tensor " + entry.name() + " appears twice in " + folder);
                 }
@@ -75,16 +83,15 @@ public final class Weights {
         return name;
     }
 
-    private static NDArray toArray(NDManager manager, SafeTensors st, SafeTensors.Entry entry, DataType target)
-            throws IOException {
-        ByteBuffer data = st.map(entry);
+    private static NDArray toArray(NDManager manager, SafeTensors st, SafeTensors.Entry entry, DataType target,
+                                   ByteBuffer scratch) throws IOException {
         Shape shape = new Shape(entry.shape());
         NDArray array = switch (entry.dtype()) {
-            case "F32" -> manager.create(data, shape, DataType.FLOAT32);
-            case "F16" -> manager.create(data, shape, DataType.FLOAT16);
+            case "F32" -> manager.create(st.read(entry, own(manager, "F32", target, entry, scratch)), shape, DataType.FLOAT32);
+            case "F16" -> manager.create(st.read(entry, own(manager, "F16", target, entry, scratch)), shape, DataType.FLOAT16);
             // DJL's PyTorch JNI aborts the process on BF16 tensors (0.33 and 0.36 alike), so BF16
             // is widened to F32 here: exact, since BF16 is the top half of an F32.
-            case "BF16" -> manager.create(widenBf16(data), shape, DataType.FLOAT32);
+            case "BF16" -> manager.create(widenBf16(st.read(entry, scratch)), shape, DataType.FLOAT32);
             default -> throw new IOException("tensor " + entry.name() + " has dtype " + entry.dtype()
                     + "; weights must be F32, F16 or BF16");
         };
@@ -94,6 +101,17 @@ public final class Weights {
         NDArray converted = array.toType(target, false);
         array.close();
         return converted;
+    }
+
+    /**
+     * Where to read a tensor: on the CPU, a tensor made from a direct buffer lives in that buffer
+     * (DJL does not copy it), so one kept as it is read needs a buffer of its own; every other
+     * tensor is copied on creation or conversion and can pass through the shared scratch buffer.
+     */
+    private static ByteBuffer own(NDManager manager, String fileType, DataType target, SafeTensors.Entry entry,
+                                  ByteBuffer scratch) {
+        boolean kept = !manager.getDevice().isGpu() && DataType.fromSafetensors(fileType) == target;
+        return kept ? ByteBuffer.allocateDirect(entry.bytes()) : scratch;
     }
 
     private static ByteBuffer widenBf16(ByteBuffer bf16) {

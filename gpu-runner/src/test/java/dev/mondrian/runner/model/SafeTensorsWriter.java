@@ -3,21 +3,35 @@ package dev.mondrian.runner.model;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** Writes test weights as a real .safetensors file in F32, F16 or BF16. */
+/**
+ * Writes test weights as a real .safetensors file in F32, F16 or BF16. Values are asked for one
+ * tensor at a time while writing, so a checkpoint of a real model's size never sits in memory whole.
+ */
 public final class SafeTensorsWriter {
     public enum DType { F32, F16, BF16 }
 
-    private record Tensor(int[] shape, float[] values) {}
+    private record Tensor(int[] shape, Supplier<float[]> values) {
+        long elements() {
+            return Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
+        }
+    }
 
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
     SafeTensorsWriter add(String name, int[] shape, float[] values) {
+        return add(name, shape, () -> values);
+    }
+
+    SafeTensorsWriter add(String name, int[] shape, Supplier<float[]> values) {
         tensors.put(name, new Tensor(shape, values));
         return this;
     }
@@ -36,7 +50,7 @@ public final class SafeTensorsWriter {
         StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            long bytes = (long) e.getValue().values().length * width;
+            long bytes = e.getValue().elements() * width;
             StringBuilder shape = new StringBuilder();
             for (int d : e.getValue().shape()) {
                 shape.append(shape.isEmpty() ? "" : ",").append(d);
@@ -50,18 +64,37 @@ public final class SafeTensorsWriter {
             header.append(' ');
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate((int) (8 + json.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
-        out.putLong(json.length).put(json);
-        for (Tensor t : tensors.values()) {
-            for (float v : t.values()) {
-                switch (dtype) {
-                    case F32 -> out.putFloat(v);
-                    case F16 -> out.putShort(Float.floatToFloat16(v));
-                    case BF16 -> out.putShort(bf16(v));
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(json.length).put(json);
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                float[] values = e.getValue().values().get();
+                if (values.length != e.getValue().elements()) {
+                    throw new IllegalArgumentException(e.getKey() + ": " + values.length + " values for shape "
+                            + Arrays.toString(e.getValue().shape()));
+                }
+                for (float v : values) {
+                    if (buffer.remaining() < 4) {
+                        drain(buffer, out);
+                    }
+                    switch (dtype) {
+                        case F32 -> buffer.putFloat(v);
+                        case F16 -> buffer.putShort(Float.floatToFloat16(v));
+                        case BF16 -> buffer.putShort(bf16(v));
+                    }
                 }
             }
+            drain(buffer, out);
         }
-        Files.write(file, out.array());
+    }
+
+    private static void drain(ByteBuffer buffer, FileChannel out) throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+        buffer.clear();
     }
 
     /** Round to nearest even on the upper 16 bits, as PyTorch converts float32 to bfloat16. */

@@ -3,9 +3,13 @@ package dev.mondrian.runner.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 /**
  * A tiny random decoder of one Llama-family architecture, written as a Hugging Face folder by
@@ -45,33 +49,53 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                 "{\"type\":\"linear\",\"factor\":2.0}", false, true, 5);
     }
 
-    Map<String, float[]> weights() {
-        SplittableRandom random = new SplittableRandom(seed);
-        Map<String, float[]> w = new LinkedHashMap<>();
-        w.put("model.embed_tokens.weight", normal(random, vocab * hidden, 0.5));
+    /** The checkpoint's tensor names, in the order they are generated and written. */
+    List<String> tensorNames() {
+        List<String> names = new ArrayList<>();
+        names.add("model.embed_tokens.weight");
         for (int i = 0; i < layers; i++) {
             String p = "model.layers." + i + ".";
-            w.put(p + "input_layernorm.weight", around1(random, hidden));
-            w.put(p + "self_attn.q_proj.weight", normal(random, heads * headDim * hidden, 0.2));
-            w.put(p + "self_attn.k_proj.weight", normal(random, kvHeads * headDim * hidden, 0.2));
-            w.put(p + "self_attn.v_proj.weight", normal(random, kvHeads * headDim * hidden, 0.2));
+            names.addAll(List.of(p + "input_layernorm.weight", p + "self_attn.q_proj.weight",
+                    p + "self_attn.k_proj.weight", p + "self_attn.v_proj.weight"));
             if (bias) {
-                w.put(p + "self_attn.q_proj.bias", normal(random, heads * headDim, 0.1));
-                w.put(p + "self_attn.k_proj.bias", normal(random, kvHeads * headDim, 0.1));
-                w.put(p + "self_attn.v_proj.bias", normal(random, kvHeads * headDim, 0.1));
+                names.addAll(List.of(p + "self_attn.q_proj.bias", p + "self_attn.k_proj.bias", p + "self_attn.v_proj.bias"));
             }
-            w.put(p + "self_attn.o_proj.weight", normal(random, hidden * heads * headDim, 0.2));
+            names.add(p + "self_attn.o_proj.weight");
             if (bias && !modelType.equals("qwen2")) {
-                w.put(p + "self_attn.o_proj.bias", normal(random, hidden, 0.1));
+                names.add(p + "self_attn.o_proj.bias");
             }
-            w.put(p + "post_attention_layernorm.weight", around1(random, hidden));
-            w.put(p + "mlp.gate_proj.weight", normal(random, intermediate * hidden, 0.2));
-            w.put(p + "mlp.up_proj.weight", normal(random, intermediate * hidden, 0.2));
-            w.put(p + "mlp.down_proj.weight", normal(random, hidden * intermediate, 0.2));
+            names.addAll(List.of(p + "post_attention_layernorm.weight", p + "mlp.gate_proj.weight",
+                    p + "mlp.up_proj.weight", p + "mlp.down_proj.weight"));
         }
-        w.put("model.norm.weight", around1(random, hidden));
+        names.add("model.norm.weight");
         if (!tied) {
-            w.put("lm_head.weight", normal(random, vocab * hidden, 0.2));
+            names.add("lm_head.weight");
+        }
+        return names;
+    }
+
+    /** Random values for one tensor; each tensor has its own seed so tensors can be made one at a time. */
+    float[] randomTensor(String name) {
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + tensorNames().indexOf(name));
+        int n = Arrays.stream(shape(name)).reduce(1, Math::multiplyExact);
+        if (name.endsWith("norm.weight")) {
+            return around1(random, n);
+        }
+        if (name.endsWith(".bias")) {
+            return normal(random, n, 0.1);
+        }
+        return normal(random, n, name.endsWith("embed_tokens.weight") ? 0.5 : 0.2);
+    }
+
+    /** Parameters in the checkpoint. */
+    public long parameters() {
+        return tensorNames().stream().mapToLong(name -> Arrays.stream(shape(name)).asLongStream().reduce(1, Math::multiplyExact)).sum();
+    }
+
+    Map<String, float[]> weights() {
+        Map<String, float[]> w = new LinkedHashMap<>();
+        for (String name : tensorNames()) {
+            w.put(name, randomTensor(name));
         }
         return w;
     }
@@ -109,28 +133,40 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
 
     /** Writes config.json and the weights (split over {@code shards} files); returns the stored values. */
     public Map<String, float[]> write(Path dir, SafeTensorsWriter.DType dtype, int shards) throws IOException {
+        Map<String, float[]> stored = new LinkedHashMap<>();
+        write(dir, dtype, shards, stored::put);
+        return stored;
+    }
+
+    /** Writes a checkpoint too big to hold in memory twice: each tensor is made, written and dropped. */
+    public void writeStreaming(Path dir, SafeTensorsWriter.DType dtype) throws IOException {
+        write(dir, dtype, 1, (name, values) -> {});
+    }
+
+    private void write(Path dir, SafeTensorsWriter.DType dtype, int shards, BiConsumer<String, float[]> keep)
+            throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("config.json"), configJson(dtype));
-        Map<String, float[]> weights = weights();
         SafeTensorsWriter[] writers = new SafeTensorsWriter[shards];
         for (int i = 0; i < shards; i++) {
             writers[i] = new SafeTensorsWriter();
         }
         int n = 0;
-        for (Map.Entry<String, float[]> e : weights.entrySet()) {
-            float[] stored = e.getValue().clone();
-            for (int i = 0; i < stored.length; i++) {
-                stored[i] = SafeTensorsWriter.stored(stored[i], dtype);
-            }
-            e.setValue(stored);
-            writers[n++ % shards].add(e.getKey(), shape(e.getKey()), stored);
+        for (String name : tensorNames()) {
+            writers[n++ % shards].add(name, shape(name), () -> {
+                float[] values = randomTensor(name);
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = SafeTensorsWriter.stored(values[i], dtype);
+                }
+                keep.accept(name, values);
+                return values;
+            });
         }
         for (int i = 0; i < shards; i++) {
             String name = shards == 1 ? "model.safetensors"
                     : "model-%05d-of-%05d.safetensors".formatted(i + 1, shards);
             writers[i].write(dir.resolve(name), dtype);
         }
-        return weights;
     }
 
     String configJson(SafeTensorsWriter.DType dtype) {
@@ -139,7 +175,7 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                  "intermediate_size": %d, "num_hidden_layers": %d, "num_attention_heads": %d,
                  "num_key_value_heads": %d, "head_dim": %d, "rms_norm_eps": %s, "rope_theta": %s,
                  "rope_scaling": %s, "tie_word_embeddings": %s, "attention_bias": %s,
-                 "max_position_embeddings": 64, "hidden_act": "silu", "bos_token_id": 1, "eos_token_id": 2,
+                 "max_position_embeddings": 32768, "hidden_act": "silu", "bos_token_id": 1, "eos_token_id": 2,
                  "torch_dtype": "%s"}
                 """.formatted(architecture, modelType, vocab, hidden, intermediate, layers, heads, kvHeads, headDim,
                 eps, theta, ropeScalingJson == null ? "null" : ropeScalingJson, tied,

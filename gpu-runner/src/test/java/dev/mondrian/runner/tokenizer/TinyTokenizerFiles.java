@@ -56,8 +56,20 @@ public final class TinyTokenizerFiles {
 
     /** Writes tokenizer.json, tokenizer_config.json and generation_config.json into {@code dir}. */
     public static Fixture write(Path dir, boolean vision) throws IOException {
+        return write(dir, vision, VOCAB_SIZE);
+    }
+
+    /**
+     * The same tokenizer with its vocabulary padded to {@code vocabSize} by word-like tokens
+     * (" AB", " AC"...) that no merge produces but that decode, so a random model of a real
+     * model's vocabulary size can generate any id.
+     */
+    public static Fixture write(Path dir, boolean vision, int vocabSize) throws IOException {
+        if (vocabSize < VOCAB_SIZE) {
+            throw new IllegalArgumentException("vocabSize must be at least " + VOCAB_SIZE);
+        }
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizerJson()));
+        Files.writeString(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizerJson(vocabSize)));
         ObjectNode config = JSON.createObjectNode();
         config.put("bos_token", (String) null);
         config.putObject("eos_token").put("content", "<|im_end|>").put("special", true);
@@ -71,10 +83,10 @@ public final class TinyTokenizerFiles {
         ObjectNode generation = JSON.createObjectNode();
         generation.putArray("eos_token_id").add(IM_END).add(END_OF_TEXT);
         Files.writeString(dir.resolve("generation_config.json"), JSON.writeValueAsString(generation));
-        return new Fixture(dir, VOCAB_SIZE, END_OF_TEXT, IM_START, IM_END, IMAGE);
+        return new Fixture(dir, vocabSize, END_OF_TEXT, IM_START, IM_END, IMAGE);
     }
 
-    private static ObjectNode tokenizerJson() {
+    private static ObjectNode tokenizerJson(int vocabSize) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
@@ -109,7 +121,24 @@ public final class TinyTokenizerFiles {
         for (int i = 0; i < SPECIALS.size(); i++) {
             vocab.put(SPECIALS.get(i), END_OF_TEXT + i);
         }
+        for (int id = VOCAB_SIZE; id < vocabSize; id++) {
+            vocab.put(alphabet[' '] + lettersFor(id - VOCAB_SIZE), id);
+        }
         return root;
+    }
+
+    /** 0 → "AA", 1 → "AB"...: distinct capital words (no merge makes capitals), two letters at least so none is a byte token. */
+    private static String lettersFor(int n) {
+        StringBuilder word = new StringBuilder();
+        int rest = n;
+        do {
+            word.insert(0, (char) ('A' + rest % 26));
+            rest /= 26;
+        } while (rest > 0);
+        while (word.length() < 2) {
+            word.insert(0, 'A');
+        }
+        return word.toString();
     }
 
     private static ObjectNode byteLevel() {

@@ -1,0 +1,141 @@
+package dev.mondrian.runner.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mondrian.runner.generation.GenerationRequest;
+import dev.mondrian.runner.generation.GenerationStep;
+import dev.mondrian.runner.generation.Generator;
+import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.SafeTensorsWriter.DType;
+import dev.mondrian.runner.model.TinyDecoder;
+import dev.mondrian.runner.sampling.SamplingParams;
+import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Single-stream prefill and decode speed of the engine on a random-weight model, set against the
+ * memory-bandwidth bound: decoding one token reads every weight once, so no engine can beat
+ * bandwidth / weight bytes. Not a test; run by {@code ./mondrian bench}, which writes each model
+ * in one JVM and measures it in another, so the peak-memory figure is the engine's alone. Prints
+ * one Markdown table row.
+ */
+public final class EngineBenchmark {
+    private static final int PROMPT = 128;
+    private static final int DECODE = 64;
+    private static final int RUNS = 5;
+
+    /** The shapes benchmarked: a tiny model (engine overhead) and Qwen2.5-0.5B's exact shape. */
+    enum Size {
+        TINY(new TinyDecoder("Qwen2ForCausalLM", "qwen2", 512, 64, 128, 2, 4, 2, 16, 1e-6, 1e6, null, true, true, 11)),
+        QWEN25_05B(new TinyDecoder("Qwen2ForCausalLM", "qwen2", 151936, 896, 4864, 24, 14, 2, 64, 1e-6, 1e6, null,
+                true, true, 12));
+
+        final TinyDecoder decoder;
+
+        Size(TinyDecoder decoder) {
+            this.decoder = decoder;
+        }
+    }
+
+    private EngineBenchmark() {}
+
+    /** {@code write DIR SIZE DTYPE} makes the model folder; {@code run DIR SIZE DTYPE} measures it in a fresh JVM. */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4 || !Set.of("write", "run").contains(args[0])) {
+            System.err.println("usage: EngineBenchmark write|run DIR TINY|QWEN25_05B F32|BF16|F16");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[1]);
+        Size shape = Size.valueOf(args[2]);
+        DType dtype = DType.valueOf(args[3]);
+        if (args[0].equals("write")) {
+            long start = System.nanoTime();
+            shape.decoder.writeStreaming(dir, dtype);
+            TinyTokenizerFiles.write(dir, false, shape.decoder.vocab());
+            System.err.printf("wrote %s %s in %.1f s%n", shape, dtype, (System.nanoTime() - start) / 1e9);
+        } else {
+            run(shape, dtype, dir);
+        }
+    }
+
+    private static void run(Size shape, DType dtype, Path dir) throws Exception {
+        long loadStart = System.nanoTime();
+        try (Model model = Model.load(dir, "cpu", PROMPT + DECODE + 8);
+             ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            Generator generator = new Generator(model, tokenizer);
+            long[] prompt = new SplittableRandom(5).longs(PROMPT, TinyTokenizerFiles.VOCAB_SIZE, shape.decoder.vocab()).toArray();
+            double[] prefill = new double[RUNS];
+            double[] decode = new double[RUNS];
+            long peak = 0;
+            generate(generator, prompt); // warm-up: first calls pay for PyTorch's lazy initialisation
+            for (int run = 0; run < RUNS; run++) {
+                GenerationStep last = generate(generator, prompt);
+                prefill[run] = last.promptTps();
+                decode[run] = last.generationTps();
+                peak = last.peakMemoryBytes();
+            }
+            // Measured after the runs so its 1 GiB buffer stays out of the peak-memory figure.
+            double bandwidth = readBandwidth();
+            long weightBytes = decodeWeightBytes(shape.decoder);
+            double bound = bandwidth / weightBytes;
+            double decodeMedian = median(decode);
+            System.out.printf("| %s | %s | %.2f M | %.1f MB | %.1f s | %.1f | %.1f | %.1f | %.0f%% | %.1f GB/s | %.0f MB |%n",
+                    shape, dtype, shape.decoder.parameters() / 1e6, weightBytes / 1e6, loadSeconds, median(prefill),
+                    decodeMedian, bound, 100 * decodeMedian / bound, bandwidth / 1e9, peak / 1e6);
+        }
+    }
+
+    private static GenerationStep generate(Generator generator, long[] prompt) {
+        // EOS never ends the run: every run decodes exactly DECODE tokens.
+        GenerationRequest request = new GenerationRequest(prompt, null, DECODE, SamplingParams.GREEDY, List.of(), Set.of());
+        GenerationStep last = null;
+        try (TokenStream stream = generator.stream(request)) {
+            while (stream.hasNext()) {
+                last = stream.next();
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Bytes of weights one decode step reads, as held in memory (the CPU path widens BF16 and F16
+     * to F32, so 4 bytes each whatever the file holds): every matrix, plus the output projection,
+     * which with tied embeddings is the embedding table; the embedding lookup itself reads one row.
+     */
+    static long decodeWeightBytes(TinyDecoder d) {
+        long embedding = (long) d.vocab() * d.hidden();
+        return 4 * (d.parameters() - (d.tied() ? 0 : embedding));
+    }
+
+    /** Read bandwidth as PyTorch sees it: the best of several full reads of a 1 GiB F32 tensor. */
+    static double readBandwidth() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long elements = 1L << 28;
+            NDArray big = manager.ones(new Shape(elements), DataType.FLOAT32);
+            double best = 0;
+            for (int i = 0; i < 6; i++) {
+                long start = System.nanoTime();
+                try (NDArray sum = big.sum()) {
+                    sum.getFloat();
+                }
+                best = Math.max(best, elements * 4 / ((System.nanoTime() - start) / 1e9));
+            }
+            return best;
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
