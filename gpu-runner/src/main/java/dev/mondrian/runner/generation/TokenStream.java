@@ -27,7 +27,9 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
     private final NDManager scratch;
     private final StringBuilder text = new StringBuilder();
 
-    private float[] logits;
+    /** Reused for every step: one vocabulary-sized copy out of the engine per token, no allocation. */
+    private final float[] logits;
+    private boolean prefilled;
     private FinishReason finish;
     private int generated;
     private long prefillNanos;
@@ -42,6 +44,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
         this.sampler = new Sampler(request.sampling(), model.config().text().vocabSize());
         this.stops = new StopStrings(request.stopStrings());
         this.scratch = model.manager().newSubManager();
+        this.logits = new float[model.config().text().vocabSize()];
         for (long id : request.promptIds()) {
             sampler.observe(id);
         }
@@ -57,7 +60,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
         if (finish != null) {
             throw new NoSuchElementException("generation finished: " + finish);
         }
-        if (logits == null) {
+        if (!prefilled) {
             prefill();
         }
         int token = sampler.sample(logits);
@@ -75,7 +78,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
                 finish = FinishReason.LENGTH;
                 delta += stops.accept(detokenizer.flush()) + stops.flush();
             } else {
-                logits = forward(new long[] {token}, null);
+                forward(new long[] {token}, null);
             }
         }
         text.append(delta);
@@ -104,17 +107,19 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
 
     private void prefill() {
         long start = System.nanoTime();
-        logits = forward(request.promptIds(), request.pixels());
+        forward(request.promptIds(), request.pixels());
+        prefilled = true;
         prefillNanos = System.nanoTime() - start;
         decodeStart = System.nanoTime();
     }
 
-    /** Every array made here dies with the scope; only the logits leave, as a Java array. */
-    private float[] forward(long[] ids, float[] pixels) {
+    /** Every array made here dies with the scope; only the logits leave, copied into {@link #logits}. */
+    private void forward(long[] ids, float[] pixels) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray embeddings = model.embed(scratch, ids, pixels);
-            return model.decoder().forward(embeddings, cache, false).toFloatArray();
+            // tryDirect: on the CPU the buffer is a view of the tensor's memory, so nothing is allocated.
+            model.decoder().forward(embeddings, cache, false).toByteBuffer(true).asFloatBuffer().get(logits);
         }
     }
 
