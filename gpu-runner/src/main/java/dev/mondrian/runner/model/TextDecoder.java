@@ -2,6 +2,7 @@ package dev.mondrian.runner.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -89,14 +90,29 @@ public final class TextDecoder {
         NDArray mask = seq > 1 ? causalMask(inputs.getManager(), start, seq) : null;
         NDArray h = inputs.toType(type, false);
         for (int i = 0; i < layers.length; i++) {
-            h = h.add(attention(i, rmsNorm(h, layers[i].inputNorm()), cache, start, mask));
-            h = h.add(mlp(layers[i], rmsNorm(h, layers[i].postNorm())));
+            h = layer(i, h, cache, start, mask);
         }
         cache.advance(seq);
         if (!allPositions && seq > 1) {
             h = h.get(new NDIndex("-1:"));
         }
         return Linear.linear(rmsNorm(h, finalNorm), lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * One decoder layer in a scope of its own, so a long prefill holds one layer's intermediates at
+     * a time rather than every layer's until the forward pass ends; only the output survives.
+     */
+    private NDArray layer(int i, NDArray h, KvCache cache, int start, NDArray mask) {
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray mid = h.add(attention(i, rmsNorm(h, layers[i].inputNorm()), cache, start, mask));
+            out = mid.add(mlp(layers[i], rmsNorm(mid, layers[i].postNorm())));
+            NDScope.unregister(out);
+        }
+        NDScope.register(out);
+        return out;
     }
 
     private NDArray attention(int index, NDArray x, KvCache cache, int start, NDArray mask) {

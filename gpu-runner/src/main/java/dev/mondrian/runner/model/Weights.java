@@ -1,5 +1,6 @@
 package dev.mondrian.runner.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +28,9 @@ public final class Weights {
             new String[] {"model.vision_tower.", "vision_tower."},
             new String[] {"model.multi_modal_projector.", "multi_modal_projector."});
 
+    /** Bytes read from a file per call; small, since tensors are filled piece by piece. */
+    private static final int CHUNK = 4 << 20;
+
     private final Map<String, NDArray> tensors;
     private Weights(Map<String, NDArray> tensors) {
         this.tensors = tensors;
@@ -42,20 +45,19 @@ public final class Weights {
         if (files.isEmpty()) {
             throw new IOException(folder + " has no *.safetensors weights");
         }
-        List<SafeTensors> shards = new ArrayList<>();
-        for (Path file : files) {
-            shards.add(SafeTensors.open(file));
-        }
-        // One buffer serves every tensor whose bytes the engine copies anyway (converted or sent to a GPU).
-        int largest = shards.stream().flatMap(st -> st.entries().values().stream())
-                .mapToInt(SafeTensors.Entry::bytes).max().orElse(0);
-        ByteBuffer scratch = ByteBuffer.allocateDirect(largest);
         Map<String, NDArray> tensors = new HashMap<>();
-        for (SafeTensors st : shards) {
-            for (SafeTensors.Entry entry : st.entries().values()) {
-                NDArray array = toArray(manager, st, entry, computeType, scratch);
-                if (tensors.put(canonical(entry.name()), array) != null) {
-                    throw new IOException("tensor " + entry.name() + " appears twice in " + folder);
+        // Tensors are filled on the CPU, in PyTorch's own memory, then moved and converted as the device wants.
+        try (NDManager staging = manager.getDevice().isGpu() ? NDManager.newBaseManager(Device.cpu()) : null) {
+            NDManager cpu = staging == null ? manager : staging;
+            ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
+            for (Path file : files) {
+                SafeTensors st = SafeTensors.open(file);
+                for (SafeTensors.Entry entry : st.entries().values()) {
+                    NDArray array = toArray(cpu, st, entry, chunk);
+                    NDArray placed = place(array, manager, computeType);
+                    if (tensors.put(canonical(entry.name()), placed) != null) {
+                        throw new IOException("tensor " + entry.name() + " appears twice in " + folder);
+                    }
                 }
             }
         }
@@ -83,43 +85,46 @@ public final class Weights {
         return name;
     }
 
-    private static NDArray toArray(NDManager manager, SafeTensors st, SafeTensors.Entry entry, DataType target,
-                                   ByteBuffer scratch) throws IOException {
+    /**
+     * A CPU tensor holding the entry's values, read from the file straight into the tensor's memory
+     * (no Java buffer the size of a tensor, so no -XX:MaxDirectMemorySize limit on model size).
+     * Read rather than memory-mapped: weights in anonymous memory decode about 25% faster than the
+     * same weights left in mapped file pages.
+     */
+    private static NDArray toArray(NDManager cpu, SafeTensors st, SafeTensors.Entry entry, ByteBuffer chunk)
+            throws IOException {
         Shape shape = new Shape(entry.shape());
         NDArray array = switch (entry.dtype()) {
-            case "F32" -> manager.create(st.read(entry, own(manager, "F32", target, entry, scratch)), shape, DataType.FLOAT32);
-            case "F16" -> manager.create(st.read(entry, own(manager, "F16", target, entry, scratch)), shape, DataType.FLOAT16);
+            case "F32" -> cpu.create(shape, DataType.FLOAT32);
+            case "F16" -> cpu.create(shape, DataType.FLOAT16);
             // DJL's PyTorch JNI aborts the process on BF16 tensors (0.33 and 0.36 alike), so BF16
             // is widened to F32 here: exact, since BF16 is the top half of an F32.
-            case "BF16" -> manager.create(widenBf16(st.read(entry, scratch)), shape, DataType.FLOAT32);
+            case "BF16" -> cpu.create(shape, DataType.FLOAT32);
             default -> throw new IOException("tensor " + entry.name() + " has dtype " + entry.dtype()
                     + "; weights must be F32, F16 or BF16");
         };
-        if (array.getDataType() == target) {
+        // A view of the tensor's own memory (native order; safetensors is little-endian, as every host we run on).
+        ByteBuffer memory = array.toByteBuffer(true).order(ByteOrder.nativeOrder());
+        if (entry.dtype().equals("BF16")) {
+            st.read(entry, chunk, part -> {
+                while (part.remaining() >= 2) {
+                    memory.putInt((part.getShort() & 0xFFFF) << 16);
+                }
+            });
+        } else {
+            st.read(entry, chunk, memory::put);
+        }
+        return array;
+    }
+
+    /** The tensor on the model's device in the compute type; the CPU original is released when a copy was made. */
+    private static NDArray place(NDArray array, NDManager manager, DataType target) {
+        if (array.getDevice().equals(manager.getDevice()) && array.getDataType() == target) {
             return array;
         }
-        NDArray converted = array.toType(target, false);
+        NDArray placed = array.toDevice(manager.getDevice(), false).toType(target, false);
+        placed.attach(manager);
         array.close();
-        return converted;
-    }
-
-    /**
-     * Where to read a tensor: on the CPU, a tensor made from a direct buffer lives in that buffer
-     * (DJL does not copy it), so one kept as it is read needs a buffer of its own; every other
-     * tensor is copied on creation or conversion and can pass through the shared scratch buffer.
-     */
-    private static ByteBuffer own(NDManager manager, String fileType, DataType target, SafeTensors.Entry entry,
-                                  ByteBuffer scratch) {
-        boolean kept = !manager.getDevice().isGpu() && DataType.fromSafetensors(fileType) == target;
-        return kept ? ByteBuffer.allocateDirect(entry.bytes()) : scratch;
-    }
-
-    private static ByteBuffer widenBf16(ByteBuffer bf16) {
-        int n = bf16.remaining() / 2;
-        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < n; i++) {
-            out.putInt((bf16.getShort(i * 2) & 0xFFFF) << 16);
-        }
-        return out.flip();
+        return placed;
     }
 }
