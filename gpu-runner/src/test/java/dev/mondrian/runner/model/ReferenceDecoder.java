@@ -38,15 +38,28 @@ public final class ReferenceDecoder {
 
     /** Logits [seq][vocab] for the whole sequence, causal. */
     public float[][] logits(int[] tokens) {
-        int seq = tokens.length;
-        int hidden = spec.hidden();
-        double[][] h = new double[seq][hidden];
-        float[] embed = w.get("model.embed_tokens.weight");
-        for (int t = 0; t < seq; t++) {
-            for (int j = 0; j < hidden; j++) {
-                h[t][j] = embed[tokens[t] * hidden + j];
-            }
+        double[][] h = new double[tokens.length][];
+        for (int t = 0; t < tokens.length; t++) {
+            h[t] = embedding(tokens[t]);
         }
+        return logits(h);
+    }
+
+    /** One token's input embedding. */
+    public double[] embedding(int token) {
+        int hidden = spec.hidden();
+        float[] embed = w.get("model.embed_tokens.weight");
+        double[] row = new double[hidden];
+        for (int j = 0; j < hidden; j++) {
+            row[j] = embed[token * hidden + j];
+        }
+        return row;
+    }
+
+    /** Logits [seq][vocab] for input embeddings [seq][hidden] (modified in place), causal. */
+    public float[][] logits(double[][] h) {
+        int seq = h.length;
+        int hidden = spec.hidden();
         for (int layer = 0; layer < spec.layers(); layer++) {
             String p = "model.layers." + layer + ".";
             double[][] x = rmsNorm(h, w.get(p + "input_layernorm.weight"));
@@ -64,7 +77,7 @@ public final class ReferenceDecoder {
             add(h, linear(gate, w.get(p + "mlp.down_proj.weight"), null, hidden));
         }
         double[][] out = rmsNorm(h, w.get("model.norm.weight"));
-        float[] head = spec.tied() ? embed : w.get("lm_head.weight");
+        float[] head = w.get(spec.tied() ? "model.embed_tokens.weight" : "lm_head.weight");
         double[][] logits = linear(out, head, null, spec.vocab());
         float[][] result = new float[seq][spec.vocab()];
         for (int t = 0; t < seq; t++) {
@@ -147,7 +160,7 @@ public final class ReferenceDecoder {
     }
 
     /** y = x W^T + b with W stored [out, in], as nn.Linear keeps it. */
-    private static double[][] linear(double[][] x, float[] weight, float[] bias, int outDim) {
+    static double[][] linear(double[][] x, float[] weight, float[] bias, int outDim) {
         int in = x[0].length;
         double[][] y = new double[x.length][outDim];
         for (int t = 0; t < x.length; t++) {
@@ -162,7 +175,7 @@ public final class ReferenceDecoder {
         return y;
     }
 
-    private static void add(double[][] h, double[][] delta) {
+    static void add(double[][] h, double[][] delta) {
         for (int t = 0; t < h.length; t++) {
             for (int j = 0; j < h[t].length; j++) {
                 h[t][j] += delta[t][j];

@@ -183,7 +183,7 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                         : dtype == SafeTensorsWriter.DType.F16 ? "float16" : "bfloat16");
     }
 
-    private static float[] normal(SplittableRandom random, int n, double scale) {
+    static float[] normal(SplittableRandom random, int n, double scale) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             // Sum of uniforms: close enough to normal, and exactly reproducible from the seed.
@@ -193,7 +193,7 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
         return v;
     }
 
-    private static float[] around1(SplittableRandom random, int n) {
+    static float[] around1(SplittableRandom random, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = (float) (1 + (random.nextDouble() - 0.5) * 0.4);

@@ -1,0 +1,103 @@
+package dev.mondrian.runner.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.mondrian.runner.vision.VisionTower;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The LLaVA path (vision tower, projector, image features spliced into the prompt) against plain loops. */
+class LlavaTest {
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> models() {
+        return Stream.of(Arguments.of(TinyLlava.clip()), Arguments.of(TinyLlava.siglip()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void imageFeaturesAndLogitsMatchThePlainReference(TinyLlava spec) throws Exception {
+        var weights = spec.write(dir.resolve("model"));
+        float[] pixels = pixels(spec.imageSize(), 5);
+        long[] prompt = prompt(spec);
+        ReferenceVisionTower referenceTower = new ReferenceVisionTower(spec, weights);
+        double[][] expectedFeatures = referenceTower.features(pixels);
+        float[][] expectedLogits = new ReferenceDecoder(spec.text(), weights).logits(spliced(spec, weights, prompt, expectedFeatures));
+
+        try (Model model = Model.load(dir.resolve("model"), "cpu", 64);
+             NDManager scratch = model.manager().newSubManager();
+             KvCache cache = model.decoder().newCache();
+             NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            VisionTower tower = model.vision().orElseThrow();
+            assertThat(tower.imageTokens()).isEqualTo(spec.imageTokens());
+            float[] features = tower.features(scratch, pixels).toFloatArray();
+            assertThat(maxDifference(features, expectedFeatures)).isLessThan(1e-4);
+
+            NDArray logits = model.decoder().forward(model.embed(scratch, prompt, pixels), cache, true);
+            assertThat(maxDifference(logits.toFloatArray(), expectedLogits)).isLessThan(1e-4);
+        }
+    }
+
+    /** Text, the image's tokens, more text: the image sits mid-prompt as chat templates put it. */
+    private static long[] prompt(TinyLlava spec) {
+        int text = 3;
+        long[] ids = new long[text + spec.imageTokens() + 2];
+        for (int i = 0; i < ids.length; i++) {
+            boolean image = i >= text && i < text + spec.imageTokens();
+            ids[i] = image ? spec.imageToken() : 1 + (i * 7) % 50;
+        }
+        return ids;
+    }
+
+    private static double[][] spliced(TinyLlava spec, java.util.Map<String, float[]> weights, long[] prompt,
+                                      double[][] features) {
+        ReferenceDecoder text = new ReferenceDecoder(spec.text(), weights);
+        double[][] h = new double[prompt.length][];
+        int used = 0;
+        for (int t = 0; t < prompt.length; t++) {
+            h[t] = prompt[t] == spec.imageToken() ? features[used++].clone() : text.embedding((int) prompt[t]);
+        }
+        return h;
+    }
+
+    /** A normalized image as the preprocessor would hand it over: values around [-2, 2]. */
+    private static float[] pixels(int size, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] pixels = new float[3 * size * size];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) (random.nextDouble() * 4 - 2);
+        }
+        return pixels;
+    }
+
+    private static double maxDifference(float[] actual, double[][] expected) {
+        double max = 0;
+        int width = expected[0].length;
+        assertThat(actual).hasSize(expected.length * width);
+        for (int i = 0; i < actual.length; i++) {
+            max = Math.max(max, Math.abs(actual[i] - expected[i / width][i % width]));
+        }
+        return max;
+    }
+
+    private static double maxDifference(float[] actual, float[][] expected) {
+        double[][] wide = new double[expected.length][];
+        for (int t = 0; t < expected.length; t++) {
+            wide[t] = new double[expected[t].length];
+            for (int j = 0; j < expected[t].length; j++) {
+                wide[t][j] = expected[t][j];
+            }
+        }
+        return maxDifference(actual, wide);
+    }
+}
