@@ -103,29 +103,38 @@ public final class ReferenceDecoder {
         for (int head = 0; head < spec.heads(); head++) {
             int kv = head / group;
             for (int t = 0; t < seq; t++) {
-                double[] scores = new double[t + 1];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int s = 0; s <= t; s++) {
-                    double dot = 0;
-                    for (int i = 0; i < d; i++) {
-                        dot += q[t][head * d + i] * k[s][kv * d + i];
-                    }
-                    scores[s] = dot / Math.sqrt(d);
-                    max = Math.max(max, scores[s]);
-                }
-                double sum = 0;
-                for (int s = 0; s <= t; s++) {
-                    scores[s] = Math.exp(scores[s] - max);
-                    sum += scores[s];
-                }
-                for (int s = 0; s <= t; s++) {
-                    for (int i = 0; i < d; i++) {
-                        out[t][head * d + i] += scores[s] / sum * v[s][kv * d + i];
-                    }
-                }
+                attendRow(q[t], head * d, k, v, kv * d, d, t + 1, out[t]);
             }
         }
         return linear(out, w.get(p + "o_proj.weight"), w.get(p + "o_proj.bias"), spec.hidden());
+    }
+
+    /**
+     * One head of one query row: softmax(q·k/√d) over the first {@code keys} positions, times v,
+     * written into {@code out} at the query head's offset ({@code qOffset}).
+     */
+    static void attendRow(double[] q, int qOffset, double[][] k, double[][] v, int kvOffset, int d, int keys,
+                          double[] out) {
+        double[] scores = new double[keys];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < keys; s++) {
+            double dot = 0;
+            for (int i = 0; i < d; i++) {
+                dot += q[qOffset + i] * k[s][kvOffset + i];
+            }
+            scores[s] = dot / Math.sqrt(d);
+            max = Math.max(max, scores[s]);
+        }
+        double sum = 0;
+        for (int s = 0; s < keys; s++) {
+            scores[s] = Math.exp(scores[s] - max);
+            sum += scores[s];
+        }
+        for (int s = 0; s < keys; s++) {
+            for (int i = 0; i < d; i++) {
+                out[qOffset + i] += scores[s] / sum * v[s][kvOffset + i];
+            }
+        }
     }
 
     private void rotate(double[] vector, int heads, int position) {

@@ -98,26 +98,8 @@ final class ReferenceVisionTower {
         double[][] attended = new double[n][d];
         for (int head = 0; head < heads; head++) {
             for (int i = 0; i < n; i++) {
-                double[] scores = new double[n];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    double dot = 0;
-                    for (int c = 0; c < dim; c++) {
-                        dot += q[i][head * dim + c] * k[j][head * dim + c];
-                    }
-                    scores[j] = dot / Math.sqrt(dim);
-                    max = Math.max(max, scores[j]);
-                }
-                double total = 0;
-                for (int j = 0; j < n; j++) {
-                    scores[j] = Math.exp(scores[j] - max);
-                    total += scores[j];
-                }
-                for (int j = 0; j < n; j++) {
-                    for (int c = 0; c < dim; c++) {
-                        attended[i][head * dim + c] += scores[j] / total * v[j][head * dim + c];
-                    }
-                }
+                // Every patch sees every patch: no causal mask in a ViT.
+                ReferenceDecoder.attendRow(q[i], head * dim, k, v, head * dim, dim, n, attended[i]);
             }
         }
         ReferenceDecoder.add(h, linear(attended, p + "self_attn.out_proj.", d));

@@ -47,8 +47,10 @@ class TextDecoderTest {
                     stepwise[t] = last(model, scratch, cache, t, t + 1);
                 }
             }
+            // One-row and many-row matmuls sum in different orders, so float rounding differs by ~1e-5;
+            // a cache bug (wrong position, stale keys) moves logits by orders of magnitude more.
             for (int t = 4; t < TOKENS.length; t++) {
-                assertClose(new float[][] {stepwise[t]}, new float[][] {full[t]}, 1e-5f);
+                assertClose(new float[][] {stepwise[t]}, new float[][] {full[t]}, 5e-5f);
             }
         }
     }
