@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.runner.model.SafeTensorsWriter;
 import dev.mondrian.runner.model.TinyDecoder;
-import dev.mondrian.runner.tokenizer.TinyTokenizer;
+import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +25,8 @@ class CliTest {
 
     @Test
     void generatePrintsTheTokensThenTheStatistics() throws Exception {
-        TinyDecoder.chat(TinyTokenizer.VOCAB).write(dir, SafeTensorsWriter.DType.F32, 1);
-        TinyTokenizer.write(dir);
+        TinyDecoder.chat(TinyTokenizerFiles.VOCAB_SIZE).write(dir, SafeTensorsWriter.DType.F32, 1);
+        TinyTokenizerFiles.write(dir, false);
         int code = run("generate", "--model", dir.toString(), "--prompt", "Critique my photo", "--max-tokens", "9",
                 "--temperature", "0", "--device", "cpu");
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();

@@ -9,7 +9,7 @@ import dev.mondrian.runner.model.TinyDecoder;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
-import dev.mondrian.runner.tokenizer.TinyTokenizer;
+import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ class TokenStreamTest {
     @TempDir
     static Path dir;
 
-    static TinyDecoder spec = TinyDecoder.chat(TinyTokenizer.VOCAB);
+    static TinyDecoder spec = TinyDecoder.chat(TinyTokenizerFiles.VOCAB_SIZE);
     static Map<String, float[]> weights;
     static Model model;
     static ModelTokenizer tokenizer;
@@ -35,8 +35,8 @@ class TokenStreamTest {
     @BeforeAll
     static void load() throws Exception {
         weights = spec.write(dir, SafeTensorsWriter.DType.F32, 1);
-        TinyTokenizer.write(dir);
-        model = Model.load(dir, "cpu", 64);
+        TinyTokenizerFiles.write(dir, false);
+        model = Model.load(dir, "cpu", 128);
         tokenizer = ModelTokenizer.load(dir);
         generator = new Generator(model, tokenizer);
         prompt = tokenizer.encode(tokenizer.chatTemplate().render(List.of(new ChatMessage("user", "Hi", 0)), true));

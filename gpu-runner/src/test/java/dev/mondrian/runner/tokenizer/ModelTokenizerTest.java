@@ -3,34 +3,100 @@ package dev.mondrian.runner.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** ModelTokenizer over a byte-level BPE with merges (whole words, whole characters and parts of characters) and its chat templates. */
 class ModelTokenizerTest {
-    private static final String TEXT = "Héllo, wörld! 👋 世界 — ok";
-
     @TempDir
     Path dir;
 
     @Test
-    void encodesBytesAndSpecialTokensAndDecodesBack() throws Exception {
-        TinyTokenizer.write(dir);
+    void roundTripsAsciiAccentsEmojiAndCjk() throws Exception {
+        TinyTokenizerFiles.write(dir, false);
         try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
-            long[] ids = tokenizer.encode(TEXT);
-            byte[] utf8 = TEXT.getBytes(StandardCharsets.UTF_8);
-            assertThat(ids).hasSize(utf8.length);
-            for (int i = 0; i < utf8.length; i++) {
-                assertThat(ids[i]).isEqualTo(utf8[i] & 0xFF);
+            for (String text : List.of("the cat in the hat", "Héllo, wörld — déjà vu", "ok 👋🏽 🚀!", "世界 中文 丁", "tabs\tand\nlines  ", "")) {
+                assertThat(tokenizer.decode(tokenizer.encode(text))).as(text).isEqualTo(text);
             }
-            assertThat(tokenizer.decode(ids)).isEqualTo(TEXT);
-            assertThat(tokenizer.encode("<|im_start|>user")).startsWith(TinyTokenizer.IM_START);
-            assertThat(tokenizer.eosTokenIds()).containsExactly(TinyTokenizer.IM_END);
-            assertThat(tokenizer.tokenId("<|im_start|>")).hasValue(TinyTokenizer.IM_START);
+        }
+    }
+
+    @Test
+    void mergesProduceWholeWordAndWholeCharacterTokens() throws Exception {
+        TinyTokenizerFiles.write(dir, false);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            TokenVocabulary vocabulary = TokenVocabulary.load(dir);
+            long theWord = vocabulary.id("Ġthe").orElseThrow();
+            assertThat(tokenizer.encode(" the")).containsExactly(theWord);
+            assertThat(tokenizer.encode("é")).containsExactly(vocabulary.id("Ã©").orElseThrow());
+            // 👋 is F0 9F 91 8B: the merged first half, then two single bytes.
+            assertThat(tokenizer.encode("👋")).containsExactly(vocabulary.id("ðŁ").orElseThrow(), 0x91, 0x8B);
+        }
+    }
+
+    @Test
+    void specialTokensWrittenInTheTextMapToTheirIds() throws Exception {
+        TinyTokenizerFiles.Fixture fixture = TinyTokenizerFiles.write(dir, true);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            long[] ids = tokenizer.encode("<|im_start|>user\n<image>\nHi<|im_end|><|endoftext|>");
+            assertThat(ids[0]).isEqualTo(fixture.imStart());
+            assertThat(ids).contains(fixture.image());
+            assertThat(ids[ids.length - 2]).isEqualTo(fixture.imEnd());
+            assertThat(ids[ids.length - 1]).isEqualTo(fixture.endOfText());
+            assertThat(tokenizer.decode(new long[] {fixture.imStart(), 'H', 'i', fixture.imEnd()})).isEqualTo("<|im_start|>Hi<|im_end|>");
+            // Nothing added around plain text: the chat template writes every special token itself.
+            assertThat(tokenizer.encode("Hi")).containsExactly('H', 'i');
+        }
+    }
+
+    @Test
+    void specialTokensNamesAndEosIds() throws Exception {
+        TinyTokenizerFiles.Fixture fixture = TinyTokenizerFiles.write(dir, false);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            assertThat(tokenizer.eosToken()).isEqualTo("<|im_end|>"); // written as {"content": ...}
+            assertThat(tokenizer.bosToken()).isEmpty(); // written as null
+            assertThat(tokenizer.eosTokenIds()).containsExactlyInAnyOrderElementsOf(fixture.eosIds());
+        }
+        TokenVocabulary vocabulary = TokenVocabulary.load(dir);
+        assertThat(vocabulary.size()).isEqualTo(fixture.vocabSize()).isEqualTo(TinyTokenizerFiles.VOCAB_SIZE).isLessThanOrEqualTo(300);
+        assertThat(vocabulary.id("<|im_end|>")).hasValue(fixture.imEnd());
+        assertThat(vocabulary.id("<image>")).hasValue(fixture.image());
+    }
+
+    @Test
+    void eosIdsAlsoComeFromConfigJsonAsOneNumber() throws Exception {
+        TinyTokenizerFiles.Fixture fixture = TinyTokenizerFiles.write(dir, false);
+        Files.delete(dir.resolve("generation_config.json"));
+        Files.writeString(dir.resolve("config.json"), "{\"eos_token_id\": " + fixture.endOfText() + "}");
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            assertThat(tokenizer.eosTokenIds()).containsExactlyInAnyOrder(fixture.imEnd(), fixture.endOfText());
+        }
+    }
+
+    @Test
+    void theVisionFixturesTemplatePlacesOneImageTokenPerImage() throws Exception {
+        TinyTokenizerFiles.write(dir, true);
+        String template = ChatTemplateSource.find(dir).orElseThrow();
+        Map<String, Object> variables = Map.of("add_generation_prompt", true,
+                "messages", List.of(new ChatMessage("user", "What is this?", 1).templateView(ContentStyle.of(template))));
+        String prompt = new TransformersJinja().render(template, variables);
+        assertThat(prompt).isEqualTo("<|im_start|>user\n<image>\nWhat is this?<|im_end|>\n<|im_start|>assistant\n");
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            assertThat(tokenizer.encode(prompt)).containsOnlyOnce(TinyTokenizerFiles.IMAGE);
+        }
+    }
+
+    @Test
+    void tokenIdsVocabularySizeAndTheModelsOwnChatTemplate() throws Exception {
+        TinyTokenizerFiles.Fixture fixture = TinyTokenizerFiles.write(dir, false);
+        try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            assertThat(tokenizer.tokenId("<|im_start|>")).hasValue(fixture.imStart());
             assertThat(tokenizer.tokenId("not a token")).isEmpty();
-            assertThat(tokenizer.vocabSize()).isEqualTo(TinyTokenizer.VOCAB);
+            assertThat(tokenizer.vocabSize()).isEqualTo(fixture.vocabSize());
             String prompt = tokenizer.chatTemplate().render(
                     List.of(new ChatMessage("system", "Be kind.", 0), new ChatMessage("user", "Hi", 0)), true);
             assertThat(prompt).isEqualTo("<|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
@@ -52,25 +118,5 @@ class ModelTokenizerTest {
         assertThat(strict.render(List.of(new ChatMessage("user", "x", 0)), false)).isEqualTo("ok");
         assertThatThrownBy(() -> strict.render(List.of(new ChatMessage("assistant", "x", 0)), false))
                 .hasMessageContaining("first turn must be the user");
-    }
-
-    @Test
-    void streamingNeverShowsHalfACharacterAndAddsUpToTheWholeText() throws Exception {
-        TinyTokenizer.write(dir);
-        try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
-            IncrementalDecoder decoder = tokenizer.incrementalDecoder();
-            StringBuilder shown = new StringBuilder();
-            int emptySteps = 0;
-            for (long id : tokenizer.encode(TEXT)) {
-                String delta = decoder.push(id);
-                assertThat(delta).doesNotContain("\uFFFD");
-                emptySteps += delta.isEmpty() ? 1 : 0;
-                shown.append(delta);
-            }
-            shown.append(decoder.flush());
-            assertThat(shown.toString()).isEqualTo(TEXT);
-            // Every byte after the first of a multi-byte character was held back once.
-            assertThat(emptySteps).isEqualTo(TEXT.getBytes(StandardCharsets.UTF_8).length - TEXT.codePointCount(0, TEXT.length()));
-        }
     }
 }
