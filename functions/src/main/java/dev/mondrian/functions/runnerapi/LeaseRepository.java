@@ -42,6 +42,17 @@ class LeaseRepository {
                 .bind("prompt", promptTokens).bind("elapsed", elapsedMs).bind("id", jobId).execute();
     }
 
+    /**
+     * Returns a job to the queue at once, its claim not counted as an attempt: the runner gave it
+     * back (shutting down), it did not fail at it.
+     */
+    boolean release(Handle h, String jobId, long epoch) {
+        return h.createUpdate("UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_id = NULL, "
+                        + "lease_expires_at = NULL, runner_id = NULL WHERE id = :id AND status = 'running' "
+                        + "AND lease_epoch = :epoch")
+                .bind("id", jobId).bind("epoch", epoch).execute() == 1;
+    }
+
     List<Job> runningWithLeaseExpiredBefore(long now) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + JobRepository.COLUMNS + " FROM jobs "
                         + "WHERE status = 'running' AND lease_expires_at < :now ORDER BY lease_expires_at")

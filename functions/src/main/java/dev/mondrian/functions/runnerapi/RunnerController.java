@@ -9,6 +9,7 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.uploads.ImageRepository;
 import dev.mondrian.functions.uploads.StoredImage;
@@ -66,6 +67,12 @@ class RunnerController {
     @PostMapping("/api/runner/jobs/{id}/fail")
     CallbackAck fail(@PathVariable String id, @RequestBody FailRequest b) {
         return runners.fail(new FailRequest(id, b.leaseId(), b.leaseEpoch(), b.error()));
+    }
+
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PostMapping("/api/runner/jobs/{id}/release")
+    CallbackAck release(@PathVariable String id, @RequestBody ReleaseRequest b) {
+        return runners.release(new ReleaseRequest(id, b.leaseId(), b.leaseEpoch(), b.reason()));
     }
 
     /** The job's image, for the runner that claimed it (runners never touch the database). */

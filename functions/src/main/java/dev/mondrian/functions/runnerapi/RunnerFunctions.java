@@ -6,6 +6,7 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
@@ -37,5 +38,10 @@ class RunnerFunctions {
     @Bean
     Function<FailRequest, CallbackAck> failJob(Runners runners) {
         return runners::fail;
+    }
+
+    @Bean
+    Function<ReleaseRequest, CallbackAck> releaseJob(Runners runners) {
+        return runners::release;
     }
 }

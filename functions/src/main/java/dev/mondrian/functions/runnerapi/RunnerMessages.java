@@ -31,6 +31,9 @@ public final class RunnerMessages {
 
     public record FailRequest(String jobId, String leaseId, Long leaseEpoch, String error) {}
 
+    /** A runner that stops (shutdown) hands its job back; {@code reason} is shown to the job's clients. */
+    public record ReleaseRequest(String jobId, String leaseId, Long leaseEpoch, String reason) {}
+
     /** The answer to every accepted callback: the job's status now and the renewed lease expiry. */
     public record CallbackAck(String jobId, String status, Long leaseExpiresAt, long lastSeq, boolean duplicate) {}
 }

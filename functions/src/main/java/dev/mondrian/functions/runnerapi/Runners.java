@@ -19,6 +19,7 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ImageRef;
 import dev.mondrian.functions.runnerapi.RunnerMessages.Lease;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.uploads.ImageRepository;
 import java.util.List;
@@ -211,6 +212,26 @@ public class Runners {
                     status(JobStatus.FAILED, 100, "failed", "Analysis failed", job.attempts()),
                     new EventPayload.Done(JobStatus.FAILED.wire()));
         });
+    }
+
+    /**
+     * The runner gives the job back unfinished (it is shutting down): queued again at once for
+     * another runner instead of waiting out the lease, and the claim does not count as an attempt.
+     */
+    public CallbackAck release(ReleaseRequest request) {
+        checkLength("reason", request.reason(), MAX_MESSAGE_CHARS);
+        CallbackAck ack = journal.run(tx -> {
+            Job job = requireLease(tx, request.jobId(), request.leaseId(), request.leaseEpoch());
+            leases.release(tx.handle(), job.id(), job.leaseEpoch());
+            String reason = request.reason() == null || request.reason().isBlank()
+                    ? "The runner stopped; waiting for another runner" : request.reason();
+            log.info("job {}: released by runner {}: {}", job.id(), job.runnerId(), reason);
+            tx.record(job.id(), status(JobStatus.QUEUED, 0, "requeued", reason, job.attempts() - 1));
+            Job queued = jobs.find(tx.handle(), job.id()).orElseThrow();
+            return new CallbackAck(queued.id(), queued.status().wire(), null, queued.lastSeq(), false);
+        });
+        queue.jobQueued();
+        return ack;
     }
 
     private interface Finisher {

@@ -81,6 +81,26 @@ class LeaseTest extends ServiceTest {
     }
 
     @Test
+    void aReleasedJobIsQueuedAtOnceWithoutSpendingAnAttempt() throws Exception {
+        String id = createJob();
+        Claim first = runner.claim(5000);
+        assertThat(runner.release(first, "Runner shutting down").status()).isEqualTo(200);
+        assertThat(http.get("/api/jobs/" + id).json().get("status").asString()).isEqualTo("queued");
+        assertThat(runner.release(first, "again").status()).isEqualTo(409);
+        // max-attempts is 2 here: were the release counted, this claim's lapse would fail the job.
+        Claim second = runner.claim(5000);
+        assertThat(second.body().get("attempt").asInt()).isEqualTo(1);
+        awaitStatus(id, "queued");
+        Claim third = runner.claim(5000);
+        assertThat(third.epoch()).isEqualTo(first.epoch() + 2);
+        assertThat(runner.complete(third, "done after a release").status()).isEqualTo(200);
+        SseClient log = SseClient.open(url("/api/jobs/" + id + "/events")).awaitEnd(WAIT);
+        assertThat(log.frames().stream().filter(f -> f.event().equals("status_update"))
+                .map(f -> Http.JSON.readTree(f.data()).get("job_data").get("llm_thinking").asString()).toList())
+                .contains("Runner shutting down");
+    }
+
+    @Test
     void heartbeatsKeepTheLease() throws Exception {
         String id = createJob();
         Claim claim = runner.claim(5000);

@@ -50,6 +50,10 @@ public final class FakeRunner {
                 claim.lease("analysis", analysis, "tokens", 42, "tokens_per_second", 12.5, "prompt_tokens", 30, "elapsed_ms", 3400));
     }
 
+    public Http.Response release(Claim claim, String reason) {
+        return http.postJson("/api/runner/jobs/" + claim.jobId() + "/release", token, claim.lease("reason", reason));
+    }
+
     public Http.Response fail(Claim claim, String error) {
         return http.postJson("/api/runner/jobs/" + claim.jobId() + "/fail", token, claim.lease("error", error));
     }

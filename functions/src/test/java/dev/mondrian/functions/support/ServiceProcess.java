@@ -9,18 +9,36 @@ import java.util.List;
 
 /**
  * The functions service as a separate operating-system process, so a test can kill it with
- * SIGKILL and start it again over the same data folder.
+ * SIGKILL and start it again over the same data folder, on the same port.
  */
 public final class ServiceProcess implements AutoCloseable {
     private final Path dataDir;
+    private final List<String> launch;
+    private final List<String> properties;
     private final int port;
     private final Path log;
     private Process process;
 
+    /** The service from this JVM's class path (the functions module's own tests). */
     public ServiceProcess(Path dataDir) throws IOException {
+        this(dataDir, List.of("-cp", System.getProperty("java.class.path"), "dev.mondrian.functions.MondrianApplication"),
+                List.of());
+    }
+
+    /**
+     * @param launch what follows {@code java}: {@code -jar <the exec jar>} or a class path and main class
+     * @param properties more {@code --name=value} settings, such as a short lease
+     */
+    public ServiceProcess(Path dataDir, List<String> launch, List<String> properties) throws IOException {
         this.dataDir = dataDir;
+        this.launch = List.copyOf(launch);
+        this.properties = List.copyOf(properties);
         this.port = freePort();
         this.log = dataDir.resolve("service.log");
+    }
+
+    public Path log() {
+        return log;
     }
 
     public String base() {
@@ -30,15 +48,14 @@ public final class ServiceProcess implements AutoCloseable {
     public ServiceProcess start() throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("dev.mondrian.functions.MondrianApplication");
+        command.addAll(launch);
         command.add("--server.port=" + port);
         command.add("--server.address=127.0.0.1");
         command.add("--mondrian.data-dir=" + dataDir);
         command.add("--mondrian.runner-token=" + ServiceTest.RUNNER_TOKEN);
         command.add("--mondrian.admin-token=" + ServiceTest.ADMIN_TOKEN);
         command.add("--mondrian.heartbeat-interval=1s");
+        command.addAll(properties);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         awaitHealthy(Duration.ofSeconds(90));

@@ -6,11 +6,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** {@code --name value} command-line flags, each checked against the flags a command knows. */
+/**
+ * {@code --name value} command-line flags, each checked against the flags a command knows; a flag
+ * not given falls back to the environment variable {@code MONDRIAN_NAME} ({@code --max-tokens} →
+ * {@code MONDRIAN_MAX_TOKENS}).
+ */
 final class Args {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(List<String> args, Set<String> known) {
+    Args(List<String> args, Set<String> known, Map<String, String> env) {
+        for (String name : known) {
+            String value = env.get(envName(name));
+            if (value != null && !value.isBlank()) {
+                values.put(name, value);
+            }
+        }
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             if (!flag.startsWith("--") || !known.contains(flag.substring(2))) {
@@ -23,6 +33,10 @@ final class Args {
         }
     }
 
+    static String envName(String flag) {
+        return "MONDRIAN_" + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
     String get(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }
@@ -30,7 +44,7 @@ final class Args {
     String require(String name) {
         String value = values.get(name);
         if (value == null) {
-            throw new IllegalArgumentException("--" + name + " is required");
+            throw new IllegalArgumentException("--" + name + " is required (or set " + envName(name) + ")");
         }
         return value;
     }
@@ -48,7 +62,8 @@ final class Args {
         try {
             return value == null ? fallback : parse.apply(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be " + kind + ", got '" + value + "'");
+            throw new IllegalArgumentException("--" + name + " (or " + envName(name) + ") must be " + kind + ", got '"
+                    + value + "'");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.mondrian.runner.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -9,24 +10,37 @@ public final class Cli {
     private static final String USAGE = """
             usage: generate --model DIR --prompt TEXT [--image FILE] [--max-tokens N] [--temperature T]
                             [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop TEXT]
-                            [--device cpu|gpu|auto] [--context N]""";
+                            [--device cpu|gpu|auto] [--context N]
+                   runner   --model DIR [--functions-url URL] [--runner-token T | --runner-token-file F]
+                            [--data-dir DIR] [--device cpu|gpu|auto] [--context N] [--jobs N]
+                            [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
+                            [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
+                            [--repetition-penalty R]
+            Any flag may instead come from the environment: --max-tokens as MONDRIAN_MAX_TOKENS.""";
 
     private Cli() {}
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || !args[0].equals("generate")) {
-            err.println(USAGE);
-            return 2;
-        }
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        String command = args.length == 0 ? "" : args[0];
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         try {
-            GenerateCommand.run(new Args(rest, GenerateCommand.OPTIONS), out, err);
+            switch (command) {
+                case "generate" -> GenerateCommand.run(new Args(rest, GenerateCommand.OPTIONS, System.getenv()), out, err);
+                case "runner" -> RunnerCommand.run(new Args(rest, RunnerCommand.OPTIONS, System.getenv()));
+                default -> {
+                    err.println(USAGE);
+                    return 2;
+                }
+            }
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("error: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 1;
         }
     }

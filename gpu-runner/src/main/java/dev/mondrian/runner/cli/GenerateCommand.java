@@ -3,21 +3,18 @@ package dev.mondrian.runner.cli;
 import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.Generator;
+import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
-import dev.mondrian.runner.vision.ImagePreprocessor;
-import dev.mondrian.runner.vision.VisionTower;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
 
 /** {@code generate --model DIR [--image FILE] --prompt TEXT}: tokens to stdout as they come, stats to stderr. */
@@ -37,24 +34,17 @@ final class GenerateCommand {
              ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
             err.printf("loaded %s on %s in %.1f s%n", folder, model.device(), (System.nanoTime() - loadStart) / 1e9);
             String imagePath = args.get("image", null);
-            float[] pixels = null;
-            long[] ids;
+            BufferedImage image = null;
             if (imagePath != null) {
-                VisionTower vision = model.vision().orElseThrow(() ->
-                        new IllegalArgumentException("--image given, but " + folder + " has no vision tower"));
-                BufferedImage image = ImageIO.read(Path.of(imagePath).toFile());
+                image = ImageIO.read(Path.of(imagePath).toFile());
                 if (image == null) {
                     throw new IllegalArgumentException(imagePath + " is not an image this JVM can read");
                 }
-                pixels = ImagePreprocessor.read(folder, vision.config().imageSize()).apply(image);
-                ids = expandImageTokens(tokenizer.encode(tokenizer.chatTemplate().render(
-                        List.of(new ChatMessage("user", prompt, 1)), true)),
-                        model.config().imageTokenIndex(), vision.imageTokens());
-            } else {
-                ids = tokenizer.encode(tokenizer.chatTemplate().render(List.of(new ChatMessage("user", prompt, 0)), true));
             }
+            PromptEncoder.Encoded encoded = new PromptEncoder(model, tokenizer, folder)
+                    .encode(List.of(new ChatMessage("user", prompt, image == null ? 0 : 1)), image);
             String stop = args.get("stop", null);
-            GenerationRequest request = new GenerationRequest(ids, pixels, args.integer("max-tokens", 256), sampling,
+            GenerationRequest request = new GenerationRequest(encoded.ids(), encoded.pixels(), args.integer("max-tokens", 256), sampling,
                     stop == null ? List.of() : List.of(stop), tokenizer.eosTokenIds());
             GenerationStep last = null;
             try (TokenStream stream = new Generator(model, tokenizer).stream(request)) {
@@ -69,11 +59,5 @@ final class GenerateCommand {
                         last.generationTps(), last.peakMemoryBytes() / 1e6);
             }
         }
-    }
-
-    /** The template writes one image token; the model reads one token per image feature. */
-    static long[] expandImageTokens(long[] ids, long imageToken, int count) {
-        return Arrays.stream(ids).flatMap(id -> id == imageToken ? LongStream.generate(() -> imageToken).limit(count)
-                : LongStream.of(id)).toArray();
     }
 }

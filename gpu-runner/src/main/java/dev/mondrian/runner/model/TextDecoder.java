@@ -67,6 +67,11 @@ public final class TextDecoder {
         return config;
     }
 
+    /** Tokens one sequence may hold: prompt and generated text together. */
+    public int contextLength() {
+        return contextLength;
+    }
+
     public KvCache newCache() {
         return new KvCache(manager, config, contextLength, type);
     }

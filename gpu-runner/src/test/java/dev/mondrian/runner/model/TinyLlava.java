@@ -3,8 +3,10 @@ package dev.mondrian.runner.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -43,8 +45,17 @@ record TinyLlava(TinyDecoder text, String visionType, int hidden, int intermedia
     }
 
     Map<String, float[]> write(Path dir) throws IOException {
+        return write(dir, Set.of());
+    }
+
+    /** @param silent token ids whose output rows are zero: logit 0 against random rivals, so greedy never picks them */
+    Map<String, float[]> write(Path dir, Set<Long> silent) throws IOException {
         Files.createDirectories(dir);
         Map<String, float[]> weights = new LinkedHashMap<>(text.weights());
+        float[] output = weights.get(text.tied() ? "model.embed_tokens.weight" : "lm_head.weight");
+        for (long id : silent) {
+            Arrays.fill(output, (int) id * text.hidden(), (int) (id + 1) * text.hidden(), 0f);
+        }
         SafeTensorsWriter out = new SafeTensorsWriter();
         for (Map.Entry<String, float[]> e : weights.entrySet()) {
             out.add(savedName(e.getKey()), text.shape(e.getKey()), e.getValue());

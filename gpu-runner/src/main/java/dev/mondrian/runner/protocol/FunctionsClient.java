@@ -1,0 +1,136 @@
+package dev.mondrian.runner.protocol;
+
+import dev.mondrian.runner.protocol.RunnerWire.CallbackAck;
+import dev.mondrian.runner.protocol.RunnerWire.ClaimRequest;
+import dev.mondrian.runner.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.runner.protocol.RunnerWire.Completion;
+import dev.mondrian.runner.protocol.RunnerWire.Failure;
+import dev.mondrian.runner.protocol.RunnerWire.LeaseRef;
+import dev.mondrian.runner.protocol.RunnerWire.Release;
+import dev.mondrian.runner.protocol.RunnerWire.ThinkingUpdate;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The runner API over HTTP: one method per route, every failure a {@link FunctionsException}. */
+public final class FunctionsClient {
+    /** Beyond a claim's long-poll wait, how long an answer may take before the call counts as failed. */
+    private static final Duration SLACK = Duration.ofSeconds(10);
+    static final JsonMapper JSON = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private final URI base;
+    private final Supplier<String> token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** @param token read on every call, so a token file written after the runner started is picked up */
+    public FunctionsClient(URI base, Supplier<String> token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** Long-polls for up to {@code waitMs}; empty when no job came. */
+    public Optional<ClaimedJob> claim(String runnerId, long waitMs) throws FunctionsException, InterruptedException {
+        HttpResponse<byte[]> response = send(json("POST", "/api/runner/claim", new ClaimRequest(runnerId, waitMs))
+                .timeout(Duration.ofMillis(waitMs).plus(SLACK)));
+        return response.statusCode() == 204 ? Optional.empty() : Optional.of(read(response, ClaimedJob.class));
+    }
+
+    public byte[] image(ClaimedJob job) throws FunctionsException, InterruptedException {
+        return send(request(job.image().url()).GET().timeout(SLACK.multipliedBy(3))).body();
+    }
+
+    public CallbackAck heartbeat(String jobId, LeaseRef lease) throws FunctionsException, InterruptedException {
+        return callback("POST", "/api/runner/jobs/" + jobId + "/heartbeat", lease);
+    }
+
+    public CallbackAck thinking(String jobId, ThinkingUpdate update) throws FunctionsException, InterruptedException {
+        return callback("PUT", "/api/jobs/" + jobId + "/thinking", update);
+    }
+
+    public CallbackAck complete(String jobId, Completion completion) throws FunctionsException, InterruptedException {
+        return callback("POST", "/api/runner/jobs/" + jobId + "/complete", completion);
+    }
+
+    public CallbackAck fail(String jobId, Failure failure) throws FunctionsException, InterruptedException {
+        return callback("POST", "/api/runner/jobs/" + jobId + "/fail", failure);
+    }
+
+    public CallbackAck release(String jobId, Release release) throws FunctionsException, InterruptedException {
+        return callback("POST", "/api/runner/jobs/" + jobId + "/release", release);
+    }
+
+    private CallbackAck callback(String method, String path, Object body) throws FunctionsException, InterruptedException {
+        return read(send(json(method, path, body).timeout(SLACK)), CallbackAck.class);
+    }
+
+    private HttpRequest.Builder json(String method, String path, Object body) {
+        return request(path).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token.get());
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request) throws FunctionsException, InterruptedException {
+        HttpRequest built = request.build();
+        String what = built.method() + " " + built.uri().getPath();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new FunctionsException(FunctionsException.Kind.UNAVAILABLE,
+                    what + ": functions service at " + base + " not reachable (" + e + ")", e);
+        }
+        int status = response.statusCode();
+        if (status < 300) {
+            return response;
+        }
+        String message = what + ": " + status + " " + errorText(response.body());
+        FunctionsException.Kind kind = status == 409 ? FunctionsException.Kind.LEASE_LOST
+                : status == 401 ? FunctionsException.Kind.UNAUTHORIZED
+                : status >= 500 || status == 429 || status == 408 ? FunctionsException.Kind.UNAVAILABLE
+                : FunctionsException.Kind.REJECTED;
+        throw new FunctionsException(kind, message, null);
+    }
+
+    /** The service's {@code {"error": ...}}, or the start of whatever else came back (a proxy's page). */
+    private static String errorText(byte[] body) {
+        try {
+            JsonNode error = JSON.readTree(body).get("error");
+            if (error != null) {
+                return error.asString();
+            }
+        } catch (JacksonException notJson) {
+            // fall through
+        }
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
+    private static <T> T read(HttpResponse<byte[]> response, Class<T> type) throws FunctionsException {
+        try {
+            return JSON.readValue(response.body(), type);
+        } catch (JacksonException e) {
+            throw new FunctionsException(FunctionsException.Kind.UNAVAILABLE,
+                    "unreadable answer from " + response.uri().getPath() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mondrian.runner.service;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a runner is configured with; the README's "Runners" section lists the flags and
+ * environment variables behind each.
+ *
+ * @param token the runner token, or null to read {@code tokenFile} (re-read on every call, so a
+ *              runner started before the service that writes the file still gets in)
+ */
+public record RunnerOptions(URI functionsUrl, String token, Path tokenFile, Path model, String device, int context,
+                            int jobs, Duration updateInterval, Duration deltaInterval, Duration claimWait,
+                            Duration drainTimeout, String runnerId, int topK, double topP,
+                            double repetitionPenalty) {
+    public RunnerOptions {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+        }
+        if (updateInterval.isNegative() || updateInterval.isZero() || deltaInterval.isNegative() || deltaInterval.isZero()) {
+            throw new IllegalArgumentException("update and delta intervals must be positive");
+        }
+        if (claimWait.toMillis() > 60_000) {
+            throw new IllegalArgumentException("claim wait is at most 60 s (the service's limit), got " + claimWait);
+        }
+    }
+}

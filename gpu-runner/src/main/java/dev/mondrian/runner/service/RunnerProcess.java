@@ -1,0 +1,55 @@
+package dev.mondrian.runner.service;
+
+import dev.mondrian.runner.protocol.FunctionsClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A runner as an operating-system process: load the model once, claim until SIGTERM or Ctrl-C,
+ * then drain (finish or hand back the running jobs) before the JVM exits.
+ */
+public final class RunnerProcess {
+    private static final Logger log = LoggerFactory.getLogger(RunnerProcess.class);
+
+    private RunnerProcess() {}
+
+    public static void run(RunnerOptions options) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context())) {
+            log.info("loaded {} on {} in {} ms", options.model(), host.model().device(),
+                    (System.nanoTime() - start) / 1_000_000);
+            FunctionsClient client = new FunctionsClient(options.functionsUrl(), () -> token(options));
+            RunnerService service = new RunnerService(options, host, client);
+            Thread hook = new Thread(() -> {
+                try {
+                    service.shutdown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "runner-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            service.start();
+            service.awaitTermination();
+        }
+    }
+
+    private static String token(RunnerOptions options) {
+        if (options.token() != null) {
+            return options.token();
+        }
+        Path file = options.tokenFile();
+        try {
+            return Files.readString(file).strip();
+        } catch (NoSuchFileException e) {
+            // The service writes it on its first start; until then claims get 401 and are retried.
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the runner token from " + file, e);
+        }
+    }
+}

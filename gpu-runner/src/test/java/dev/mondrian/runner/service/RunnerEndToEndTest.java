@@ -1,0 +1,247 @@
+package dev.mondrian.runner.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mondrian.functions.support.Http;
+import dev.mondrian.functions.support.ServiceProcess;
+import dev.mondrian.functions.support.SseClient;
+import dev.mondrian.functions.support.SseClient.Frame;
+import dev.mondrian.functions.support.TestImages;
+import dev.mondrian.runner.model.TinyModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The product end to end with real processes on loopback: the functions service from its
+ * runnable jar, runners as started by {@code ./mondrian start}, a tiny vision model, a real photo
+ * upload and the SSE stream a browser reads. Runners are killed, stopped and cut off from the
+ * service while they generate; every job must still end exactly once with nothing lost.
+ */
+class RunnerEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path shared;
+    static Path model;
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> processes = new ArrayList<>();
+    private ServiceProcess functions;
+    private Http http;
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        model = TinyModels.visionChat(shared.resolve("model"));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AutoCloseable process : processes.reversed()) {
+            process.close();
+        }
+    }
+
+    private ServiceProcess functions(String... properties) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        functions = new ServiceProcess(data, List.of("-jar", System.getProperty("mondrian.functions.jar")),
+                List.of(properties));
+        processes.add(functions);
+        http = new Http(functions.base());
+        return functions;
+    }
+
+    private RunnerChild runner(String name, String... flags) throws Exception {
+        RunnerChild runner = RunnerChild.start(model, functions.base(), dir.resolve(name + ".log"), flags);
+        processes.add(runner);
+        return runner;
+    }
+
+    private String upload(int maxTokens) {
+        Http.Response created = http.multipart("/api/jobs", Http.form("image", TestImages.png(64, 48),
+                "prompt", "How is the light?", "advisor", "ansel", "max_tokens", maxTokens, "temperature", "0",
+                "update_interval_ms", "100"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("job_id").asString();
+    }
+
+    private SseClient events(String id) {
+        return SseClient.open(functions.base() + "/api/jobs/" + id + "/events");
+    }
+
+    private static JsonNode json(Frame frame) {
+        return Http.JSON.readTree(frame.data());
+    }
+
+    private static List<JsonNode> of(SseClient sse, String type) {
+        return sse.frames().stream().filter(f -> f.event().equals(type)).map(RunnerEndToEndTest::json).toList();
+    }
+
+    private static Frame generating(SseClient sse) throws InterruptedException {
+        return sse.awaitFrame(f -> f.event().equals("thinking_update") && json(f).get("tokens").asInt() > 0, WAIT);
+    }
+
+    /** The text of the token events after the last re-queue: what the attempt that finished wrote. */
+    private static String streamedText(SseClient sse) {
+        StringBuilder text = new StringBuilder();
+        for (Frame frame : sse.frames()) {
+            if (frame.event().equals("token")) {
+                text.append(json(frame).get("text").asString());
+            } else if (frame.event().equals("status_update")
+                    && json(frame).get("job_data").get("current_step").asString().equals("requeued")) {
+                text.setLength(0);
+            }
+        }
+        return text.toString();
+    }
+
+    private static List<String> steps(SseClient sse) {
+        return of(sse, "status_update").stream().map(e -> e.get("job_data").get("current_step").asString()).toList();
+    }
+
+    @Test
+    void aPhotoIsAnalysedLiveFromUploadToDone() throws Exception {
+        functions("--mondrian.lease-duration=5s");
+        // The runner comes up first, as it may in production: it retries until the service answers.
+        RunnerChild runner = runner("runner");
+        runner.awaitLog("cannot claim jobs", WAIT);
+        functions.start();
+        String id = upload(300);
+
+        SseClient sse = events(id).awaitEnd(WAIT);
+        List<String> types = sse.frames().stream().map(Frame::event).toList();
+        assertThat(types.getLast()).isEqualTo("done");
+        assertThat(json(sse.frames().getLast()).get("status").asString()).isEqualTo("completed");
+        assertThat(steps(sse)).containsExactly("queued", "analyzing", "completed");
+
+        List<JsonNode> thinking = of(sse, "thinking_update");
+        JsonNode first = thinking.getFirst();
+        assertThat(first.get("thinking").asString()).isEqualTo("Looking at the photo");
+        // The prompt holds the advisor's system turn, the request and the photo's 16 image tokens.
+        assertThat(first.get("prompt_tokens").asInt()).isGreaterThan(16);
+        List<Integer> counts = thinking.stream().map(e -> e.get("tokens").asInt()).filter(t -> t > 0).toList();
+        assertThat(counts).hasSizeGreaterThanOrEqualTo(2).isSorted().doesNotHaveDuplicates();
+        assertThat(thinking.getLast().get("tokens_per_second").asDouble()).isPositive();
+
+        JsonNode complete = of(sse, "analysis_complete").getFirst();
+        assertThat(of(sse, "analysis_complete")).hasSize(1);
+        assertThat(complete.get("tokens").asInt()).isEqualTo(300);
+        assertThat(complete.get("tokens_per_second").asDouble()).isPositive();
+        String analysis = complete.get("analysis").asString();
+        assertThat(analysis).isNotEmpty();
+        assertThat(of(sse, "token")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(streamedText(sse)).isEqualTo(analysis);
+        JsonNode job = http.get("/api/jobs/" + id).json();
+        assertThat(job.get("analysis").asString()).isEqualTo(analysis);
+        assertThat(job.get("tokens").asInt()).isEqualTo(300);
+        assertThat(runner.log()).contains("functions service reachable again");
+    }
+
+    @Test
+    void aRunnerKilledMidJobIsReplacedAndTheJobCompletesExactlyOnce() throws Exception {
+        functions("--mondrian.lease-duration=2s", "--mondrian.lease-check-interval=200ms").start();
+        RunnerChild first = runner("first");
+        String id = upload(1500);
+        SseClient sse = events(id);
+        generating(sse);
+        first.kill();
+
+        RunnerChild second = runner("second");
+        sse.awaitEnd(WAIT);
+        assertThat(steps(sse)).containsSubsequence("analyzing", "requeued", "analyzing", "completed");
+        assertThat(of(sse, "analysis_complete")).hasSize(1);
+        String analysis = of(sse, "analysis_complete").getFirst().get("analysis").asString();
+        assertThat(streamedText(sse)).isEqualTo(analysis);
+        JsonNode job = http.get("/api/jobs/" + id).json();
+        assertThat(job.get("status").asString()).isEqualTo("completed");
+        assertThat(job.get("attempts").asInt()).isEqualTo(2);
+        assertThat(job.get("analysis").asString()).isEqualTo(analysis);
+        second.awaitLog("job " + id + ": ended (DELIVERED)", WAIT);
+    }
+
+    @Test
+    void cancellingMidGenerationStopsTheRunnerWhichThenTakesTheNextJob() throws Exception {
+        functions().start();
+        RunnerChild runner = runner("runner");
+        int maxTokens = 3000;
+        String id = upload(maxTokens);
+        SseClient sse = events(id);
+        generating(sse);
+        assertThat(http.postJson("/api/jobs/" + id + "/cancel", null, java.util.Map.of()).status()).isEqualTo(200);
+
+        sse.awaitEnd(WAIT);
+        assertThat(json(sse.frames().getLast()).get("status").asString()).isEqualTo("cancelled");
+        String stopped = runner.awaitLog("job " + id + ": generation stopped after", WAIT);
+        Matcher tokens = Pattern.compile("after (\\d+) tokens").matcher(stopped);
+        assertThat(tokens.find()).isTrue();
+        assertThat(Integer.parseInt(tokens.group(1))).isLessThan(maxTokens);
+
+        String next = upload(20);
+        SseClient nextEvents = events(next).awaitEnd(WAIT);
+        assertThat(json(nextEvents.frames().getLast()).get("status").asString()).isEqualTo("completed");
+        assertThat(http.get("/api/jobs/" + id).json().get("status").asString()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void sigtermLetsARunningJobFinishWithinTheDrainTimeout() throws Exception {
+        functions().start();
+        RunnerChild runner = runner("runner");
+        String id = upload(400);
+        SseClient sse = events(id);
+        generating(sse);
+        runner.terminate(WAIT);
+
+        sse.awaitEnd(WAIT);
+        assertThat(json(sse.frames().getLast()).get("status").asString()).isEqualTo("completed");
+        assertThat(of(sse, "analysis_complete").getFirst().get("tokens").asInt()).isEqualTo(400);
+        assertThat(runner.log()).contains("runner stopped");
+    }
+
+    @Test
+    void sigtermHandsBackAJobThatCannotFinishInTime() throws Exception {
+        functions().start();
+        RunnerChild first = runner("first", "--drain-timeout-ms", "200");
+        String id = upload(3000);
+        SseClient sse = events(id);
+        generating(sse);
+        first.terminate(WAIT);
+        assertThat(first.log()).contains("job " + id + ": handing it back to the queue");
+        assertThat(http.get("/api/jobs/" + id).json().get("status").asString()).isEqualTo("queued");
+
+        runner("second");
+        sse.awaitEnd(WAIT);
+        assertThat(steps(sse)).containsSubsequence("analyzing", "requeued", "analyzing", "completed");
+        assertThat(of(sse, "analysis_complete")).hasSize(1);
+        // A hand-back is not a failed attempt: the job is on its first counted one.
+        assertThat(http.get("/api/jobs/" + id).json().get("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void theServiceGoingAwayMidJobLosesNothingAndSendsNothingTwice() throws Exception {
+        functions("--mondrian.lease-duration=30s").start();
+        RunnerChild runner = runner("runner");
+        String id = upload(1500);
+        generating(events(id));
+        functions.kill();
+        runner.awaitLog("retrying with backoff, updates are kept", WAIT);
+        functions.start(); // same port, same SQLite file
+
+        SseClient sse = events(id).awaitEnd(WAIT);
+        assertThat(steps(sse)).containsExactly("queued", "analyzing", "completed");
+        assertThat(of(sse, "analysis_complete")).hasSize(1);
+        JsonNode complete = of(sse, "analysis_complete").getFirst();
+        assertThat(complete.get("tokens").asInt()).isEqualTo(1500);
+        assertThat(streamedText(sse)).isEqualTo(complete.get("analysis").asString());
+        assertThat(runner.log()).contains("functions service reachable again");
+    }
+}
