@@ -85,7 +85,7 @@ public class Runners {
                 expireLeases();
                 Optional<ClaimedJob> claimed = claimOnce(runnerId);
                 long left = deadline - System.currentTimeMillis();
-                if (claimed.isPresent() || left <= 0) {
+                if (claimed.isPresent() || left <= 0 || queue.closed()) {
                     return claimed;
                 }
                 queue.awaitAfter(seen, Math.min(left, RECHECK_MS));

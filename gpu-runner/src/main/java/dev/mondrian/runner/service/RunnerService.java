@@ -46,22 +46,31 @@ public final class RunnerService {
     }
 
     private void work() {
-        Backoff backoff = new Backoff(500, 30_000);
+        Backoff backoff = new Backoff(250, 5_000);
         String problem = null;
+        boolean reached = false;
         while (!stopping) {
             Optional<ClaimedJob> claimed;
             claiming.add(Thread.currentThread());
             try {
-                claimed = client.claim(options.runnerId(), options.claimWait().toMillis());
+                // After a failure, a quick claim first, so recovery is seen (and logged) at once.
+                long wait = problem != null || !reached ? 0 : options.claimWait().toMillis();
+                claimed = client.claim(options.runnerId(), wait);
                 if (problem != null) {
-                    log.info("functions service reachable again at {}", client.base());
+                    log.info("functions service reachable {}at {}", reached ? "again " : "", client.base());
                     problem = null;
                 }
+                reached = true;
                 backoff.reset();
             } catch (FunctionsException e) {
                 if (!e.getMessage().equals(problem)) {
-                    log.warn("cannot claim jobs: {}{}", e.getMessage(), e.kind() == FunctionsException.Kind.UNAUTHORIZED
-                            ? " (check the runner token)" : "; retrying with backoff");
+                    if (!reached && e.kind() == FunctionsException.Kind.UNAVAILABLE) {
+                        // Starting alongside the service (./mondrian start) is normal, not a warning.
+                        log.info("waiting for the functions service at {}", client.base());
+                    } else {
+                        log.warn("cannot claim jobs: {}{}", e.getMessage(), e.kind() == FunctionsException.Kind.UNAUTHORIZED
+                                ? " (check the runner token)" : "; retrying with backoff");
+                    }
                     problem = e.getMessage();
                 }
                 sleep(backoff.nextDelayMs());

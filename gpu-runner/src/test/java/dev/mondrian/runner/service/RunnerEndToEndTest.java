@@ -114,7 +114,7 @@ class RunnerEndToEndTest {
         functions("--mondrian.lease-duration=5s");
         // The runner comes up first, as it may in production: it retries until the service answers.
         RunnerChild runner = runner("runner");
-        runner.awaitLog("cannot claim jobs", WAIT);
+        runner.awaitLog("waiting for the functions service", WAIT);
         functions.start();
         String id = upload(300);
 
@@ -144,7 +144,7 @@ class RunnerEndToEndTest {
         JsonNode job = http.get("/api/jobs/" + id).json();
         assertThat(job.get("analysis").asString()).isEqualTo(analysis);
         assertThat(job.get("tokens").asInt()).isEqualTo(300);
-        assertThat(runner.log()).contains("functions service reachable again");
+        assertThat(runner.log()).contains("functions service reachable at");
     }
 
     @Test
