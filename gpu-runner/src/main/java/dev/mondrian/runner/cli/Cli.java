@@ -10,9 +10,9 @@ public final class Cli {
     private static final String USAGE = """
             usage: generate --model DIR --prompt TEXT [--image FILE] [--max-tokens N] [--temperature T]
                             [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop TEXT]
-                            [--device cpu|gpu|auto] [--context N]
+                            [--device cpu|gpu|auto] [--threads auto|N] [--context N]
                    runner   --model DIR [--functions-url URL] [--runner-token T | --runner-token-file F]
-                            [--data-dir DIR] [--device cpu|gpu|auto] [--context N] [--jobs N]
+                            [--data-dir DIR] [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--jobs N]
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
                             [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
                             [--repetition-penalty R]

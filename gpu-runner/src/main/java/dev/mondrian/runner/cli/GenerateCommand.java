@@ -5,6 +5,7 @@ import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.Generator;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ChatMessage;
@@ -20,7 +21,7 @@ import javax.imageio.ImageIO;
 /** {@code generate --model DIR [--image FILE] --prompt TEXT}: tokens to stdout as they come, stats to stderr. */
 final class GenerateCommand {
     static final Set<String> OPTIONS = Set.of("model", "image", "prompt", "max-tokens", "temperature", "top-k", "top-p",
-            "repetition-penalty", "seed", "device", "context", "stop");
+            "repetition-penalty", "seed", "device", "threads", "context", "stop");
 
     private GenerateCommand() {}
 
@@ -29,6 +30,7 @@ final class GenerateCommand {
         String prompt = args.require("prompt");
         SamplingParams sampling = new SamplingParams(args.decimal("temperature", 0.7), args.integer("top-k", 0),
                 args.decimal("top-p", 1.0), args.decimal("repetition-penalty", 1.0), args.integer("seed", 0));
+        ComputeThreads.configure(folder, args.get("threads", "auto"));
         long loadStart = System.nanoTime();
         try (Model model = Model.load(folder, args.get("device", "auto"), args.integer("context", 4096));
              ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {

@@ -12,7 +12,7 @@ import java.util.Set;
 /** {@code runner --model DIR [...]}: the long-running runner; every flag can also come from the environment. */
 final class RunnerCommand {
     static final Set<String> OPTIONS = Set.of("functions-url", "runner-token", "runner-token-file", "data-dir", "model",
-            "device", "context", "jobs", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
+            "device", "threads", "context", "jobs", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
             "runner-id", "top-k", "top-p", "repetition-penalty");
 
     private RunnerCommand() {}
@@ -21,7 +21,8 @@ final class RunnerCommand {
         Path dataDir = Path.of(args.get("data-dir", "data"));
         return new RunnerOptions(url(args.get("functions-url", "http://localhost:8080")), args.get("runner-token", null),
                 Path.of(args.get("runner-token-file", dataDir.resolve("runner-token").toString())),
-                Path.of(args.require("model")), args.get("device", "auto"), args.integer("context", 4096),
+                Path.of(args.require("model")), args.get("device", "auto"), args.get("threads", "auto"),
+                args.integer("context", 4096),
                 args.integer("jobs", 1), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
                 millis(args, "claim-wait-ms", 25_000), millis(args, "drain-timeout-ms", 30_000),
                 args.get("runner-id", defaultRunnerId()), args.integer("top-k", 0), args.decimal("top-p", 0.95),

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param token the runner token, or null to read {@code tokenFile} (re-read on every call, so a
  *              runner started before the service that writes the file still gets in)
  */
-public record RunnerOptions(URI functionsUrl, String token, Path tokenFile, Path model, String device, int context,
+public record RunnerOptions(URI functionsUrl, String token, Path tokenFile, Path model, String device, String threads,
+                            int context,
                             int jobs, Duration updateInterval, Duration deltaInterval, Duration claimWait,
                             Duration drainTimeout, String runnerId, int topK, double topP,
                             double repetitionPenalty) {

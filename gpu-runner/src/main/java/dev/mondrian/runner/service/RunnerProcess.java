@@ -1,5 +1,6 @@
 package dev.mondrian.runner.service;
 
+import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +21,9 @@ public final class RunnerProcess {
 
     public static void run(RunnerOptions options) throws IOException, InterruptedException {
         long start = System.nanoTime();
+        int threads = ComputeThreads.configure(options.model(), options.threads());
         try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context())) {
-            log.info("loaded {} on {} in {} ms", options.model(), host.model().device(),
+            log.info("loaded {} on {} ({} compute thread(s)) in {} ms", options.model(), host.model().device(), threads,
                     (System.nanoTime() - start) / 1_000_000);
             FunctionsClient client = new FunctionsClient(options.functionsUrl(), () -> token(options));
             RunnerService service = new RunnerService(options, host, client);

@@ -33,12 +33,12 @@ public final class EngineBenchmark {
     private static final int RUNS = 5;
 
     /** The shapes benchmarked: a tiny model (engine overhead) and Qwen2.5-0.5B's exact shape. */
-    enum Size {
+    public enum Size {
         TINY(new TinyDecoder("Qwen2ForCausalLM", "qwen2", 512, 64, 128, 2, 4, 2, 16, 1e-6, 1e6, null, true, true, 11)),
         QWEN25_05B(new TinyDecoder("Qwen2ForCausalLM", "qwen2", 151936, 896, 4864, 24, 14, 2, 64, 1e-6, 1e6, null,
                 true, true, 12));
 
-        final TinyDecoder decoder;
+        public final TinyDecoder decoder;
 
         Size(TinyDecoder decoder) {
             this.decoder = decoder;
@@ -133,7 +133,7 @@ public final class EngineBenchmark {
         }
     }
 
-    private static double median(double[] values) {
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];

@@ -43,4 +43,30 @@ class CliTest {
         assertThat(run("generate", "--bogus", "1")).isEqualTo(2);
         assertThat(run()).isEqualTo(2);
     }
+
+    @Test
+    void theRunnerSaysWhatIsMissingOrWrong() {
+        assertThat(run("runner")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--model is required (or set MONDRIAN_MODEL)");
+        assertThat(run("runner", "--model", dir.toString(), "--functions-url", "ftp://x")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("must be an http(s) URL");
+        assertThat(run("runner", "--model", dir.toString(), "--jobs", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("jobs must be at least 1");
+        assertThat(run("runner", "--model", dir.toString(), "--update-interval-ms", "soon")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--update-interval-ms (or MONDRIAN_UPDATE_INTERVAL_MS) must be a whole number");
+        assertThat(run("runner", "--model", dir.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("has no config.json");
+    }
+
+    @Test
+    void flagsFallBackToTheEnvironmentAndWinOverIt() {
+        Args args = new Args(java.util.List.of("--jobs", "3"), RunnerCommand.OPTIONS,
+                java.util.Map.of("MONDRIAN_JOBS", "2", "MONDRIAN_MODEL", "/models/m", "MONDRIAN_UPDATE_INTERVAL_MS", "250"));
+        var options = RunnerCommand.options(args);
+        assertThat(options.jobs()).isEqualTo(3);
+        assertThat(options.model()).isEqualTo(Path.of("/models/m"));
+        assertThat(options.updateInterval()).hasMillis(250);
+        assertThat(options.tokenFile()).isEqualTo(Path.of("data", "runner-token"));
+        assertThat(options.functionsUrl().toString()).isEqualTo("http://localhost:8080/");
+    }
 }

@@ -148,6 +148,29 @@ class RunnerEndToEndTest {
     }
 
     @Test
+    void oneRunnerServesTwoJobsAtOnceOnOneLoadedModel() throws Exception {
+        functions().start();
+        RunnerChild runner = runner("runner", "--jobs", "2");
+        String a = upload(800);
+        String b = upload(800);
+        SseClient first = events(a);
+        SseClient second = events(b);
+        first.awaitEnd(WAIT);
+        second.awaitEnd(WAIT);
+        JsonNode jobA = http.get("/api/jobs/" + a).json();
+        JsonNode jobB = http.get("/api/jobs/" + b).json();
+        assertThat(List.of(jobA.get("status").asString(), jobB.get("status").asString())).containsOnly("completed");
+        // Each started before the other finished: they ran side by side.
+        assertThat(jobA.get("started_at").asLong()).isLessThan(jobB.get("finished_at").asLong());
+        assertThat(jobB.get("started_at").asLong()).isLessThan(jobA.get("finished_at").asLong());
+        // Same photo, prompt and greedy decoding: sharing the model must not let one stream disturb the other.
+        assertThat(jobA.get("analysis").asString()).isEqualTo(jobB.get("analysis").asString());
+        assertThat(streamedText(first)).isEqualTo(jobA.get("analysis").asString());
+        assertThat(streamedText(second)).isEqualTo(jobB.get("analysis").asString());
+        assertThat(runner.log().lines().filter(line -> line.contains("RunnerProcess - loaded"))).hasSize(1);
+    }
+
+    @Test
     void aRunnerKilledMidJobIsReplacedAndTheJobCompletesExactlyOnce() throws Exception {
         functions("--mondrian.lease-duration=2s", "--mondrian.lease-check-interval=200ms").start();
         RunnerChild first = runner("first");
