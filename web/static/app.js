@@ -1,50 +1,339 @@
-// A minimal client of the job API: create a job, then follow its SSE stream.
-// Everything the model or the user wrote is set as textContent, never as HTML.
+// The page: choose an advisor, give a photo and/or a question, then watch the critique being
+// written. Whatever the model or a user wrote reaches the page as text nodes only (textContent,
+// markdown.js), never as HTML.
+import { followJob } from './events.js';
+import { renderMarkdown } from './markdown.js';
+import { forgetAll, loadHistory, remember } from './history.js';
+import * as format from './format.js';
+
 const $ = (id) => document.getElementById(id);
+// The service's default limits; it checks them itself, these only spare a pointless upload.
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/bmp'];
+const RUNNING = new Set(['queued', 'running']);
+
+let advisorNames = new Map();
+let follower = null;
+let job = null;
+let previewUrl = null;
+let renderPending = false;
+
+/** fetch with the service's JSON errors turned into messages a person can act on. */
+async function api(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch {
+    throw new Error('Cannot reach the Mondrian service. Check your connection and try again.');
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(body.error ?? `The service answered ${response.status}.`);
+  }
+  return body;
+}
+
+function showFormError(message) {
+  $('form-error').textContent = message;
+}
+
+// ---- advisors -------------------------------------------------------------------------------
 
 async function loadAdvisors() {
-  const advisors = await (await fetch('/api/advisors')).json();
-  for (const a of advisors) {
-    const option = document.createElement('option');
-    option.value = a.id;
-    option.textContent = `${a.name} — ${a.focus_areas.join(', ')}`;
-    $('advisor').append(option);
+  const advisors = await api('/api/advisors');
+  advisorNames = new Map(advisors.map((a) => [a.id, a.name]));
+  const fieldset = $('advisors');
+  $('advisors-loading').remove();
+  advisors.forEach((advisor, index) => {
+    const label = document.createElement('label');
+    label.className = 'advisor';
+    const input = document.createElement('input');
+    input.type = 'radio';
+    input.name = 'advisor';
+    input.value = advisor.id;
+    input.checked = index === 0;
+    const name = document.createElement('span');
+    name.className = 'advisor-name';
+    name.textContent = advisor.name;
+    const focus = document.createElement('span');
+    focus.className = 'advisor-focus';
+    focus.textContent = advisor.focus_areas.join(' · ');
+    const bio = document.createElement('span');
+    bio.className = 'advisor-bio';
+    bio.textContent = advisor.bio;
+    label.append(input, name, focus, bio);
+    fieldset.append(label);
+  });
+}
+
+// ---- the photo ------------------------------------------------------------------------------
+
+function problemWith(file) {
+  if (file.type && !IMAGE_TYPES.includes(file.type)) {
+    return `“${file.name}” is not a JPEG, PNG, GIF or BMP image.`;
   }
+  if (file.size > MAX_UPLOAD_BYTES) {
+    return `“${file.name}” is ${format.bytes(file.size)}; photos can be at most ${format.bytes(MAX_UPLOAD_BYTES)}.`;
+  }
+  return null;
 }
 
-function follow(job) {
-  $('job').hidden = false;
-  $('analysis').textContent = '';
-  const source = new EventSource(job.links.events);
-  // A connection failure also fires 'error', without data: EventSource then reconnects by itself.
-  const on = (type, handle) => source.addEventListener(type, (e) => e.data && handle(JSON.parse(e.data)));
-  on('status_update', (e) => {
-    $('status').textContent = e.job_data.status;
-    $('thinking').textContent = e.job_data.llm_thinking;
-    if (e.job_data.current_step === 'analyzing') $('analysis').textContent = '';
-  });
-  on('thinking_update', (e) => {
-    $('thinking').textContent = e.thinking;
-    $('progress').value = Math.min(100, (100 * e.tokens) / e.max_tokens);
-  });
-  on('token', (e) => { $('analysis').textContent += e.text; });
-  on('analysis_complete', (e) => { $('analysis').textContent = e.analysis; $('progress').value = 100; });
-  on('error', (e) => { $('error').textContent = e.error; });
-  on('done', () => source.close());
-}
-
-$('job-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  $('error').textContent = '';
-  const form = new FormData(event.target);
-  if (!$('image').files.length) form.delete('image');
-  const response = await fetch('/api/jobs', { method: 'POST', body: form });
-  const body = await response.json();
-  if (!response.ok) {
-    $('error').textContent = body.error;
+function showPreview() {
+  const file = $('image').files[0];
+  if (previewUrl) URL.revokeObjectURL(previewUrl);
+  previewUrl = null;
+  showFormError('');
+  if (!file) {
+    $('preview').hidden = true;
     return;
   }
-  follow(body);
-});
+  const problem = problemWith(file);
+  if (problem) {
+    showFormError(problem);
+  }
+  previewUrl = URL.createObjectURL(file);
+  $('preview-image').src = previewUrl;
+  $('preview-caption').textContent = `${file.name} · ${format.bytes(file.size)}`;
+  $('preview').hidden = false;
+}
 
-loadAdvisors().catch(() => { $('error').textContent = 'Cannot reach the service.'; });
+function clearImage() {
+  $('image').value = '';
+  showPreview();
+  $('image').focus();
+}
+
+function acceptDrops() {
+  const drop = $('drop');
+  for (const type of ['dragenter', 'dragover']) {
+    drop.addEventListener(type, (e) => {
+      e.preventDefault();
+      drop.classList.add('dragging');
+    });
+  }
+  for (const type of ['dragleave', 'drop']) {
+    drop.addEventListener(type, () => drop.classList.remove('dragging'));
+  }
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    const files = new DataTransfer();
+    files.items.add(file);
+    $('image').files = files.files;
+    showPreview();
+  });
+}
+
+// ---- asking for a critique ------------------------------------------------------------------
+
+async function submit(event) {
+  event.preventDefault();
+  showFormError('');
+  const form = new FormData(event.target);
+  const file = $('image').files[0];
+  const prompt = String(form.get('prompt') ?? '').trim();
+  if (!file) form.delete('image');
+  if (!file && !prompt) {
+    showFormError('Choose a photo or type a question.');
+    $('image').focus();
+    return;
+  }
+  const problem = file && problemWith(file);
+  if (problem) {
+    showFormError(problem);
+    return;
+  }
+  const button = $('submit');
+  button.disabled = true;
+  button.textContent = file ? 'Uploading…' : 'Sending…';
+  try {
+    const created = await api('/api/jobs', { method: 'POST', body: form });
+    remember({
+      id: created.job_id,
+      createdAt: Date.now(),
+      advisor: created.advisor,
+      prompt: prompt.slice(0, 80),
+      hasImage: Boolean(file),
+      status: created.status,
+    });
+    renderHistory();
+    location.hash = `job=${created.job_id}`; // opens it, and makes a reload reopen it
+  } catch (error) {
+    showFormError(error.message);
+    $('form-error').focus?.();
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Ask for a critique';
+  }
+}
+
+// ---- following a job ------------------------------------------------------------------------
+
+async function open(jobId) {
+  follower?.close();
+  job = { id: jobId, status: 'queued', text: '', maxTokens: null, tokens: 0, tps: 0, elapsedMs: null, elapsedAt: 0 };
+  const panel = $('job');
+  panel.hidden = false;
+  $('job-error').textContent = '';
+  $('thinking').textContent = '';
+  setStats();
+  renderText();
+  try {
+    const snapshot = await api(`/api/jobs/${encodeURIComponent(jobId)}`);
+    job.maxTokens = snapshot.max_tokens;
+    $('job-title').textContent = `${advisorNames.get(snapshot.advisor) ?? snapshot.advisor}'s critique`;
+  } catch (error) {
+    $('job-error').textContent = error.message;
+    return;
+  }
+  if (job?.id !== jobId) return; // another job was opened meanwhile
+  follower = followJob(jobId, { onEvent: handle, onState: showConnection });
+  panel.scrollIntoView({ block: 'start' });
+}
+
+function handle(event) {
+  switch (event.type) {
+    case 'status_update': {
+      const data = event.job_data;
+      setStatus(data.status);
+      $('thinking').textContent = data.llm_thinking ?? '';
+      // A new attempt (first claim, or a runner lost and replaced) writes the text from the start.
+      if (data.current_step === 'analyzing' || data.current_step === 'requeued') {
+        job.text = '';
+        job.tokens = 0;
+        renderText();
+      }
+      break;
+    }
+    case 'thinking_update':
+      job.tokens = event.tokens;
+      job.tps = event.tokens_per_second;
+      job.maxTokens = event.max_tokens ?? job.maxTokens;
+      job.elapsedMs = event.elapsed_ms;
+      job.elapsedAt = performance.now();
+      $('thinking').textContent = event.thinking;
+      break;
+    case 'token':
+      job.text += event.text;
+      scheduleRender();
+      break;
+    case 'analysis_complete':
+      job.text = event.analysis;
+      job.tokens = event.tokens;
+      job.tps = event.tokens_per_second;
+      job.elapsedMs = event.elapsed_ms;
+      job.elapsedAt = performance.now();
+      renderText();
+      break;
+    case 'error':
+      $('job-error').textContent = event.error;
+      break;
+    case 'done':
+      setStatus(event.status);
+      break;
+  }
+  setStats();
+}
+
+function setStatus(status) {
+  job.status = status;
+  $('status').textContent = status;
+  $('status').dataset.status = status;
+  $('cancel').hidden = !RUNNING.has(status);
+  $('analysis').setAttribute('aria-busy', String(RUNNING.has(status)));
+  remember({ id: job.id, status });
+  renderHistory();
+}
+
+function elapsedNow() {
+  if (job.elapsedMs == null) return NaN;
+  return job.status === 'running' ? job.elapsedMs + (performance.now() - job.elapsedAt) : job.elapsedMs;
+}
+
+function setStats() {
+  $('tokens').textContent = job.maxTokens ? `${job.tokens} of ≤ ${job.maxTokens}` : String(job.tokens);
+  $('speed').textContent = job.tps > 0 ? `${job.tps.toFixed(1)} tokens/s` : '–';
+  $('elapsed').textContent = format.duration(elapsedNow());
+  $('eta').textContent = job.status === 'running' ? format.eta(job.tokens, job.maxTokens, job.tps) : '–';
+  const done = job.status === 'completed';
+  $('progress').value = done ? 100 : job.maxTokens ? Math.min(100, (100 * job.tokens) / job.maxTokens) : 0;
+}
+
+// Token batches arrive up to ten times a second; the text is redrawn at most once per frame.
+function scheduleRender() {
+  if (renderPending) return;
+  renderPending = true;
+  requestAnimationFrame(() => {
+    renderPending = false;
+    renderText();
+  });
+}
+
+function renderText() {
+  $('analysis').replaceChildren(renderMarkdown(job?.text ?? ''));
+}
+
+function showConnection(state, detail) {
+  const line = $('connection');
+  line.hidden = state !== 'reconnecting';
+  line.textContent = state === 'reconnecting' ? detail ?? 'Reconnecting…' : '';
+}
+
+async function cancel() {
+  $('cancel').disabled = true;
+  try {
+    await api(`/api/jobs/${encodeURIComponent(job.id)}/cancel`, { method: 'POST' });
+  } catch (error) {
+    $('job-error').textContent = error.message;
+  } finally {
+    $('cancel').disabled = false;
+  }
+}
+
+// ---- history --------------------------------------------------------------------------------
+
+function renderHistory() {
+  const jobs = loadHistory();
+  $('history').hidden = jobs.length === 0;
+  const items = jobs.map((entry) => {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `#job=${entry.id}`;
+    const what = entry.prompt || (entry.hasImage ? 'Photo critique' : 'Question');
+    const who = advisorNames.get(entry.advisor) ?? entry.advisor ?? '';
+    link.textContent = `${what} · ${who}`;
+    const meta = document.createElement('span');
+    meta.className = 'history-meta';
+    meta.textContent = `${new Date(entry.createdAt).toLocaleString()} · ${entry.status}`;
+    item.append(link, meta);
+    return item;
+  });
+  $('history-list').replaceChildren(...items);
+}
+
+function openFromLocation() {
+  const id = /^#job=([0-9a-f]{32})$/.exec(location.hash)?.[1];
+  if (id && id !== job?.id) open(id);
+}
+
+// ---- start ----------------------------------------------------------------------------------
+
+$('job-form').addEventListener('submit', submit);
+$('image').addEventListener('change', showPreview);
+$('clear-image').addEventListener('click', clearImage);
+$('cancel').addEventListener('click', cancel);
+$('clear-history').addEventListener('click', () => {
+  forgetAll();
+  renderHistory();
+});
+window.addEventListener('hashchange', openFromLocation);
+setInterval(() => job && RUNNING.has(job.status) && setStats(), 250);
+acceptDrops();
+
+loadAdvisors()
+  .catch((error) => showFormError(error.message))
+  .finally(() => {
+    renderHistory();
+    openFromLocation();
+  });
