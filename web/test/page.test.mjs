@@ -183,6 +183,19 @@ describe('with one service', () => {
     await page.click('#submit');
     assert.match(await page.textContent('#form-error'), /“notes\.txt” is not a JPEG, PNG, GIF or BMP image/);
     assert.equal(await page.evaluate(() => location.hash), '');
+
+    // A photo dropped on the photo area replaces the rejected file, with a preview.
+    const dropped = await page.evaluateHandle((bytes) => {
+      const files = new DataTransfer();
+      files.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+      return files;
+    }, [...png(40, 30)]);
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: dropped });
+    await page.locator('#preview img').waitFor();
+    assert.match(await page.textContent('#preview figcaption'), /dropped\.png/);
+    assert.equal(await page.textContent('#form-error'), '');
+    await page.click('#clear-image');
+    assert.equal(await page.isHidden('#preview'), true);
     await page.context().close();
   });
 });
