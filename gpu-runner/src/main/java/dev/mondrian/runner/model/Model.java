@@ -19,8 +19,10 @@ public final class Model implements AutoCloseable {
     private final NDManager manager;
     private final TextDecoder decoder;
     private final VisionTower vision;
+    private final Weights weights;
 
-    private Model(ModelConfig config, NDManager manager, TextDecoder decoder, VisionTower vision) {
+    private Model(ModelConfig config, NDManager manager, Weights weights, TextDecoder decoder, VisionTower vision) {
+        this.weights = weights;
         this.vision = vision;
         this.config = config;
         this.manager = manager;
@@ -43,7 +45,7 @@ public final class Model implements AutoCloseable {
             int context = Math.min(contextLength, config.text().maxPositions());
             TextDecoder decoder = new TextDecoder(config.text(), weights, manager, type, context);
             VisionTower vision = config.vision().isPresent() ? new VisionTower(config, weights, type) : null;
-            return new Model(config, manager, decoder, vision);
+            return new Model(config, manager, weights, decoder, vision);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -105,6 +107,11 @@ public final class Model implements AutoCloseable {
     /** The vision tower, when the model has one. */
     public Optional<VisionTower> vision() {
         return Optional.ofNullable(vision);
+    }
+
+    /** The loaded tensors; training makes them require gradients and updates them in place. */
+    public Weights weights() {
+        return weights;
     }
 
     public ModelConfig config() {

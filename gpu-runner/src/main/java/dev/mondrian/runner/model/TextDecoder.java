@@ -27,14 +27,21 @@ public final class TextDecoder {
     private final Rope rope;
     private final DataType type;
     private final int contextLength;
-    private final float scale;
+    /**
+     * Scalars as tensors held for the model's life. DJL's {@code mul(Number)} makes a temporary
+     * tensor of the number and frees it right after the operation, while autograd keeps pointing
+     * at it for the backward pass: training through such an operation reads freed memory.
+     */
+    private final NDArray scale;
+    private final NDArray one;
 
     TextDecoder(TextConfig config, Weights weights, NDManager manager, DataType type, int contextLength) {
         this.config = config;
         this.manager = manager;
         this.type = type;
         this.contextLength = contextLength;
-        this.scale = (float) (1 / Math.sqrt(config.headDim()));
+        this.scale = manager.create((float) (1 / Math.sqrt(config.headDim()))).toType(type, false);
+        this.one = manager.create(1f);
         embeddings = weights.get("model.embed_tokens.weight");
         lmHead = config.tieWordEmbeddings() ? embeddings
                 : weights.optional("lm_head.weight").orElseThrow(() -> new IllegalArgumentException(
@@ -155,7 +162,8 @@ public final class TextDecoder {
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray f = x.toType(DataType.FLOAT32, false);
-        NDArray inv = f.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt().pow(-1);
+        // x · 1/sqrt(mean(x²) + eps), as transformers' rsqrt.
+        NDArray inv = one.div(f.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt());
         return f.mul(inv).toType(type, false).mul(weight);
     }
 

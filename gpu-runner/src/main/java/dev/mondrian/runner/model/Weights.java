@@ -72,6 +72,11 @@ public final class Weights {
         return array;
     }
 
+    /** Every tensor by canonical name: what training updates and saves. */
+    public Map<String, NDArray> all() {
+        return java.util.Collections.unmodifiableMap(tensors);
+    }
+
     public Optional<NDArray> optional(String name) {
         return Optional.ofNullable(tensors.get(name));
     }

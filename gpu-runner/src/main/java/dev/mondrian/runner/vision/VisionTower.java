@@ -35,6 +35,12 @@ public final class VisionTower {
     private final NDArray proj2Bias;
     private final boolean dropFirstToken;
     private final DataType type;
+    /** Scalars as tensors held for the model's life, for training's sake: see TextDecoder's. */
+    private final NDArray attentionScale;
+    private final NDArray half;
+    private final NDArray quickGelu;
+    private final NDArray tanhCubic;
+    private final NDArray tanhScale;
 
     public VisionTower(ModelConfig model, Weights weights, DataType type) {
         this.config = model.vision().orElseThrow();
@@ -72,6 +78,16 @@ public final class VisionTower {
         proj2 = weights.get("multi_modal_projector.linear_2.weight");
         proj2Bias = weights.get("multi_modal_projector.linear_2.bias");
         dropFirstToken = !model.keepClsToken();
+        NDManager manager = patchWeight.getManager();
+        attentionScale = scalar(manager, 1 / Math.sqrt((double) config.hiddenSize() / config.numHeads()));
+        half = scalar(manager, 0.5);
+        quickGelu = scalar(manager, 1.702);
+        tanhCubic = scalar(manager, 0.044715);
+        tanhScale = scalar(manager, Math.sqrt(2 / Math.PI));
+    }
+
+    private NDArray scalar(NDManager manager, double value) {
+        return manager.create((float) value).toType(type, false);
     }
 
     /** How many image tokens one image becomes in the prompt. */
@@ -99,7 +115,7 @@ public final class VisionTower {
         if (classEmbedding != null) {
             h = classEmbedding.reshape(1, hidden).concat(h, 0);
         }
-        h = h.add(positions);
+        h = positions.add(h);
         if (preNormWeight != null) {
             h = layerNorm(h, preNormWeight, preNormBias);
         }
@@ -121,7 +137,7 @@ public final class VisionTower {
         NDArray q = linear(x, layer.q(), layer.qBias()).reshape(tokens, heads, dim).transpose(1, 0, 2);
         NDArray k = linear(x, layer.k(), layer.kBias()).reshape(tokens, heads, dim).transpose(1, 2, 0);
         NDArray v = linear(x, layer.v(), layer.vBias()).reshape(tokens, heads, dim).transpose(1, 0, 2);
-        NDArray probs = q.matMul(k).mul((float) (1 / Math.sqrt(dim))).toType(DataType.FLOAT32, false).softmax(-1)
+        NDArray probs = q.matMul(k).mul(attentionScale).toType(DataType.FLOAT32, false).softmax(-1)
                 .toType(type, false);
         NDArray out = probs.matMul(v).transpose(1, 0, 2).reshape(tokens, heads * dim);
         return linear(out, layer.out(), layer.outBias());
@@ -129,11 +145,11 @@ public final class VisionTower {
 
     private NDArray activation(NDArray x) {
         return switch (config.hiddenAct()) {
-            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(1.702f)));
+            case "quick_gelu" -> x.mul(Activation.sigmoid(x.mul(quickGelu)));
             case "gelu" -> Activation.gelu(x);
             case "gelu_pytorch_tanh" -> {
-                NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2 / Math.PI));
-                yield x.mul(0.5f).mul(inner.tanh().add(1));
+                NDArray inner = x.add(x.mul(x).mul(x).mul(tanhCubic)).mul(tanhScale);
+                yield x.mul(half).mul(inner.tanh().add(1));
             }
             default -> throw new IllegalArgumentException("vision hidden_act '" + config.hiddenAct() + "' is not supported");
         };

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Writes test weights as a real .safetensors file in F32, F16 or BF16. Values are asked for one
- * tensor at a time while writing, so a checkpoint of a real model's size never sits in memory whole.
+ * Writes weights as a .safetensors file in F32, F16 or BF16: the trained model's, and tests' random
+ * ones. Values are asked for one tensor at a time while writing, so a checkpoint of a real model's
+ * size never sits in memory whole.
  */
 public final class SafeTensorsWriter {
     public enum DType { F32, F16, BF16 }
@@ -27,11 +28,11 @@ public final class SafeTensorsWriter {
 
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
-    SafeTensorsWriter add(String name, int[] shape, float[] values) {
+    public SafeTensorsWriter add(String name, int[] shape, float[] values) {
         return add(name, shape, () -> values);
     }
 
-    SafeTensorsWriter add(String name, int[] shape, Supplier<float[]> values) {
+    public SafeTensorsWriter add(String name, int[] shape, Supplier<float[]> values) {
         tensors.put(name, new Tensor(shape, values));
         return this;
     }
@@ -45,7 +46,7 @@ public final class SafeTensorsWriter {
         };
     }
 
-    void write(Path file, DType dtype) throws IOException {
+    public void write(Path file, DType dtype) throws IOException {
         int width = dtype == DType.F32 ? 4 : 2;
         StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         long offset = 0;

@@ -1,0 +1,48 @@
+package dev.mondrian.runner.training;
+
+import dev.mondrian.runner.generation.PromptEncoder;
+import dev.mondrian.runner.persona.AdvisorPrompt;
+import dev.mondrian.runner.protocol.RunnerWire.Advisor;
+import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
+import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Turns an example into token ids exactly as the runner will prompt the model (the advisor's
+ * system turn, the request, the image tokens, the chat template), followed by the critique and
+ * the end-of-turn token the model must learn to stop with.
+ */
+final class ExampleEncoder {
+    /** The prompt and answer ids; the loss covers the ids from {@code promptLength} on. */
+    record Encoded(long[] ids, float[] pixels, int promptLength) {}
+
+    private final PromptEncoder prompts;
+    private final ModelTokenizer tokenizer;
+    private final Map<String, Advisor> advisors;
+    private final long endOfTurn;
+
+    ExampleEncoder(PromptEncoder prompts, ModelTokenizer tokenizer, Map<String, Advisor> advisors) {
+        this.prompts = prompts;
+        this.tokenizer = tokenizer;
+        this.advisors = advisors;
+        this.endOfTurn = tokenizer.tokenId("<|im_end|>")
+                .orElseThrow(() -> new IllegalArgumentException("the tokenizer has no <|im_end|> token"));
+    }
+
+    Encoded encode(TrainingExample example) {
+        Advisor advisor = advisors.get(example.advisorId());
+        if (advisor == null) {
+            throw new IllegalArgumentException("no advisor '" + example.advisorId() + "'; known: " + advisors.keySet());
+        }
+        ImageRef image = example.image() == null ? null : new ImageRef("", "image/png", example.image().getWidth(),
+                example.image().getHeight());
+        PromptEncoder.Encoded prompt = prompts.encode(
+                AdvisorPrompt.messages(advisor, example.request(), image, prompts.seesImages()), example.image());
+        long[] answer = tokenizer.encode(example.critique());
+        long[] ids = Arrays.copyOf(prompt.ids(), prompt.ids().length + answer.length + 1);
+        System.arraycopy(answer, 0, ids, prompt.ids().length, answer.length);
+        ids[ids.length - 1] = endOfTurn;
+        return new Encoded(ids, prompt.pixels(), prompt.ids().length);
+    }
+}
