@@ -109,9 +109,8 @@ public final class TinyTokenizerFiles {
         model.put("fuse_unk", false);
         model.put("byte_fallback", false);
         ObjectNode vocab = model.putObject("vocab");
-        char[] alphabet = ByteLevelAlphabet.symbols();
         for (int b = 0; b < 256; b++) {
-            vocab.put(String.valueOf(alphabet[b]), b);
+            vocab.put(ByteLevelAlphabet.symbol(b), b);
         }
         ArrayNode merges = model.putArray("merges");
         for (int i = 0; i < MERGES.size(); i++) {
@@ -122,7 +121,7 @@ public final class TinyTokenizerFiles {
             vocab.put(SPECIALS.get(i), END_OF_TEXT + i);
         }
         for (int id = VOCAB_SIZE; id < vocabSize; id++) {
-            vocab.put(alphabet[' '] + lettersFor(id - VOCAB_SIZE), id);
+            vocab.put(ByteLevelAlphabet.symbol(' ') + lettersFor(id - VOCAB_SIZE), id);
         }
         return root;
     }
