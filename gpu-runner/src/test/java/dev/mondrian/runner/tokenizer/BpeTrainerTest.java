@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ class BpeTrainerTest {
             assertThat(tokenizer.encode(" the")).containsExactly(tokenizer.tokenId("Ġthe").orElseThrow());
             assertThat(tokenizer.encode(" composition")).containsExactly(tokenizer.tokenId("Ġcomposition").orElseThrow());
             assertThat(tokenizer.encode(" café")).hasSize(1);
+            // GPT-2's pattern cuts contractions off: "'t" is a piece of its own.
+            assertThat(tokenizer.encode(" don't")).containsExactly(tokenizer.tokenId("Ġdon").orElseThrow(), tokenizer.tokenId("'t").orElseThrow());
             assertThat(tokenizer.encode("北")).containsExactly(0xE5, 0x8C, 0x97); // byte ids are the byte values
         }
     }
@@ -115,6 +118,11 @@ class BpeTrainerTest {
     }
 
     @Test
+    void incrementalPairCountsMergeAsRecountingEveryPairWould() {
+        assertThat(recountingEveryPair(CORPUS, bpe.merges().size())).isEqualTo(bpe.merges());
+    }
+
+    @Test
     void tiesGoToTheSmallerLeftIdThenTheSmallerRightId() {
         // ab, bc and cd occur once each; then ab+c and c+d tie, and c (99) is smaller than ab (256).
         assertThat(BpeTrainer.train(List.of("abcd"), 256 + 3 + 4, TokenizerFiles.SPECIAL_TOKENS).merges())
@@ -135,6 +143,56 @@ class BpeTrainerTest {
         assertThatThrownBy(() -> BpeTrainer.train(List.of("abc"), 270, TokenizerFiles.SPECIAL_TOKENS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no pairs left to merge at 262 tokens; a vocabulary of 270 needs more varied text");
+    }
+
+    /** Training written plainly: count every pair of every piece again before each merge. */
+    private static List<Merge> recountingEveryPair(List<String> corpus, int mergeCount) {
+        ByteLevelPreTokenizer preTokenizer = new ByteLevelPreTokenizer(List.of());
+        Map<List<String>, Long> words = new HashMap<>();
+        for (String text : corpus) {
+            preTokenizer.pieces(text).forEach(piece -> words.merge(symbols(piece), 1L, Long::sum));
+        }
+        List<String> vocabulary = new ArrayList<>(new ByteLevelBpe(List.of(), List.of()).vocabulary());
+        List<Merge> merges = new ArrayList<>();
+        while (merges.size() < mergeCount) {
+            Map<Merge, Long> counts = new HashMap<>();
+            words.forEach((tokens, count) -> {
+                for (int i = 0; i + 1 < tokens.size(); i++) {
+                    counts.merge(new Merge(tokens.get(i), tokens.get(i + 1)), count, Long::sum);
+                }
+            });
+            Merge best = counts.keySet().stream().min(Comparator.<Merge>comparingLong(counts::get).reversed()
+                    .thenComparingInt(merge -> vocabulary.indexOf(merge.left()))
+                    .thenComparingInt(merge -> vocabulary.indexOf(merge.right()))).orElseThrow();
+            merges.add(best);
+            vocabulary.add(best.merged());
+            Map<List<String>, Long> merged = new HashMap<>();
+            words.forEach((tokens, count) -> merged.merge(mergeLeftToRight(tokens, best), count, Long::sum));
+            words.clear();
+            words.putAll(merged);
+        }
+        return merges;
+    }
+
+    private static List<String> mergeLeftToRight(List<String> tokens, Merge merge) {
+        List<String> merged = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (i + 1 < tokens.size() && tokens.get(i).equals(merge.left()) && tokens.get(i + 1).equals(merge.right())) {
+                merged.add(merge.merged());
+                i++;
+            } else {
+                merged.add(tokens.get(i));
+            }
+        }
+        return merged;
+    }
+
+    private static List<String> symbols(String piece) {
+        List<String> symbols = new ArrayList<>();
+        for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
+            symbols.add(ByteLevelAlphabet.symbol(b & 0xFF));
+        }
+        return symbols;
     }
 
     /**
@@ -159,10 +217,7 @@ class BpeTrainerTest {
         long[] encode(String text) {
             List<Long> encoded = new ArrayList<>();
             for (String piece : preTokenizer.pieces(text)) {
-                List<String> tokens = new ArrayList<>();
-                for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
-                    tokens.add(ByteLevelAlphabet.symbol(b & 0xFF));
-                }
+                List<String> tokens = symbols(piece);
                 for (int at = lowestRank(tokens); at >= 0; at = lowestRank(tokens)) {
                     tokens.set(at, tokens.get(at) + tokens.remove(at + 1));
                 }
