@@ -1,7 +1,6 @@
 package dev.mondrian.runner.tokenizer;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,29 +25,12 @@ public record ByteLevelBpe(List<Merge> merges, List<String> specialTokens) {
     public ByteLevelBpe {
         merges = List.copyOf(merges);
         specialTokens = List.copyOf(specialTokens);
-        if (new HashSet<>(specialTokens).size() != specialTokens.size()) {
-            throw new IllegalArgumentException("special tokens repeat: " + specialTokens);
-        }
+        vocabulary(merges, specialTokens); // refuses what the Rust library would refuse to load
     }
 
     /** Every token in id order: bytes, merged tokens, special tokens. */
     public List<String> vocabulary() {
-        Set<String> tokens = new LinkedHashSet<>();
-        for (int b = 0; b < 256; b++) {
-            tokens.add(ByteLevelAlphabet.symbol(b));
-        }
-        for (Merge merge : merges) {
-            if (!tokens.contains(merge.left()) || !tokens.contains(merge.right())) {
-                throw new IllegalArgumentException("merge " + merge + " joins a token no earlier merge makes");
-            }
-            tokens.add(merge.merged());
-        }
-        for (String special : specialTokens) {
-            if (!tokens.add(special)) {
-                throw new IllegalArgumentException("special token " + special + " is also an ordinary token");
-            }
-        }
-        return new ArrayList<>(tokens);
+        return vocabulary(merges, specialTokens);
     }
 
     public int vocabSize() {
@@ -62,5 +44,24 @@ public record ByteLevelBpe(List<Merge> merges, List<String> specialTokens) {
             throw new IllegalArgumentException(token + " is not one of the special tokens " + specialTokens);
         }
         return vocabSize() - specialTokens.size() + index;
+    }
+
+    private static List<String> vocabulary(List<Merge> merges, List<String> specialTokens) {
+        Set<String> tokens = new LinkedHashSet<>();
+        for (int b = 0; b < 256; b++) {
+            tokens.add(ByteLevelAlphabet.symbol(b));
+        }
+        for (Merge merge : merges) {
+            if (!tokens.contains(merge.left()) || !tokens.contains(merge.right())) {
+                throw new IllegalArgumentException("merge \"" + merge.left() + " " + merge.right() + "\" joins a token no earlier merge makes");
+            }
+            tokens.add(merge.merged());
+        }
+        for (String special : specialTokens) {
+            if (!tokens.add(special)) {
+                throw new IllegalArgumentException("special token " + special + " is also another token");
+            }
+        }
+        return new ArrayList<>(tokens);
     }
 }
