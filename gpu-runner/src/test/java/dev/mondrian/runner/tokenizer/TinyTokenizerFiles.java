@@ -1,12 +1,12 @@
 package dev.mondrian.runner.tokenizer;
 
+import dev.mondrian.runner.tokenizer.ByteLevelBpe.Merge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -26,16 +26,17 @@ public final class TinyTokenizerFiles {
     }
 
     /** Merges in priority order; each merged token gets the next id after the 256 bytes. */
-    static final List<String> MERGES = List.of("Ġ t", "h e", "Ġt he", "i n", "Ġ a", "e r", "o n",
-            "Ã ©", // é (C3 A9) as one token
-            "ð Ł", // F0 9F: the first half of most emoji
-            "ä ¸"); // E4 B8: the first two bytes of 世, 丁, 中...
-    static final List<String> SPECIALS = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<image>");
-    public static final long END_OF_TEXT = 256 + MERGES.size();
-    public static final long IM_START = END_OF_TEXT + 1;
-    public static final long IM_END = END_OF_TEXT + 2;
-    public static final long IMAGE = END_OF_TEXT + 3;
-    public static final int VOCAB_SIZE = (int) IMAGE + 1;
+    static final ByteLevelBpe BPE = new ByteLevelBpe(List.of(new Merge("Ġ", "t"), new Merge("h", "e"), new Merge("Ġt", "he"),
+            new Merge("i", "n"), new Merge("Ġ", "a"), new Merge("e", "r"), new Merge("o", "n"),
+            new Merge("Ã", "©"), // é (C3 A9) as one token
+            new Merge("ð", "Ł"), // F0 9F: the first half of most emoji
+            new Merge("ä", "¸")), // E4 B8: the first two bytes of 世, 丁, 中...
+            TokenizerFiles.SPECIAL_TOKENS);
+    public static final long END_OF_TEXT = BPE.specialTokenId(TokenizerFiles.END_OF_TEXT);
+    public static final long IM_START = BPE.specialTokenId(TokenizerFiles.IM_START);
+    public static final long IM_END = BPE.specialTokenId(TokenizerFiles.IM_END);
+    public static final long IMAGE = BPE.specialTokenId(TokenizerFiles.IMAGE);
+    public static final int VOCAB_SIZE = BPE.vocabSize();
 
     /** Qwen2-Instruct's template: a default system turn, then ChatML. */
     public static final String CHATML_TEMPLATE = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
@@ -68,63 +69,20 @@ public final class TinyTokenizerFiles {
         if (vocabSize < VOCAB_SIZE) {
             throw new IllegalArgumentException("vocabSize must be at least " + VOCAB_SIZE);
         }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("tokenizer.json"), JSON.writeValueAsString(tokenizerJson(vocabSize)));
-        ObjectNode config = JSON.createObjectNode();
-        config.put("bos_token", (String) null);
-        config.putObject("eos_token").put("content", "<|im_end|>").put("special", true);
-        config.put("pad_token", "<|endoftext|>");
-        config.put("chat_template", vision ? VISION_TEMPLATE : CHATML_TEMPLATE);
-        ObjectNode decoder = config.putObject("added_tokens_decoder");
-        for (int i = 0; i < SPECIALS.size(); i++) {
-            decoder.putObject(Long.toString(END_OF_TEXT + i)).put("content", SPECIALS.get(i)).put("special", true);
+        TokenizerFiles.write(dir, BPE, vision ? VISION_TEMPLATE : CHATML_TEMPLATE);
+        if (vocabSize > VOCAB_SIZE) {
+            padVocabulary(dir.resolve("tokenizer.json"), vocabSize);
         }
-        Files.writeString(dir.resolve("tokenizer_config.json"), JSON.writeValueAsString(config));
-        ObjectNode generation = JSON.createObjectNode();
-        generation.putArray("eos_token_id").add(IM_END).add(END_OF_TEXT);
-        Files.writeString(dir.resolve("generation_config.json"), JSON.writeValueAsString(generation));
         return new Fixture(dir, vocabSize, END_OF_TEXT, IM_START, IM_END, IMAGE);
     }
 
-    private static ObjectNode tokenizerJson(int vocabSize) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("version", "1.0");
-        root.putNull("truncation");
-        root.putNull("padding");
-        ArrayNode added = root.putArray("added_tokens");
-        for (int i = 0; i < SPECIALS.size(); i++) {
-            added.addObject().put("id", END_OF_TEXT + i).put("content", SPECIALS.get(i)).put("single_word", false)
-                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
-        }
-        root.putNull("normalizer");
-        root.set("pre_tokenizer", byteLevel());
-        root.putNull("post_processor");
-        root.set("decoder", byteLevel());
-        ObjectNode model = root.putObject("model");
-        model.put("type", "BPE");
-        model.putNull("dropout");
-        model.putNull("unk_token");
-        model.putNull("continuing_subword_prefix");
-        model.putNull("end_of_word_suffix");
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        ObjectNode vocab = model.putObject("vocab");
-        char[] alphabet = ByteLevelAlphabet.symbols();
-        for (int b = 0; b < 256; b++) {
-            vocab.put(String.valueOf(alphabet[b]), b);
-        }
-        ArrayNode merges = model.putArray("merges");
-        for (int i = 0; i < MERGES.size(); i++) {
-            merges.add(MERGES.get(i));
-            vocab.put(MERGES.get(i).replace(" ", ""), 256 + i);
-        }
-        for (int i = 0; i < SPECIALS.size(); i++) {
-            vocab.put(SPECIALS.get(i), END_OF_TEXT + i);
-        }
+    private static void padVocabulary(Path tokenizerJson, int vocabSize) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(tokenizerJson.toFile());
+        ObjectNode vocab = (ObjectNode) root.path("model").path("vocab");
         for (int id = VOCAB_SIZE; id < vocabSize; id++) {
-            vocab.put(alphabet[' '] + lettersFor(id - VOCAB_SIZE), id);
+            vocab.put(ByteLevelAlphabet.symbol(' ') + lettersFor(id - VOCAB_SIZE), id);
         }
-        return root;
+        Files.writeString(tokenizerJson, JSON.writeValueAsString(root));
     }
 
     /** 0 → "AA", 1 → "AB"...: distinct capital words (no merge makes capitals), two letters at least so none is a byte token. */
@@ -139,10 +97,5 @@ public final class TinyTokenizerFiles {
             word.insert(0, 'A');
         }
         return word.toString();
-    }
-
-    private static ObjectNode byteLevel() {
-        return JSON.createObjectNode().put("type", "ByteLevel").put("add_prefix_space", false)
-                .put("trim_offsets", true).put("use_regex", true);
     }
 }

@@ -3,12 +3,20 @@ package dev.mondrian.runner.tokenizer;
 /**
  * GPT-2's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the other 68 bytes
  * (controls, space, 0x7F-0xA0, soft hyphen) are shifted to U+0100 onwards in byte order, so every
- * byte has a visible one-character symbol (space is "Ġ").
+ * byte has a visible one-character symbol (space is "Ġ"). Byte-level BPE vocabularies spell their
+ * tokens in these symbols.
  */
 final class ByteLevelAlphabet {
+    private static final char[] SYMBOLS = symbols();
+
     private ByteLevelAlphabet() {}
 
-    static char[] symbols() {
+    /** The symbol of one byte, 0..255. */
+    static String symbol(int b) {
+        return String.valueOf(SYMBOLS[b]);
+    }
+
+    private static char[] symbols() {
         char[] symbols = new char[256];
         int shifted = 0;
         for (int b = 0; b < 256; b++) {
