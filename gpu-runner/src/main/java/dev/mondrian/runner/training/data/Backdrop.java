@@ -71,16 +71,4 @@ record Backdrop(Setting setting, double horizon, Tone upper, Tone lower, double 
         }
         return image;
     }
-
-    /** Whether a scene point lies on the lower plane (land, sea, floor, or the split's second tone). */
-    boolean lowerAt(double u, double v) {
-        if (!setting.hasHorizon && setting != Setting.SPLIT) {
-            return false;
-        }
-        if (setting == Setting.SPLIT) {
-            double radians = Math.toRadians(splitDegrees);
-            return -Math.sin(radians) * u + Math.cos(radians) * v > horizon;
-        }
-        return v > horizon;
-    }
 }

@@ -12,11 +12,11 @@ final class HorizonMeasure {
     // A pixel votes for lines within this many degrees of its own edge direction.
     private static final double VOTE_TOLERANCE = 3;
     // Edge pixels within this many pixels of the Hough line take part in the fit.
-    private static final double NEAR_LINE = 2;
+    private static final double NEAR_LINE = 3;
     // Pixels of blur before looking for edges, so film grain and pixel noise do not pass for edges.
-    private static final double PRE_BLUR = 1.5;
+    private static final double PRE_BLUR = 1;
     // Gaps up to this many columns in a line's edge pixels still count as line (noise breaks faint edges).
-    private static final int MAX_GAP = 3;
+    private static final int MAX_GAP = 5;
 
     private HorizonMeasure() {}
 

@@ -6,7 +6,9 @@ import java.util.Arrays;
 /**
  * The main subject, found as what stands apart from the background: the background colours are those that
  * fill a good share of the frame's border, a pixel's distinctness is its colour distance to the nearest of
- * them, and the subject is the connected patch of distinct pixels with the most distinctness in total.
+ * them, and the subject is the connected patch of distinct pixels with the most distinctness in total, each pixel
+ * counting the square of its excess over the threshold (so a compact, strongly distinct thing outweighs a wide
+ * patch of texture that barely passes). Its centre is the plain centre of the patch's pixels.
  */
 final class SubjectFinder {
     private static final int BORDER = 2;
@@ -41,6 +43,7 @@ final class SubjectFinder {
             }
             boolean[] patch = new boolean[n * n];
             double mass = 0;
+            int pixels = 0;
             double sumX = 0;
             double sumY = 0;
             label[start] = start;
@@ -51,10 +54,10 @@ final class SubjectFinder {
                 int px = i % n;
                 int py = i / n;
                 double excess = distance[i] - threshold;
-                double weight = excess * excess + 1e-9;
-                mass += weight;
-                sumX += weight * (px + 0.5);
-                sumY += weight * (py + 0.5);
+                mass += excess * excess + 1e-9;
+                pixels++;
+                sumX += px + 0.5;
+                sumY += py + 0.5;
                 for (int next : new int[] {px > 0 ? i - 1 : -1, px < n - 1 ? i + 1 : -1, i - n, i + n}) {
                     if (next >= 0 && next < n * n && label[next] < 0 && distance[next] >= threshold) {
                         label[next] = start;
@@ -65,8 +68,8 @@ final class SubjectFinder {
             if (mass > bestMass) {
                 bestMass = mass;
                 best = patch;
-                bestX = sumX / mass / n;
-                bestY = sumY / mass / n;
+                bestX = sumX / pixels / n;
+                bestY = sumY / pixels / n;
             }
         }
         return new Subject(bestMass > 0, bestX, bestY, best);
