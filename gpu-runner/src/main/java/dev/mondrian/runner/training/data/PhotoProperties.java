@@ -56,49 +56,38 @@ public record PhotoProperties(Exposure exposure, Contrast contrast, Palette pale
 
     /**
      * Whether {@link SceneRenderer} can draw this combination so that the meter reads it back: colour
-     * physics ties hue to warmth (a red palette is warm, a blue one cool; greens and purples can be neutral
-     * or cool), a grey photo is muted and neutral, and an sRGB pixel cannot be both very bright and
-     * strongly red or purple, nor very dark and strongly yellow.
+     * physics ties hue to warmth (a red, orange or yellow palette is warm, a blue one cool; greens and purples
+     * can be neutral or cool), and a photo without a dominant colour is muted and neutral.
      */
     public boolean renderable() {
-        boolean temperatureFits = switch (palette) {
+        return switch (palette) {
             case RED, ORANGE, YELLOW -> temperature == Temperature.WARM;
             case BLUE -> temperature == Temperature.COOL;
             case GREEN, PURPLE -> temperature != Temperature.WARM;
             case NEUTRAL -> temperature == Temperature.NEUTRAL && saturation == Saturation.MUTED;
         };
-        boolean gamutFits = saturation != Saturation.VIVID
-                || !(exposure == Exposure.OVEREXPOSED && (palette == Palette.RED || palette == Palette.PURPLE))
-                && !(exposure == Exposure.UNDEREXPOSED && palette == Palette.YELLOW);
-        return temperatureFits && gamutFits;
     }
 
     /**
      * A renderable combination. The palette is drawn uniformly; saturation is weighted so that its three
-     * classes come out equally often although a neutral palette is always muted; every other property is
-     * uniform among the values its palette allows (temperature then comes out about 3:2:2 warm:neutral:cool).
+     * classes come out equally often although a neutral palette is always muted; temperature is what the
+     * palette allows (it comes out about 3:2:2 warm:neutral:cool); every other property is uniform.
      */
     public static PhotoProperties random(RandomGenerator random) {
-        while (true) {
-            Palette palette = pick(random, Palette.values());
-            Saturation saturation = palette == Palette.NEUTRAL ? Saturation.MUTED
-                    // 2/9 muted for colour palettes: 1/7 + 6/7 * 2/9 = 1/3 muted overall.
-                    : random.nextInt(18) < 4 ? Saturation.MUTED
-                    : random.nextBoolean() ? Saturation.NATURAL : Saturation.VIVID;
-            Temperature temperature = switch (palette) {
-                case RED, ORANGE, YELLOW -> Temperature.WARM;
-                case BLUE -> Temperature.COOL;
-                case GREEN, PURPLE -> random.nextBoolean() ? Temperature.NEUTRAL : Temperature.COOL;
-                case NEUTRAL -> Temperature.NEUTRAL;
-            };
-            PhotoProperties candidate = new PhotoProperties(pick(random, Exposure.values()),
-                    pick(random, Contrast.values()), palette, temperature, saturation,
-                    pick(random, Sharpness.values()), pick(random, Horizon.values()),
-                    pick(random, Placement.values()), pick(random, NegativeSpace.values()));
-            if (candidate.renderable()) {
-                return candidate;
-            }
-        }
+        Palette palette = pick(random, Palette.values());
+        Saturation saturation = palette == Palette.NEUTRAL ? Saturation.MUTED
+                // 2/9 muted for colour palettes: 1/7 + 6/7 * 2/9 = 1/3 muted overall.
+                : random.nextInt(18) < 4 ? Saturation.MUTED
+                : random.nextBoolean() ? Saturation.NATURAL : Saturation.VIVID;
+        Temperature temperature = switch (palette) {
+            case RED, ORANGE, YELLOW -> Temperature.WARM;
+            case BLUE -> Temperature.COOL;
+            case GREEN, PURPLE -> random.nextBoolean() ? Temperature.NEUTRAL : Temperature.COOL;
+            case NEUTRAL -> Temperature.NEUTRAL;
+        };
+        return new PhotoProperties(pick(random, Exposure.values()), pick(random, Contrast.values()), palette,
+                temperature, saturation, pick(random, Sharpness.values()), pick(random, Horizon.values()),
+                pick(random, Placement.values()), pick(random, NegativeSpace.values()));
     }
 
     /** This with one property changed. */
