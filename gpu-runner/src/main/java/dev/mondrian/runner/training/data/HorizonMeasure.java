@@ -8,6 +8,7 @@ import java.util.List;
  * for angles close to its own edge direction (from the colour structure tensor), so texture rarely lines up.
  */
 final class HorizonMeasure {
+    // Hough angle bins, in degrees; a line fit refines the angle afterwards.
     private static final double ANGLE_STEP = 0.5;
     // A pixel votes for lines within this many degrees of its own edge direction.
     private static final double VOTE_TOLERANCE = 3;

@@ -11,7 +11,9 @@ import java.util.Arrays;
  * patch of texture that barely passes). Its centre is the plain centre of the patch's pixels.
  */
 final class SubjectFinder {
+    // The border ring, in layout grid pixels, whose colours are taken for background.
     private static final int BORDER = 2;
+    // Enough clusters for two planes and their light fall-off or texture; k-means rounds to settle them.
     private static final int BACKGROUND_COLOURS = 4;
     private static final int CLUSTER_ROUNDS = 6;
 

@@ -18,9 +18,18 @@ class SceneRendererTest {
 
     @Test
     void theMeterReadsBackWhatTheRendererWasAskedForOnEveryProperty() {
-        SplittableRandom random = new SplittableRandom(42);
+        assertAgreement(renderer, 240, 42, 0.97);
+    }
+
+    @Test
+    void theFirstDrawAloneIsUsuallyRight() {
+        // Redraws only mop up after the scene design, which must hit the meter by itself.
+        assertAgreement(new SceneRenderer(1), 120, 43, 0.85);
+    }
+
+    private void assertAgreement(SceneRenderer renderer, int renders, long seed, double least) {
+        SplittableRandom random = new SplittableRandom(seed);
         int[] sizes = {64, 96, 128, 160};
-        int renders = 240;
         Map<Property, Integer> agreed = new EnumMap<>(Property.class);
         for (int i = 0; i < renders; i++) {
             PhotoProperties target = PhotoProperties.random(random);
@@ -36,7 +45,7 @@ class SceneRendererTest {
                 .map(p -> "%s %.1f%%".formatted(p.label(), 100.0 * agreed.getOrDefault(p, 0) / renders))
                 .collect(Collectors.joining(", "));
         for (Property property : Property.values()) {
-            assertThat(agreed.getOrDefault(property, 0) / (double) renders).as(report).isGreaterThanOrEqualTo(0.97);
+            assertThat(agreed.getOrDefault(property, 0) / (double) renders).as(report).isGreaterThanOrEqualTo(least);
         }
     }
 
