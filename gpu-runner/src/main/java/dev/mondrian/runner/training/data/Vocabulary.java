@@ -56,7 +56,7 @@ final class Vocabulary {
         PHRASINGS.put(Palette.BLUE, new Phrasing(List.of("blues", "blue hues", "azure tones"), paletteClauses));
         PHRASINGS.put(Palette.PURPLE, new Phrasing(List.of("purples", "violet hues", "purple tones"), paletteClauses));
         PHRASINGS.put(Palette.NEUTRAL, new Phrasing(List.of("no dominant colour", "a neutral, nearly colourless palette",
-                "a palette of greys"), List.of("the picture has {m}", "I find {m} here", "there is {m} to speak of")));
+                "a palette of greys"), List.of("the picture has {m}", "the frame shows {m}", "there is {m} to speak of")));
 
         List<String> temperatureClauses = List.of("the light is {m}", "the colour temperature is {m}",
                 "the cast of the light is {m}", "the whole frame reads {m}");
@@ -89,7 +89,7 @@ final class Vocabulary {
                 "sloping down to the left", "dipping to the left"), tiltClauses));
         PHRASINGS.put(Horizon.NONE, new Phrasing(List.of("no horizon", "no horizon line", "no horizon at all"),
                 List.of("there is {m} in this frame", "the picture has {m} to measure against",
-                        "I find {m} here")));
+                        "the frame holds {m}")));
 
         List<String> placementClauses = List.of("the subject sits {m}", "the main subject is placed {m}",
                 "the centre of interest falls {m}", "the subject has been put {m}");
@@ -101,7 +101,7 @@ final class Vocabulary {
                 "right at the edge"), placementClauses));
 
         List<String> spaceClauses = List.of("the frame has {m}", "there is {m} around the subject",
-                "the composition leaves {m}", "I see {m}");
+                "the composition leaves {m}", "the picture offers {m}");
         PHRASINGS.put(NegativeSpace.CROWDED, new Phrasing(List.of("little empty space", "almost no negative space",
                 "hardly any breathing room"), spaceClauses));
         PHRASINGS.put(NegativeSpace.BALANCED, new Phrasing(List.of("a fair amount of empty space",
