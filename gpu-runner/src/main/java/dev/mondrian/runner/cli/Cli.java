@@ -16,6 +16,9 @@ public final class Cli {
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
                             [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
                             [--repetition-penalty R]
+                   train    --out DIR [--steps N] [--batch N] [--learning-rate X] [--seed S] [--vocab N]
+                            [--advisors FILE] [--threads N]
+                   evaluate --model DIR [--photos N] [--max-tokens N] [--advisors FILE]
             Any flag may instead come from the environment: --max-tokens as MONDRIAN_MAX_TOKENS.""";
 
     private Cli() {}
@@ -27,6 +30,8 @@ public final class Cli {
             switch (command) {
                 case "generate" -> GenerateCommand.run(new Args(rest, GenerateCommand.OPTIONS, System.getenv()), out, err);
                 case "runner" -> RunnerCommand.run(new Args(rest, RunnerCommand.OPTIONS, System.getenv()));
+                case "train" -> TrainCommand.run(new Args(rest, TrainCommand.OPTIONS, System.getenv()), err);
+                case "evaluate" -> EvaluateCommand.run(new Args(rest, EvaluateCommand.OPTIONS, System.getenv()), out);
                 default -> {
                     err.println(USAGE);
                     return 2;

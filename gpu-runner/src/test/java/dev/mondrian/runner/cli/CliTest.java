@@ -59,6 +59,20 @@ class CliTest {
     }
 
     @Test
+    void trainWritesAModelFolderTheEngineLoadsAndEvaluateScoresIt() throws Exception {
+        Path model = dir.resolve("trained");
+        String advisors = Path.of("..", "functions", "src", "main", "resources", "advisors.json").toString();
+        int code = run("train", "--out", model.toString(), "--steps", "2", "--batch", "2", "--advisors", advisors);
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("step 2/2").contains("saved");
+        assertThat(model.resolve("model.safetensors")).isRegularFile();
+        assertThat(java.nio.file.Files.size(model.resolve("model.safetensors"))).isLessThan(25L << 20);
+        code = run("evaluate", "--model", model.toString(), "--photos", "2", "--max-tokens", "8", "--advisors", advisors);
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out photos: 2").contains("| exposure |");
+    }
+
+    @Test
     void flagsFallBackToTheEnvironmentAndWinOverIt() {
         Args args = new Args(java.util.List.of("--jobs", "3"), RunnerCommand.OPTIONS,
                 java.util.Map.of("MONDRIAN_JOBS", "2", "MONDRIAN_MODEL", "/models/m", "MONDRIAN_UPDATE_INTERVAL_MS", "250"));

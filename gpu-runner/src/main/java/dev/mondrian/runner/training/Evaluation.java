@@ -1,0 +1,90 @@
+package dev.mondrian.runner.training;
+
+import dev.mondrian.runner.generation.GenerationRequest;
+import dev.mondrian.runner.generation.GenerationStep;
+import dev.mondrian.runner.generation.Generator;
+import dev.mondrian.runner.generation.PromptEncoder;
+import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.persona.AdvisorPrompt;
+import dev.mondrian.runner.protocol.RunnerWire.Advisor;
+import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
+import dev.mondrian.runner.sampling.SamplingParams;
+import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import dev.mondrian.runner.training.data.CritiqueReader;
+import dev.mondrian.runner.training.data.PhotoProperties;
+import dev.mondrian.runner.training.data.Property;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Does the model describe <em>this</em> photo? Each photo is critiqued as the runner would ask for
+ * it (greedy decoding), the properties the critique states are read back, and each is compared
+ * with what the meter measures on the photo.
+ */
+public final class Evaluation {
+    /** Per property: how many critiques stated it correctly, and how many photos were judged. */
+    public record Score(Map<Property, Integer> correct, int photos, double tokensPerSecond) {
+        public double accuracy(Property property) {
+            return photos == 0 ? 0 : (double) correct.getOrDefault(property, 0) / photos;
+        }
+    }
+
+    /** A photo and what the meter says of it, with who is asked and how. */
+    public record Case(BufferedImage image, PhotoProperties measured, String advisorId, String request) {}
+
+    private final Model model;
+    private final ModelTokenizer tokenizer;
+    private final PromptEncoder prompts;
+    private final Map<String, Advisor> advisors;
+    private final CritiqueReader reader = new CritiqueReader();
+
+    public Evaluation(Model model, ModelTokenizer tokenizer, Path folder, Map<String, Advisor> advisors)
+            throws IOException {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.prompts = new PromptEncoder(model, tokenizer, folder);
+        this.advisors = advisors;
+    }
+
+    public String critique(Case photo, int maxTokens) {
+        return generate(photo, maxTokens).text();
+    }
+
+    public Score score(List<Case> photos, int maxTokens) {
+        Map<Property, Integer> correct = new EnumMap<>(Property.class);
+        double tps = 0;
+        for (Case photo : photos) {
+            Generated generated = generate(photo, maxTokens);
+            tps += generated.tokensPerSecond();
+            Map<Property, Enum<?>> stated = reader.read(generated.text());
+            for (Property property : Property.values()) {
+                if (property.of(photo.measured()).equals(stated.get(property))) {
+                    correct.merge(property, 1, Integer::sum);
+                }
+            }
+        }
+        return new Score(correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size());
+    }
+
+    private record Generated(String text, double tokensPerSecond) {}
+
+    private Generated generate(Case photo, int maxTokens) {
+        Advisor advisor = advisors.get(photo.advisorId());
+        ImageRef ref = new ImageRef("", "image/png", photo.image().getWidth(), photo.image().getHeight());
+        PromptEncoder.Encoded prompt = prompts.encode(AdvisorPrompt.messages(advisor, photo.request(), ref,
+                prompts.seesImages()), photo.image());
+        GenerationStep last = null;
+        try (TokenStream stream = new Generator(model, tokenizer).stream(new GenerationRequest(prompt.ids(),
+                prompt.pixels(), maxTokens, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
+            while (stream.hasNext()) {
+                last = stream.next();
+            }
+            return new Generated(stream.text(), last == null ? 0 : last.generationTps());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.mondrian.runner.training;
+
+import dev.mondrian.runner.generation.PromptEncoder;
+import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.persona.AdvisorPrompt;
+import dev.mondrian.runner.protocol.RunnerWire.Advisor;
+import dev.mondrian.runner.tokenizer.BpeTrainer;
+import dev.mondrian.runner.tokenizer.ByteLevelBpe;
+import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import dev.mondrian.runner.tokenizer.TokenizerFiles;
+import dev.mondrian.runner.training.data.TrainingExamples;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Mondrian's own model from nothing, reproducibly: a tokenizer learned from the generated critiques
+ * and prompts, seeded starting weights, then {@code steps} optimizer steps over generated examples
+ * (example {@code i} of step {@code s} is training example {@code s * batch + i}), saved as a
+ * model folder the runner loads like any other.
+ */
+public final class TrainingRun {
+    /** The options of one run; the defaults are the shipped model's. */
+    public record Options(Path out, int steps, int batch, float learningRate, long seed, int vocabSize,
+                          Map<String, Advisor> advisors) {}
+
+    /** ChatML whose user turns are lists of parts, each image part an image token on its own line. */
+    public static final String CHAT_TEMPLATE = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' }}"
+            + "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+            + "{% for part in message['content'] %}{% if part['type'] == 'image' %}{{ '<image>\\n' }}"
+            + "{% elif part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}{% endif %}"
+            + "{{ '<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+    /** Examples whose text the tokenizer is learned from. */
+    private static final int CORPUS_EXAMPLES = 4_000;
+    private static final Duration CHECKPOINT_EVERY = Duration.ofMinutes(10);
+
+    private final ModelRecipe recipe;
+    private final Options options;
+    private final Consumer<String> progress;
+    private final TrainingExamples examples = new TrainingExamples();
+
+    public TrainingRun(ModelRecipe recipe, Options options, Consumer<String> progress) {
+        this.recipe = recipe;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public void run() throws IOException {
+        Path out = options.out();
+        Files.createDirectories(out);
+        ByteLevelBpe bpe = BpeTrainer.train(corpus(), options.vocabSize(), TokenizerFiles.SPECIAL_TOKENS);
+        TokenizerFiles.write(out, bpe, CHAT_TEMPLATE);
+        recipe.writeInitial(out, bpe.vocabSize(), bpe.specialTokenId(TokenizerFiles.IMAGE), options.seed());
+        progress.accept("tokenizer: %d tokens; model: %s".formatted(bpe.vocabSize(), recipe));
+        try (Model model = Model.load(out, "cpu", recipe.maxPositions()); ModelTokenizer tokenizer = ModelTokenizer.load(out)) {
+            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, out), tokenizer,
+                    options.advisors());
+            Trainer trainer = new Trainer(model, options.learningRate(), options.steps());
+            long start = System.nanoTime();
+            long lastCheckpoint = start;
+            double recent = 0;
+            int recentSteps = 0;
+            for (int step = 0; step < options.steps(); step++) {
+                List<ExampleEncoder.Encoded> batch = new ArrayList<>(options.batch());
+                for (int i = 0; i < options.batch(); i++) {
+                    TrainingExamples.Example example = examples.example((long) step * options.batch() + i,
+                            recipe.imageSize());
+                    batch.add(encoder.encode(new TrainingExample(example.image(), example.advisorId(),
+                            example.userPrompt(), example.critique())));
+                }
+                double loss = trainer.step(batch);
+                if (Double.isFinite(loss)) {
+                    recent += loss;
+                    recentSteps++;
+                }
+                long now = System.nanoTime();
+                if ((step + 1) % 25 == 0 || step + 1 == options.steps()) {
+                    double seconds = (now - start) / 1e9;
+                    double left = seconds / (step + 1) * (options.steps() - step - 1);
+                    progress.accept("step %d/%d  loss %.3f  %.1f examples/s  %s elapsed, %s left%s".formatted(step + 1,
+                            options.steps(), recent / Math.max(1, recentSteps), (step + 1) * options.batch() / seconds,
+                            clock(seconds), clock(left),
+                            trainer.skippedSteps() > 0 ? "  (" + trainer.skippedSteps() + " steps skipped)" : ""));
+                    recent = 0;
+                    recentSteps = 0;
+                }
+                if (now - lastCheckpoint > CHECKPOINT_EVERY.toNanos()) {
+                    save(trainer, out);
+                    lastCheckpoint = now;
+                }
+            }
+            save(trainer, out);
+        }
+    }
+
+    /** Written beside, then moved over the weights, so an interrupted save never leaves a broken model. */
+    private void save(Trainer trainer, Path out) throws IOException {
+        Path partial = out.resolve("model.safetensors.partial");
+        trainer.save(partial);
+        Files.move(partial, out.resolve("model.safetensors"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        progress.accept("saved " + out.resolve("model.safetensors"));
+    }
+
+    /** Critiques, requests and every advisor's system turn: the text the model will read and write. */
+    private List<String> corpus() {
+        List<String> corpus = new ArrayList<>();
+        for (long index = 0; index < CORPUS_EXAMPLES; index++) {
+            TrainingExamples.Example example = examples.example(index, 16);
+            corpus.add(example.critique());
+            corpus.add(example.userPrompt());
+        }
+        for (Advisor advisor : options.advisors().values()) {
+            AdvisorPrompt.messages(advisor, "", null, true).forEach(m -> corpus.add(m.text()));
+            AdvisorPrompt.messages(advisor, "", new dev.mondrian.runner.protocol.RunnerWire.ImageRef("", "image/png", 1, 1),
+                    true).forEach(m -> corpus.add(m.text()));
+        }
+        return corpus;
+    }
+
+    private static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return "%d:%02d:%02d".formatted(s / 3600, s / 60 % 60, s % 60);
+    }
+}
