@@ -20,7 +20,7 @@ final class TrainCommand {
         Path out = Path.of(args.require("out"));
         // A fixed thread count: the same seed then gives the same weights, bit for bit.
         ComputeThreads.configure(out, args.get("threads", "2"));
-        TrainingRun.Options options = new TrainingRun.Options(out, args.integer("steps", 3000), args.integer("batch", 8),
+        TrainingRun.Options options = new TrainingRun.Options(out, args.integer("steps", 4000), args.integer("batch", 8),
                 (float) args.decimal("learning-rate", 2e-3), args.integer("seed", 7), args.integer("vocab", 1536),
                 AdvisorsFile.read(Path.of(args.get("advisors", AdvisorsFile.DEFAULT.toString()))));
         new TrainingRun(ModelRecipe.DEFAULT, options, err::println).run();

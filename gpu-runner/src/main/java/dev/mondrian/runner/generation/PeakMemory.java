@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The process's peak resident set size (VmHWM), which covers native PyTorch memory too. */
-final class PeakMemory {
+public final class PeakMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private PeakMemory() {}
 
-    static long bytes() {
+    public static long bytes() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmHWM:")) {

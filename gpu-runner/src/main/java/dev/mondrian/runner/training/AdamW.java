@@ -1,6 +1,7 @@
 package dev.mondrian.runner.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,8 +30,9 @@ final class AdamW {
         step++;
         double squares = 0;
         for (NDArray gradient : gradients.values()) {
-            try (NDArray sum = gradient.square().sum()) {
-                squares += sum.getFloat();
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                squares += gradient.square().sum().getFloat();
             }
         }
         double norm = Math.sqrt(squares);
@@ -39,18 +41,20 @@ final class AdamW {
         float correction2 = 1 - (float) Math.pow(BETA2, step);
         for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
             NDArray weight = entry.getValue();
-            NDArray gradient = gradients.get(entry.getKey()).mul(clip);
             NDArray[] m = moments.computeIfAbsent(entry.getKey(), k -> new NDArray[] {weight.zerosLike(), weight.zerosLike()});
-            m[0].muli(BETA1).addi(gradient.mul(1 - BETA1));
-            m[1].muli(BETA2).addi(gradient.square().mul(1 - BETA2));
-            NDArray step = m[0].div(correction1).div(m[1].div(correction2).sqrt().add(EPSILON)).mul(learningRate);
-            // Norm gains and biases are not decayed: pulling them towards 0 is not regularisation.
-            if (weight.getShape().dimension() > 1) {
-                weight.muli(1 - learningRate * weightDecay);
+            // Every intermediate dies with the scope: they would otherwise live as long as the model's manager.
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray gradient = gradients.get(entry.getKey()).mul(clip);
+                m[0].muli(BETA1).addi(gradient.mul(1 - BETA1));
+                m[1].muli(BETA2).addi(gradient.square().mul(1 - BETA2));
+                NDArray step = m[0].div(correction1).div(m[1].div(correction2).sqrt().add(EPSILON)).mul(learningRate);
+                // Norm gains and biases are not decayed: pulling them towards 0 is not regularisation.
+                if (weight.getShape().dimension() > 1) {
+                    weight.muli(1 - learningRate * weightDecay);
+                }
+                weight.subi(step);
             }
-            weight.subi(step);
-            gradient.close();
-            step.close();
         }
         return norm;
     }

@@ -3,6 +3,7 @@ package dev.mondrian.runner.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.mondrian.runner.model.KvCache;
@@ -47,9 +48,13 @@ final class Trainer {
     double step(List<ExampleEncoder.Encoded> batch) {
         double total = 0;
         for (ExampleEncoder.Encoded example : batch) {
-            try (NDManager scratch = model.manager().newSubManager();
+            // The scope frees every array the step made, those the model's own tensors made too
+            // (an operation's result belongs to its first operand's manager); backward runs first.
+            try (NDScope scope = new NDScope();
+                 NDManager scratch = model.manager().newSubManager();
                  KvCache cache = model.decoder().newCache();
                  GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                scope.suppressNotUsedWarning();
                 NDArray loss = loss(scratch, cache, example);
                 total += loss.getFloat();
                 // The divisor lives in scratch until after the backward pass, which reads it (see TextDecoder's scalars).
@@ -90,8 +95,9 @@ final class Trainer {
 
     private boolean gradientsFinite() {
         for (NDArray parameter : parameters.values()) {
-            try (NDArray gradient = parameter.getGradient(); NDArray sum = gradient.abs().sum()) {
-                if (!Float.isFinite(sum.getFloat())) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                if (!Float.isFinite(parameter.getGradient().abs().sum().getFloat())) {
                     return false;
                 }
             }
@@ -102,13 +108,6 @@ final class Trainer {
     /** Steps whose gradients were not finite, and so were not taken. */
     int skippedSteps() {
         return skipped;
-    }
-
-    /** Mean negative log-likelihood of the answer's tokens, each predicted from everything before it. */
-    double evaluate(ExampleEncoder.Encoded example) {
-        try (NDManager scratch = model.manager().newSubManager(); KvCache cache = model.decoder().newCache()) {
-            return loss(scratch, cache, example).getFloat();
-        }
     }
 
     /** The cache must outlive the backward pass: autograd reads the keys and values written into it. */

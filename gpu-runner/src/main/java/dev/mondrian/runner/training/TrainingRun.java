@@ -1,5 +1,6 @@
 package dev.mondrian.runner.training;
 
+import dev.mondrian.runner.generation.PeakMemory;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.AdvisorPrompt;
@@ -83,9 +84,9 @@ public final class TrainingRun {
                 if ((step + 1) % 25 == 0 || step + 1 == options.steps()) {
                     double seconds = (now - start) / 1e9;
                     double left = seconds / (step + 1) * (options.steps() - step - 1);
-                    progress.accept("step %d/%d  loss %.3f  %.1f examples/s  %s elapsed, %s left%s".formatted(step + 1,
-                            options.steps(), recent / Math.max(1, recentSteps), (step + 1) * options.batch() / seconds,
-                            clock(seconds), clock(left),
+                    progress.accept("step %d/%d  loss %.3f  %.1f examples/s  %s elapsed, %s left  peak memory %d MB%s"
+                            .formatted(step + 1, options.steps(), recent / Math.max(1, recentSteps),
+                            (step + 1) * options.batch() / seconds, clock(seconds), clock(left), PeakMemory.bytes() >> 20,
                             trainer.skippedSteps() > 0 ? "  (" + trainer.skippedSteps() + " steps skipped)" : ""));
                     recent = 0;
                     recentSteps = 0;
