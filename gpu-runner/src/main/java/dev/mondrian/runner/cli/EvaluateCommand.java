@@ -1,5 +1,6 @@
 package dev.mondrian.runner.cli;
 
+import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.training.AdvisorsFile;
@@ -22,6 +23,7 @@ final class EvaluateCommand {
     static void run(Args args, PrintStream out) throws IOException {
         Path folder = Path.of(args.require("model"));
         int count = args.integer("photos", 200);
+        ComputeThreads.configure(folder, "auto");
         try (Model model = Model.load(folder, "cpu", 2048); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
             Evaluation evaluation = new Evaluation(model, tokenizer, folder,
                     AdvisorsFile.read(Path.of(args.get("advisors", AdvisorsFile.DEFAULT.toString()))));
@@ -35,10 +37,11 @@ final class EvaluateCommand {
             }
             Evaluation.Score score = evaluation.score(photos, args.integer("max-tokens", 400));
             out.printf("held-out photos: %d, decoding at %.0f tokens/s%n", score.photos(), score.tokensPerSecond());
-            out.println("| property | stated correctly |");
-            out.println("|---|---|");
+            out.println("| property | stated at all | stated correctly |");
+            out.println("|---|---|---|");
             for (Property property : Property.values()) {
-                out.printf("| %s | %.1f%% |%n", property.label(), 100 * score.accuracy(property));
+                out.printf("| %s | %.1f%% | %.1f%% |%n", property.label(), 100 * score.statedShare(property),
+                        100 * score.accuracy(property));
             }
         }
     }

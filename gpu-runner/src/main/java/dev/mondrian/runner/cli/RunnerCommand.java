@@ -15,13 +15,16 @@ final class RunnerCommand {
             "device", "threads", "context", "jobs", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
             "runner-id", "top-k", "top-p", "repetition-penalty");
 
+    /** Mondrian's own model, as the repository ships it; paths are from the repository's root, where ./mondrian runs. */
+    static final Path DEFAULT_MODEL = Path.of("gpu-runner", "model");
+
     private RunnerCommand() {}
 
     static RunnerOptions options(Args args) {
         Path dataDir = Path.of(args.get("data-dir", "data"));
         return new RunnerOptions(url(args.get("functions-url", "http://localhost:8080")), args.get("runner-token", null),
                 Path.of(args.get("runner-token-file", dataDir.resolve("runner-token").toString())),
-                Path.of(args.require("model")), args.get("device", "auto"), args.get("threads", "auto"),
+                model(args), args.get("device", "auto"), args.get("threads", "auto"),
                 args.integer("context", 4096),
                 args.integer("jobs", 1), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
                 millis(args, "claim-wait-ms", 25_000), millis(args, "drain-timeout-ms", 30_000),
@@ -31,6 +34,18 @@ final class RunnerCommand {
 
     static void run(Args args) throws IOException, InterruptedException {
         RunnerProcess.run(options(args));
+    }
+
+    private static Path model(Args args) {
+        String given = args.get("model", null);
+        if (given != null) {
+            return Path.of(given);
+        }
+        if (!java.nio.file.Files.isRegularFile(DEFAULT_MODEL.resolve("config.json"))) {
+            throw new IllegalArgumentException("no --model given, and Mondrian's own model is not at " + DEFAULT_MODEL
+                    + " (run from the repository's root, or pass --model DIR or set MONDRIAN_MODEL)");
+        }
+        return DEFAULT_MODEL;
     }
 
     private static Duration millis(Args args, String name, int fallback) {

@@ -27,10 +27,15 @@ import java.util.Map;
  * with what the meter measures on the photo.
  */
 public final class Evaluation {
-    /** Per property: how many critiques stated it correctly, and how many photos were judged. */
-    public record Score(Map<Property, Integer> correct, int photos, double tokensPerSecond) {
+    /** Per property: how many critiques stated it at all, how many stated it correctly, of how many photos. */
+    public record Score(Map<Property, Integer> stated, Map<Property, Integer> correct, int photos,
+                        double tokensPerSecond) {
         public double accuracy(Property property) {
             return photos == 0 ? 0 : (double) correct.getOrDefault(property, 0) / photos;
+        }
+
+        public double statedShare(Property property) {
+            return photos == 0 ? 0 : (double) stated.getOrDefault(property, 0) / photos;
         }
     }
 
@@ -57,18 +62,22 @@ public final class Evaluation {
 
     public Score score(List<Case> photos, int maxTokens) {
         Map<Property, Integer> correct = new EnumMap<>(Property.class);
+        Map<Property, Integer> statedCount = new EnumMap<>(Property.class);
         double tps = 0;
         for (Case photo : photos) {
             Generated generated = generate(photo, maxTokens);
             tps += generated.tokensPerSecond();
             Map<Property, Enum<?>> stated = reader.read(generated.text());
             for (Property property : Property.values()) {
+                if (stated.containsKey(property)) {
+                    statedCount.merge(property, 1, Integer::sum);
+                }
                 if (property.of(photo.measured()).equals(stated.get(property))) {
                     correct.merge(property, 1, Integer::sum);
                 }
             }
         }
-        return new Score(correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size());
+        return new Score(statedCount, correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size());
     }
 
     private record Generated(String text, double tokensPerSecond) {}

@@ -47,7 +47,7 @@ class CliTest {
     @Test
     void theRunnerSaysWhatIsMissingOrWrong() {
         assertThat(run("runner")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--model is required (or set MONDRIAN_MODEL)");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no --model given, and Mondrian's own model is not at");
         assertThat(run("runner", "--model", dir.toString(), "--functions-url", "ftp://x")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("must be an http(s) URL");
         assertThat(run("runner", "--model", dir.toString(), "--jobs", "0")).isEqualTo(2);
