@@ -11,6 +11,7 @@ import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.SafeTensorsWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,24 +62,22 @@ final class Trainer {
                 collector.backward(loss.div(scratch.create((float) batch.size())));
             }
         }
-        if (!Double.isFinite(total) || !gradientsFinite()) {
-            // Rare, and not reproducible from the same weights: skipping the step keeps one bad
-            // backward pass from turning every weight into NaN.
-            log.warn("step skipped: the loss or a gradient is not finite (loss {})", total / batch.size());
-            skipped++;
-            parameters.values().forEach(p -> {
-                try (NDArray gradient = p.getGradient()) {
-                    gradient.set(new NDIndex("..."), 0f);
-                }
-            });
-            return Double.NaN;
-        }
         Map<String, NDArray> gradients = new TreeMap<>();
         parameters.forEach((name, parameter) -> gradients.put(name, parameter.getGradient()));
-        optimizer.update(parameters, gradients, rate(taken++));
+        boolean finite = Double.isFinite(total) && finite(gradients);
+        if (finite) {
+            optimizer.update(parameters, gradients, rate(taken++));
+        } else {
+            // A safety net for long runs: one bad backward pass must not turn every weight into NaN.
+            log.warn("step skipped: the loss or a gradient is not finite (loss {})", total / batch.size());
+            skipped++;
+        }
         for (NDArray gradient : gradients.values()) {
             gradient.set(new NDIndex("..."), 0f); // PyTorch adds each backward's gradients to what is there
             gradient.close();
+        }
+        if (!finite) {
+            return Double.NaN;
         }
         return total / batch.size();
     }
@@ -93,11 +92,11 @@ final class Trainer {
         return (float) (learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress))));
     }
 
-    private boolean gradientsFinite() {
-        for (NDArray parameter : parameters.values()) {
+    private static boolean finite(Map<String, NDArray> gradients) {
+        for (NDArray gradient : gradients.values()) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                if (!Float.isFinite(parameter.getGradient().abs().sum().getFloat())) {
+                if (!Float.isFinite(gradient.abs().sum().getFloat())) {
                     return false;
                 }
             }
@@ -114,14 +113,12 @@ final class Trainer {
     private NDArray loss(NDManager scratch, KvCache cache, ExampleEncoder.Encoded example) {
         long[] ids = example.ids();
         int from = example.promptLength();
-        {
-            NDArray logits = model.decoder().forward(model.embed(scratch, ids, example.pixels()), cache, true);
-            // Position t predicts token t + 1: the rows from the prompt's last token to the answer's second to last.
-            NDArray predicting = logits.get("{}:{}", from - 1, ids.length - 1).logSoftmax(-1);
-            long[] targets = java.util.Arrays.copyOfRange(ids, from, ids.length);
-            NDArray picked = predicting.gather(scratch.create(targets).reshape(-1, 1), 1);
-            return picked.mean().neg();
-        }
+        NDArray logits = model.decoder().forward(model.embed(scratch, ids, example.pixels()), cache, true);
+        // Position t predicts token t + 1: the rows from the prompt's last token to the answer's second to last.
+        NDArray predicting = logits.get("{}:{}", from - 1, ids.length - 1).logSoftmax(-1);
+        long[] targets = Arrays.copyOfRange(ids, from, ids.length);
+        NDArray picked = predicting.gather(scratch.create(targets).reshape(-1, 1), 1);
+        return picked.mean().neg();
     }
 
     /** Saves the weights under the newer LLaVA layout's names, in F32. */
@@ -129,7 +126,7 @@ final class Trainer {
         SafeTensorsWriter out = new SafeTensorsWriter();
         for (Map.Entry<String, NDArray> parameter : parameters.entrySet()) {
             NDArray array = parameter.getValue();
-            int[] shape = java.util.Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray();
+            int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray();
             out.add(savedName(parameter.getKey()), shape, array::toFloatArray);
         }
         out.write(file, SafeTensorsWriter.DType.F32);

@@ -5,6 +5,7 @@ import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.protocol.RunnerWire.Advisor;
+import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.tokenizer.BpeTrainer;
 import dev.mondrian.runner.tokenizer.ByteLevelBpe;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
@@ -119,7 +120,7 @@ public final class TrainingRun {
         }
         for (Advisor advisor : options.advisors().values()) {
             AdvisorPrompt.messages(advisor, "", null, true).forEach(m -> corpus.add(m.text()));
-            AdvisorPrompt.messages(advisor, "", new dev.mondrian.runner.protocol.RunnerWire.ImageRef("", "image/png", 1, 1),
+            AdvisorPrompt.messages(advisor, "", new ImageRef("", "image/png", 1, 1),
                     true).forEach(m -> corpus.add(m.text()));
         }
         return corpus;
