@@ -84,6 +84,9 @@ class LeaseTest extends ServiceTest {
     void aReleasedJobIsQueuedAtOnceWithoutSpendingAnAttempt() throws Exception {
         String id = createJob();
         Claim first = runner.claim(5000);
+        Http.Response tooLong = runner.release(first, "x".repeat(4001));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.error()).contains("reason is 4001 characters");
         assertThat(runner.release(first, "Runner shutting down").status()).isEqualTo(200);
         assertThat(http.get("/api/jobs/" + id).json().get("status").asString()).isEqualTo("queued");
         assertThat(runner.release(first, "again").status()).isEqualTo(409);
