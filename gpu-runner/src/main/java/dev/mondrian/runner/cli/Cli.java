@@ -16,7 +16,7 @@ public final class Cli {
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
                             [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
                             [--repetition-penalty R]
-                   train    --out DIR [--steps N] [--batch N] [--learning-rate X] [--seed S] [--vocab N]
+                   train    --out DIR [--vision-steps N] [--steps N] [--batch N] [--learning-rate X] [--seed S] [--vocab N]
                             [--advisors FILE] [--threads N]
                    evaluate --model DIR [--photos N] [--max-tokens N] [--advisors FILE]
             Any flag may instead come from the environment: --max-tokens as MONDRIAN_MAX_TOKENS.""";

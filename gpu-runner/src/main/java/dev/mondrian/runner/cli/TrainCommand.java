@@ -12,6 +12,7 @@ import java.util.Set;
 /** {@code train --out DIR [...]}: Mondrian's own model from generated data, reproducible from its seed. */
 final class TrainCommand {
     static final Set<String> OPTIONS = Set.of("out", "steps", "batch", "learning-rate", "seed", "vocab", "advisors",
+            "vision-steps",
             "threads");
 
     private TrainCommand() {}
@@ -20,7 +21,8 @@ final class TrainCommand {
         Path out = Path.of(args.require("out"));
         // A fixed thread count: the same seed then gives the same weights, bit for bit.
         ComputeThreads.configure(out, args.get("threads", "2"));
-        TrainingRun.Options options = new TrainingRun.Options(out, args.integer("steps", 4000), args.integer("batch", 8),
+        TrainingRun.Options options = new TrainingRun.Options(out,
+                args.integer("vision-steps", 2400), args.integer("steps", 3500), args.integer("batch", 8),
                 (float) args.decimal("learning-rate", 2e-3), args.integer("seed", 7), args.integer("vocab", 1536),
                 AdvisorsFile.read(Path.of(args.get("advisors", AdvisorsFile.DEFAULT.toString()))));
         new TrainingRun(ModelRecipe.DEFAULT, options, err::println).run();

@@ -77,13 +77,17 @@ public final class Model implements AutoCloseable {
         if (vision == null) {
             throw new IllegalArgumentException("this model has no vision tower, so it cannot look at an image");
         }
+        return embed(scope, ids, vision.features(scope, pixels));
+    }
+
+    /** Input embeddings with already computed image features (training reads them for more than the decoder). */
+    public NDArray embed(NDManager scope, long[] ids, NDArray features) {
         long imageToken = config.imageTokenIndex();
         int slots = (int) Arrays.stream(ids).filter(id -> id == imageToken).count();
         if (slots != vision.imageTokens()) {
             throw new IllegalArgumentException("the prompt has " + slots + " image tokens; this model needs exactly "
                     + vision.imageTokens() + " for one image");
         }
-        NDArray features = vision.features(scope, pixels);
         // Runs of text tokens are embedded as they are; each run of image tokens takes the next feature rows.
         NDList pieces = new NDList();
         int used = 0;

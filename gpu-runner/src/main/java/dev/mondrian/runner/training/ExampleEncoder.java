@@ -5,6 +5,7 @@ import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.protocol.RunnerWire.Advisor;
 import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import dev.mondrian.runner.training.data.PhotoProperties;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -14,8 +15,11 @@ import java.util.Map;
  * the end-of-turn token the model must learn to stop with.
  */
 final class ExampleEncoder {
-    /** The prompt and answer ids; the loss covers the ids from {@code promptLength} on. */
-    record Encoded(long[] ids, float[] pixels, int promptLength) {}
+    /**
+     * The prompt and answer ids; the loss covers the ids from {@code promptLength} on. {@code properties} are
+     * the photo's, when known.
+     */
+    record Encoded(long[] ids, float[] pixels, int promptLength, PhotoProperties properties) {}
 
     private final PromptEncoder prompts;
     private final ModelTokenizer tokenizer;
@@ -43,6 +47,6 @@ final class ExampleEncoder {
         long[] ids = Arrays.copyOf(prompt.ids(), prompt.ids().length + answer.length + 1);
         System.arraycopy(answer, 0, ids, prompt.ids().length, answer.length);
         ids[ids.length - 1] = endOfTurn;
-        return new Encoded(ids, prompt.pixels(), prompt.ids().length);
+        return new Encoded(ids, prompt.pixels(), prompt.ids().length, example.properties());
     }
 }

@@ -24,6 +24,13 @@ public record ModelRecipe(int imageSize, int patchSize, int visionHidden, int vi
     static final double ROPE_THETA = 10_000;
     /** GPT-2's initial scale: small enough that the untrained model predicts nearly uniformly. */
     private static final double INIT = 0.02;
+    /**
+     * The high-pass patch filters' weight scale: large, because grain and fine edges are a few hundredths of the
+     * pixel range, and a GELU only tells their presence from their sign once they reach order one.
+     */
+    private static final double HIGH_PASS_GAIN = 0.5;
+    /** Position frequencies run from a radian per patch down to a hundredth of one. */
+    private static final double POSITION_BASE = 100;
 
     public int imageTokens() {
         return (imageSize / patchSize) * (imageSize / patchSize);
@@ -98,19 +105,89 @@ public record ModelRecipe(int imageSize, int patchSize, int visionHidden, int vi
         }
         float[] values = new float[n];
         boolean norm = name.contains("norm");
-        if (norm && name.endsWith(".weight")) {
+        if (name.endsWith("patch_embedding.weight")) {
+            patchFilters(values, random);
+        } else if (name.endsWith("position_embedding.weight")) {
+            positions(values);
+        } else if (norm && name.endsWith(".weight")) {
             java.util.Arrays.fill(values, 1f);
         } else if (!name.endsWith(".bias")) {
             // Projections that write into the residual stream start smaller, so depth does not inflate it.
             boolean residual = name.contains("o_proj") || name.contains("down_proj") || name.contains("out_proj")
                     || name.contains("fc2");
             int depth = name.contains("vision_tower") ? visionLayers : layers;
-            double scale = residual ? INIT / Math.sqrt(2.0 * depth) : INIT;
+            // The vision side is narrow and must learn nonlinear measures (detail, edges): LeCun's 1/sqrt(fan-in)
+            // keeps its GELUs out of their linear middle. The decoder keeps GPT-2's scale.
+            boolean seeing = name.contains("vision_tower") || name.contains("multi_modal_projector");
+            double base = seeing && !name.contains("position_embedding") ? 1 / Math.sqrt(n / shape[0]) : INIT;
+            double scale = residual ? base / Math.sqrt(2.0 * depth) : base;
             for (int i = 0; i < n; i++) {
                 values[i] = (float) (random.nextGaussian() * scale);
             }
         }
         return values;
+    }
+
+    /**
+     * Random patch filters, a third of them high-pass: the Laplacian of a random kernel, alike on the three
+     * colour channels. They answer to fine detail and grain rather than to colour, so the tower sees sharpness
+     * from the start; from plain random filters it has to discover that detail matters, and learns it slowly.
+     */
+    private void patchFilters(float[] values, SplittableRandom random) {
+        int area = patchSize * patchSize;
+        for (int out = 0; out < visionHidden; out++) {
+            int base = out * 3 * area;
+            if (out % 3 != 0) {
+                for (int i = 0; i < 3 * area; i++) {
+                    values[base + i] = (float) (random.nextGaussian() * INIT);
+                }
+                continue;
+            }
+            double[] g = new double[area];
+            for (int i = 0; i < area; i++) {
+                g[i] = random.nextGaussian();
+            }
+            double[] laplacian = new double[area];
+            double mean = 0;
+            for (int y = 0; y < patchSize; y++) {
+                for (int x = 0; x < patchSize; x++) {
+                    laplacian[y * patchSize + x] = 4 * g[y * patchSize + x] - at(g, x - 1, y) - at(g, x + 1, y)
+                            - at(g, x, y - 1) - at(g, x, y + 1);
+                    mean += laplacian[y * patchSize + x] / area;
+                }
+            }
+            for (int i = 0; i < area; i++) {
+                for (int c = 0; c < 3; c++) {
+                    values[base + c * area + i] = (float) ((laplacian[i] - mean) * HIGH_PASS_GAIN / Math.sqrt(20));
+                }
+            }
+        }
+    }
+
+    /**
+     * Two-dimensional sine-cosine positions (as in MAE) to start from: half the channels encode the column,
+     * half the row, at geometrically spaced frequencies. Random positions as small as the other weights leave
+     * the tower nearly blind to where things are, and placement and horizon tilt are all about where.
+     */
+    private void positions(float[] values) {
+        int grid = imageSize / patchSize;
+        int quarter = visionHidden / 4;
+        for (int row = 0; row < grid; row++) {
+            for (int column = 0; column < grid; column++) {
+                int base = (row * grid + column) * visionHidden;
+                for (int k = 0; k < quarter; k++) {
+                    double frequency = Math.pow(POSITION_BASE, -(double) k / quarter);
+                    values[base + k] = (float) Math.sin(column * frequency);
+                    values[base + quarter + k] = (float) Math.cos(column * frequency);
+                    values[base + 2 * quarter + k] = (float) Math.sin(row * frequency);
+                    values[base + 3 * quarter + k] = (float) Math.cos(row * frequency);
+                }
+            }
+        }
+    }
+
+    private double at(double[] kernel, int x, int y) {
+        return x < 0 || y < 0 || x >= patchSize || y >= patchSize ? 0 : kernel[y * patchSize + x];
     }
 
     String configJson(int vocab, long imageToken) {

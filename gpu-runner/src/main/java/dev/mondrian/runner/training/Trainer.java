@@ -5,13 +5,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.SafeTensorsWriter;
+import dev.mondrian.runner.training.data.Property;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,48 +28,105 @@ import org.slf4j.LoggerFactory;
  */
 final class Trainer {
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+    /** How much the probe's loss counts beside the critique's, once the decoder trains too. */
+    private static final float PROBE_WEIGHT = 0.5f;
     private final Model model;
     private final Map<String, NDArray> parameters;
-    private final AdamW optimizer;
-    private final int steps;
-    private final float learningRate;
-    private int taken;
+    private final PropertyProbe probe;
+    private final Phase vision;
+    private final Phase joint;
+    private Phase active;
+    private final Map<Property, int[]> tally = new EnumMap<>(Property.class); // right, seen
     private int skipped;
 
     /**
-     * @param steps total optimizer steps, for the learning-rate schedule
+     * @param visionSteps optimizer steps that train only the vision tower and projector, through the probe
+     * @param steps optimizer steps that train everything on the critiques, for the learning-rate schedule
+     * @param seed the probe's starting weights
      */
-    Trainer(Model model, float learningRate, int steps) {
+    Trainer(Model model, float learningRate, int visionSteps, int steps, long seed) {
         this.model = model;
         this.parameters = new TreeMap<>(model.weights().all()); // a fixed order: reproducible updates
-        parameters.values().forEach(p -> p.setRequiresGradient(true));
-        this.steps = steps;
-        this.learningRate = learningRate;
-        this.optimizer = new AdamW(0.01f, 1f);
+        this.probe = model.vision().isPresent()
+                ? new PropertyProbe(model.manager(), model.config().text().hiddenSize(), seed) : null;
+        // The vision phase trains the tower, the projector and the probe; the critique phase everything but the
+        // tower, as LLaVA's second stage does: retuning it to the language loss undoes what the probe taught it.
+        Map<String, NDArray> seeing = new TreeMap<>();
+        Map<String, NDArray> writing = new TreeMap<>();
+        parameters.forEach((name, p) -> {
+            if (!name.startsWith("model.")) {
+                seeing.put(name, p);
+            }
+            if (!name.startsWith("vision_tower.")) {
+                writing.put(name, p);
+            }
+        });
+        if (probe != null) {
+            seeing.putAll(probe.parameters());
+            writing.putAll(probe.parameters());
+        }
+        this.vision = new Phase(seeing, learningRate, visionSteps);
+        this.joint = new Phase(writing, learningRate, steps);
     }
 
-    /** One optimizer step over the batch; returns the batch's mean loss per answer token. */
+    /** One optimizer step of the vision tower, projector and probe alone; returns the batch's mean probe loss. */
+    double visionStep(List<ExampleEncoder.Encoded> batch) {
+        if (probe == null) {
+            throw new IllegalStateException("a model without a vision tower has nothing to train through the probe");
+        }
+        return step(vision, batch, (scratch, cache, example) -> {
+            NDArray features = model.vision().orElseThrow().features(scratch, example.pixels());
+            return probe(scratch, features, example, 1f);
+        });
+    }
+
+    /**
+     * One optimizer step of everything over the batch: the critique's loss per answer token, plus the probe's
+     * for examples whose photo properties are known; returns the batch's mean loss.
+     */
     double step(List<ExampleEncoder.Encoded> batch) {
+        return step(joint, batch, (scratch, cache, example) -> {
+            if (example.pixels() == null) {
+                return critique(scratch, cache, example, model.embed(scratch, example.ids(), (float[]) null));
+            }
+            NDArray features = model.vision().orElseThrow().features(scratch, example.pixels());
+            NDArray loss = critique(scratch, cache, example, model.embed(scratch, example.ids(), features));
+            return loss.add(probe(scratch, features, example, PROBE_WEIGHT));
+        });
+    }
+
+    private interface Loss {
+        NDArray of(NDManager scratch, KvCache cache, ExampleEncoder.Encoded example);
+    }
+
+    private double step(Phase phase, List<ExampleEncoder.Encoded> batch, Loss lossOf) {
+        if (active != phase) {
+            // Only the phase's own parameters record gradients: the others are neither changed nor paid for.
+            parameters.values().forEach(p -> p.setRequiresGradient(false));
+            phase.parameters.values().forEach(p -> p.setRequiresGradient(true));
+            active = phase;
+        }
         double total = 0;
         for (ExampleEncoder.Encoded example : batch) {
             // The scope frees every array the step made, those the model's own tensors made too
             // (an operation's result belongs to its first operand's manager); backward runs first.
+            // The cache must outlive the backward pass: autograd reads the keys and values written into it.
             try (NDScope scope = new NDScope();
                  NDManager scratch = model.manager().newSubManager();
-                 KvCache cache = model.decoder().newCache();
+                 KvCache cache = phase == joint ? model.decoder().newCache() : null;
                  GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 scope.suppressNotUsedWarning();
-                NDArray loss = loss(scratch, cache, example);
+                NDArray loss = lossOf.of(scratch, cache, example);
                 total += loss.getFloat();
                 // The divisor lives in scratch until after the backward pass, which reads it (see TextDecoder's scalars).
                 collector.backward(loss.div(scratch.create((float) batch.size())));
             }
         }
         Map<String, NDArray> gradients = new TreeMap<>();
-        parameters.forEach((name, parameter) -> gradients.put(name, parameter.getGradient()));
+        phase.parameters.forEach((name, parameter) -> gradients.put(name, parameter.getGradient()));
         boolean finite = Double.isFinite(total) && finite(gradients);
         if (finite) {
-            optimizer.update(parameters, gradients, rate(taken++));
+            phase.update(gradients);
         } else {
             // A safety net for long runs: one bad backward pass must not turn every weight into NaN.
             log.warn("step skipped: the loss or a gradient is not finite (loss {})", total / batch.size());
@@ -82,14 +142,55 @@ final class Trainer {
         return total / batch.size();
     }
 
-    /** A linear warm-up over the first 5% of steps, then a cosine decay to a tenth of the peak. */
-    private float rate(int step) {
-        int warmUp = Math.max(1, steps / 20);
-        if (step < warmUp) {
-            return learningRate * (step + 1) / warmUp;
+    /** The probe's weighted loss on an example whose properties are known, else nothing added. */
+    private NDArray probe(NDManager scratch, NDArray features, ExampleEncoder.Encoded example, float weight) {
+        if (example.properties() == null) {
+            return scratch.zeros(new Shape());
         }
-        double progress = Math.min(1, (double) (step - warmUp) / Math.max(1, steps - warmUp));
-        return (float) (learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress))));
+        PropertyProbe.Reading reading = probe.read(scratch, features, example.properties());
+        reading.correct().forEach((property, right) -> {
+            int[] counts = tally.computeIfAbsent(property, p -> new int[2]);
+            counts[0] += right ? 1 : 0;
+            counts[1]++;
+        });
+        return weight == 1f ? reading.loss() : reading.loss().mul(scratch.create(weight));
+    }
+
+    /** How often the probe named each property right since the last call, as a share. */
+    Map<Property, Double> probeAccuracy() {
+        Map<Property, Double> shares = new EnumMap<>(Property.class);
+        tally.forEach((property, counts) -> shares.put(property, (double) counts[0] / counts[1]));
+        tally.clear();
+        return shares;
+    }
+
+    /** The parameters one phase trains, with their own optimizer and schedule. */
+    private static final class Phase {
+        private final Map<String, NDArray> parameters;
+        private final AdamW optimizer = new AdamW(0.01f, 1f);
+        private final float peak;
+        private final int steps;
+        private int taken;
+
+        Phase(Map<String, NDArray> parameters, float peak, int steps) {
+            this.parameters = parameters;
+            this.peak = peak;
+            this.steps = steps;
+        }
+
+        void update(Map<String, NDArray> gradients) {
+            optimizer.update(parameters, gradients, rate(taken++));
+        }
+
+        /** A linear warm-up over the first 5% of steps, then a cosine decay to a tenth of the peak. */
+        private float rate(int step) {
+            int warmUp = Math.max(1, steps / 20);
+            if (step < warmUp) {
+                return peak * (step + 1) / warmUp;
+            }
+            double progress = Math.min(1, (double) (step - warmUp) / Math.max(1, steps - warmUp));
+            return (float) (peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress))));
+        }
     }
 
     private static boolean finite(Map<String, NDArray> gradients) {
@@ -109,11 +210,11 @@ final class Trainer {
         return skipped;
     }
 
-    /** The cache must outlive the backward pass: autograd reads the keys and values written into it. */
-    private NDArray loss(NDManager scratch, KvCache cache, ExampleEncoder.Encoded example) {
+    /** The critique's loss: the mean negative log-likelihood of its tokens. */
+    private NDArray critique(NDManager scratch, KvCache cache, ExampleEncoder.Encoded example, NDArray embedded) {
         long[] ids = example.ids();
         int from = example.promptLength();
-        NDArray logits = model.decoder().forward(model.embed(scratch, ids, example.pixels()), cache, true);
+        NDArray logits = model.decoder().forward(embedded, cache, true);
         // Position t predicts token t + 1: the rows from the prompt's last token to the answer's second to last.
         NDArray predicting = logits.get("{}:{}", from - 1, ids.length - 1).logSoftmax(-1);
         long[] targets = Arrays.copyOfRange(ids, from, ids.length);

@@ -23,13 +23,14 @@ import java.util.function.Consumer;
 
 /**
  * Mondrian's own model from nothing, reproducibly: a tokenizer learned from the generated critiques
- * and prompts, seeded starting weights, then {@code steps} optimizer steps over generated examples
- * (example {@code i} of step {@code s} is training example {@code s * batch + i}), saved as a
- * model folder the runner loads like any other.
+ * and prompts, seeded starting weights, then two phases over generated examples taken in index order:
+ * {@code visionSteps} steps that teach the vision tower and projector to measure each photo's properties
+ * (through a training-only {@link PropertyProbe}), then {@code steps} steps that teach the whole model to
+ * write the critiques, the probe still helping. Saved as a model folder the runner loads like any other.
  */
 public final class TrainingRun {
     /** The options of one run; the defaults are the shipped model's. */
-    public record Options(Path out, int steps, int batch, float learningRate, long seed, int vocabSize,
+    public record Options(Path out, int visionSteps, int steps, int batch, float learningRate, long seed, int vocabSize,
                           Map<String, Advisor> advisors) {}
 
     /** ChatML whose user turns are lists of parts, each image part an image token on its own line. */
@@ -41,6 +42,10 @@ public final class TrainingRun {
     /** Examples whose text the tokenizer is learned from. */
     private static final int CORPUS_EXAMPLES = 4_000;
     private static final Duration CHECKPOINT_EVERY = Duration.ofMinutes(10);
+    /** Photos per step while only the vision tower learns: they are cheap to look at, dear to draw. */
+    private static final int VISION_BATCH = 32;
+    private static final int FEED_THREADS = 2;
+    private static final int FEED_WINDOW = 64;
 
     private final ModelRecipe recipe;
     private final Options options;
@@ -60,44 +65,74 @@ public final class TrainingRun {
         TokenizerFiles.write(out, bpe, CHAT_TEMPLATE);
         recipe.writeInitial(out, bpe.vocabSize(), bpe.specialTokenId(TokenizerFiles.IMAGE), options.seed());
         progress.accept("tokenizer: %d tokens; model: %s".formatted(bpe.vocabSize(), recipe));
-        try (Model model = Model.load(out, "cpu", recipe.maxPositions()); ModelTokenizer tokenizer = ModelTokenizer.load(out)) {
+        try (Model model = Model.load(out, "cpu", recipe.maxPositions()); ModelTokenizer tokenizer = ModelTokenizer.load(out);
+             ExampleFeed feed = new ExampleFeed(0, recipe.imageSize(), FEED_THREADS, FEED_WINDOW)) {
             ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, out), tokenizer,
                     options.advisors());
-            Trainer trainer = new Trainer(model, options.learningRate(), options.steps());
-            long start = System.nanoTime();
-            long lastCheckpoint = start;
-            double recent = 0;
-            int recentSteps = 0;
+            Trainer trainer = new Trainer(model, options.learningRate(), options.visionSteps(), options.steps(),
+                    options.seed());
+            Progress vision = new Progress("vision step", options.visionSteps(), VISION_BATCH);
+            for (int step = 0; step < options.visionSteps(); step++) {
+                vision.record(step, trainer.visionStep(batch(feed, encoder, VISION_BATCH)), trainer);
+            }
+            Progress critiques = new Progress("step", options.steps(), options.batch());
+            long lastCheckpoint = System.nanoTime();
             for (int step = 0; step < options.steps(); step++) {
-                List<ExampleEncoder.Encoded> batch = new ArrayList<>(options.batch());
-                for (int i = 0; i < options.batch(); i++) {
-                    TrainingExamples.Example example = examples.example((long) step * options.batch() + i,
-                            recipe.imageSize());
-                    batch.add(encoder.encode(new TrainingExample(example.image(), example.advisorId(),
-                            example.userPrompt(), example.critique())));
-                }
-                double loss = trainer.step(batch);
-                if (Double.isFinite(loss)) {
-                    recent += loss;
-                    recentSteps++;
-                }
-                long now = System.nanoTime();
-                if ((step + 1) % 25 == 0 || step + 1 == options.steps()) {
-                    double seconds = (now - start) / 1e9;
-                    double left = seconds / (step + 1) * (options.steps() - step - 1);
-                    progress.accept("step %d/%d  loss %.3f  %.1f examples/s  %s elapsed, %s left  peak memory %d MB%s"
-                            .formatted(step + 1, options.steps(), recent / Math.max(1, recentSteps),
-                            (step + 1) * options.batch() / seconds, clock(seconds), clock(left), PeakMemory.bytes() >> 20,
-                            trainer.skippedSteps() > 0 ? "  (" + trainer.skippedSteps() + " steps skipped)" : ""));
-                    recent = 0;
-                    recentSteps = 0;
-                }
-                if (now - lastCheckpoint > CHECKPOINT_EVERY.toNanos()) {
+                critiques.record(step, trainer.step(batch(feed, encoder, options.batch())), trainer);
+                if (System.nanoTime() - lastCheckpoint > CHECKPOINT_EVERY.toNanos()) {
                     save(trainer, out);
-                    lastCheckpoint = now;
+                    lastCheckpoint = System.nanoTime();
                 }
             }
             save(trainer, out);
+        }
+    }
+
+    private static List<ExampleEncoder.Encoded> batch(ExampleFeed feed, ExampleEncoder encoder, int size) {
+        List<ExampleEncoder.Encoded> batch = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            TrainingExamples.Example example = feed.next();
+            batch.add(encoder.encode(new TrainingExample(example.image(), example.properties(), example.advisorId(),
+                    example.userPrompt(), example.critique())));
+        }
+        return batch;
+    }
+
+    /** One phase's progress line every 25 steps: loss, speed, time left, memory, the probe's accuracy. */
+    private final class Progress {
+        private final String name;
+        private final int steps;
+        private final int batch;
+        private final long start = System.nanoTime();
+        private double recent;
+        private int recentSteps;
+
+        Progress(String name, int steps, int batch) {
+            this.name = name;
+            this.steps = steps;
+            this.batch = batch;
+        }
+
+        void record(int step, double loss, Trainer trainer) {
+            if (Double.isFinite(loss)) {
+                recent += loss;
+                recentSteps++;
+            }
+            if ((step + 1) % 25 != 0 && step + 1 != steps) {
+                return;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double left = seconds / (step + 1) * (steps - step - 1);
+            StringBuilder probe = new StringBuilder();
+            trainer.probeAccuracy().forEach((property, share) ->
+                    probe.append(probe.isEmpty() ? "  probe right: " : ", ").append(property.label()).append(' ')
+                            .append(Math.round(share * 100)).append('%'));
+            progress.accept("%s %d/%d  loss %.3f  %.1f examples/s  %s elapsed, %s left  peak memory %d MB%s%s"
+                    .formatted(name, step + 1, steps, recent / Math.max(1, recentSteps), (step + 1) * batch / seconds,
+                    clock(seconds), clock(left), PeakMemory.bytes() >> 20,
+                    trainer.skippedSteps() > 0 ? "  (" + trainer.skippedSteps() + " steps skipped)" : "", probe));
+            recent = 0;
+            recentSteps = 0;
         }
     }
 

@@ -62,9 +62,10 @@ class CliTest {
     void trainWritesAModelFolderTheEngineLoadsAndEvaluateScoresIt() throws Exception {
         Path model = dir.resolve("trained");
         String advisors = Path.of("..", "functions", "src", "main", "resources", "advisors.json").toString();
-        int code = run("train", "--out", model.toString(), "--steps", "2", "--batch", "2", "--advisors", advisors);
+        int code = run("train", "--out", model.toString(), "--vision-steps", "2", "--steps", "2", "--batch", "2",
+                "--advisors", advisors);
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("step 2/2").contains("saved");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("vision step 2/2").contains("probe right: exposure").contains(" step 2/2").contains("saved");
         assertThat(model.resolve("model.safetensors")).isRegularFile();
         assertThat(java.nio.file.Files.size(model.resolve("model.safetensors"))).isLessThan(25L << 20);
         code = run("evaluate", "--model", model.toString(), "--photos", "2", "--max-tokens", "8", "--advisors", advisors);

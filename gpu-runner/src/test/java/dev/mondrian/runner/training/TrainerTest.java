@@ -13,6 +13,9 @@ import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
+import dev.mondrian.runner.training.data.PhotoProperties;
+import dev.mondrian.runner.training.data.PhotoProperties.Palette;
+import dev.mondrian.runner.training.data.Property;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +49,20 @@ class TrainerTest {
         return image;
     }
 
+    /** Two red and two blue photos, each captioned with its colour, their properties known (the probe learns too). */
+    private static List<ExampleEncoder.Encoded> colours(ExampleEncoder encoder) {
+        PhotoProperties reddish = PhotoProperties.random(new SplittableRandom(1)).with(Property.PALETTE, Palette.RED);
+        PhotoProperties bluish = reddish.with(Property.PALETTE, Palette.BLUE);
+        List<ExampleEncoder.Encoded> batch = new ArrayList<>();
+        for (int shade = 0; shade < 2; shade++) {
+            batch.add(encoder.encode(new TrainingExample(solid(new Color(200 + 40 * shade, 20, 30)), reddish, "ansel",
+                    "", "Red.")));
+            batch.add(encoder.encode(new TrainingExample(solid(new Color(20, 40, 200 + 40 * shade)), bluish, "ansel",
+                    "", "Blue.")));
+        }
+        return batch;
+    }
+
     /** Trains a fresh model in {@code folder}; returns the loss of every step. */
     private List<Double> train(Path folder, int steps) throws Exception {
         TinyTokenizerFiles.write(folder, true);
@@ -53,12 +71,8 @@ class TrainerTest {
         try (Model model = Model.load(folder, "cpu", 512); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
             ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, folder), tokenizer,
                     Map.of(ADVISOR.id(), ADVISOR));
-            List<ExampleEncoder.Encoded> batch = new ArrayList<>();
-            for (int shade = 0; shade < 2; shade++) {
-                batch.add(encoder.encode(new TrainingExample(solid(new Color(200 + 40 * shade, 20, 30)), "ansel", "", "Red.")));
-                batch.add(encoder.encode(new TrainingExample(solid(new Color(20, 40, 200 + 40 * shade)), "ansel", "", "Blue.")));
-            }
-            Trainer trainer = new Trainer(model, 4e-3f, steps);
+            Trainer trainer = new Trainer(model, 4e-3f, 0, steps, 1);
+            List<ExampleEncoder.Encoded> batch = colours(encoder);
             for (int step = 0; step < steps; step++) {
                 losses.add(trainer.step(batch));
             }
@@ -88,6 +102,45 @@ class TrainerTest {
         assertThat(losses.getLast()).as("loss %s", losses).isLessThan(losses.getFirst() / 10);
         assertThat(answer(folder, new Color(220, 40, 20))).isEqualTo("Red.");
         assertThat(answer(folder, new Color(40, 20, 220))).isEqualTo("Blue.");
+    }
+
+    /**
+     * The vision phase teaches the probe to tell red photos from blue ones, and changes the vision tower and
+     * projector only; the critique phase then trains the decoder and leaves the tower as it is.
+     */
+    @Test
+    void visionStepsTrainTheTowerAndCritiqueStepsTheDecoder() throws Exception {
+        Path folder = dir.resolve("vision");
+        TinyTokenizerFiles.write(folder, true);
+        TINY.writeInitial(folder, TinyTokenizerFiles.VOCAB_SIZE, TinyTokenizerFiles.IMAGE, 42);
+        try (Model model = Model.load(folder, "cpu", 512); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
+            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, folder), tokenizer,
+                    Map.of(ADVISOR.id(), ADVISOR));
+            List<ExampleEncoder.Encoded> batch = colours(encoder);
+            float[] decoderBefore = model.weights().get("model.layers.0.mlp.up_proj.weight").toFloatArray();
+            float[] towerBefore = model.weights().get("vision_tower.vision_model.encoder.layers.0.mlp.fc1.weight")
+                    .toFloatArray();
+            Trainer trainer = new Trainer(model, 4e-3f, 60, 3, 1);
+            List<Double> losses = new ArrayList<>();
+            for (int step = 0; step < 60; step++) {
+                losses.add(trainer.visionStep(batch));
+                if (step == 49) {
+                    trainer.probeAccuracy(); // only the last ten steps count
+                }
+            }
+            assertThat(losses.getLast()).as("probe loss %s", losses).isLessThan(losses.getFirst());
+            assertThat(trainer.probeAccuracy()).containsEntry(Property.PALETTE, 1.0);
+            assertThat(model.weights().get("model.layers.0.mlp.up_proj.weight").toFloatArray()).isEqualTo(decoderBefore);
+            float[] towerTrained = model.weights().get("vision_tower.vision_model.encoder.layers.0.mlp.fc1.weight")
+                    .toFloatArray();
+            assertThat(towerTrained).isNotEqualTo(towerBefore);
+            for (int step = 0; step < 3; step++) {
+                trainer.step(batch);
+            }
+            assertThat(model.weights().get("model.layers.0.mlp.up_proj.weight").toFloatArray()).isNotEqualTo(decoderBefore);
+            assertThat(model.weights().get("vision_tower.vision_model.encoder.layers.0.mlp.fc1.weight").toFloatArray())
+                    .as("the critiques leave the tower as the probe trained it").isEqualTo(towerTrained);
+        }
     }
 
     @Test
