@@ -41,7 +41,7 @@ final class Trainer {
 
     /**
      * @param visionSteps optimizer steps that train only the vision tower and projector, through the probe
-     * @param steps optimizer steps that train everything on the critiques, for the learning-rate schedule
+     * @param steps optimizer steps that train all but the vision tower on the critiques, for the learning-rate schedule
      * @param seed the probe's starting weights
      */
     Trainer(Model model, float learningRate, int visionSteps, int steps, long seed) {
@@ -81,8 +81,8 @@ final class Trainer {
     }
 
     /**
-     * One optimizer step of everything over the batch: the critique's loss per answer token, plus the probe's
-     * for examples whose photo properties are known; returns the batch's mean loss.
+     * One optimizer step of all but the vision tower over the batch: the critique's loss per answer token, plus
+     * the probe's for examples whose photo properties are known; returns the batch's mean loss.
      */
     double step(List<ExampleEncoder.Encoded> batch) {
         return step(joint, batch, (scratch, cache, example) -> {

@@ -13,6 +13,7 @@ import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.training.data.Property;
+import dev.mondrian.runner.training.data.PropertyMeter;
 import dev.mondrian.runner.training.data.TrainingExamples;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -30,6 +31,27 @@ class ShippedModelTest {
     static Model model;
     static ModelTokenizer tokenizer;
     static Map<String, Advisor> advisors;
+    /**
+     * Per property (in declaration order), the share of the 24 held-out critiques below that must state it
+     * correctly: the 90% target, except horizon, which the shipped model gets right in 83% of them (84.5% of
+     * ./mondrian evaluate's 200). Bars sit a photo below what the model scores, so that a different thread
+     * count's rounding may flip one close call.
+     */
+    static final Map<Property, Double> HELD_OUT_BAR = bars(0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.79, 0.9, 0.9);
+    /**
+     * The same for the 24 photos drawn here, which the model never saw the like of: it scores 100, 92, 67, 79,
+     * 88, 100, 54, 75 and 75%, short of the target for all but exposure, contrast and sharpness, but far above
+     * chance (a palette guessed at random is right one time in seven, a horizon one in four).
+     */
+    static final Map<Property, Double> DRAWN_BAR = bars(0.9, 0.875, 0.625, 0.75, 0.83, 0.9, 0.5, 0.7, 0.7);
+
+    private static Map<Property, Double> bars(double... bars) {
+        Map<Property, Double> map = new java.util.EnumMap<>(Property.class);
+        for (Property property : Property.values()) {
+            map.put(property, bars[property.ordinal()]);
+        }
+        return map;
+    }
 
     @BeforeAll
     static void load() throws Exception {
@@ -66,23 +88,40 @@ class ShippedModelTest {
     }
 
     /**
-     * Every critique states all nine properties in words the reader knows: the model writes the
-     * critiques it was taught. How often they are right is measured by ./mondrian evaluate and
-     * recorded in docs/BENCHMARKS.md; the first version is far from the 90% target, so no bar here.
+     * Held-out photos (never trained on) get critiques that state every property, and state it as the meter
+     * measures it at least as often as the bar; ./mondrian evaluate gives the fuller figures in docs/BENCHMARKS.md.
      */
     @Test
-    void heldOutCritiquesStateEveryProperty() throws Exception {
-        Evaluation evaluation = new Evaluation(model, tokenizer, FOLDER, advisors);
+    void heldOutCritiquesStateWhatThePhotoShows() throws Exception {
         TrainingExamples examples = new TrainingExamples();
         List<Evaluation.Case> photos = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 24; i++) {
             TrainingExamples.Example e = examples.example(TrainingExamples.HELD_OUT.start() + 1000 + i, 96);
             photos.add(new Evaluation.Case(e.image(), e.properties(), e.advisorId(), e.userPrompt()));
         }
-        Evaluation.Score score = evaluation.score(photos, 400);
+        Evaluation.Score score = new Evaluation(model, tokenizer, FOLDER, advisors).score(photos, 400);
         for (Property property : Property.values()) {
-            assertThat(score.statedShare(property)).as(property.label()).isGreaterThanOrEqualTo(0.75);
+            assertThat(score.statedShare(property)).as(property.label()).isGreaterThanOrEqualTo(0.9);
+            assertThat(score.accuracy(property)).as(property.label()).isGreaterThanOrEqualTo(HELD_OUT_BAR.get(property));
         }
+    }
+
+    /**
+     * Photos this test draws itself, pixel by pixel, with none of the training renderer's code: the critique
+     * still names what the meter measures on them, as often as the bars say.
+     */
+    @Test
+    void photosDrawnHereGetCritiquesAboutThem() throws Exception {
+        PropertyMeter meter = new PropertyMeter();
+        List<Evaluation.Case> photos = new ArrayList<>();
+        List<String> advisorIds = advisors.keySet().stream().sorted().toList();
+        for (int i = 0; i < 24; i++) {
+            BufferedImage photo = DrawnPhotos.draw(i);
+            photos.add(new Evaluation.Case(photo, meter.measure(photo), advisorIds.get(i % advisorIds.size()), ""));
+        }
+        Evaluation.Score score = new Evaluation(model, tokenizer, FOLDER, advisors).score(photos, 400);
+        DRAWN_BAR.forEach((property, bar) ->
+                assertThat(score.accuracy(property)).as(property.label()).isGreaterThanOrEqualTo(bar));
     }
 
     private static String critique(BufferedImage photo, String advisor, SamplingParams sampling) throws Exception {

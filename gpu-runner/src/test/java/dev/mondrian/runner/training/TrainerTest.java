@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainerTest {
     static final ModelRecipe TINY = new ModelRecipe(16, 8, 16, 1, 2, 32, 32, 2, 2, 1, 64, 512);
+    static final int VISION_STEPS = 20;
     static final Advisor ADVISOR = new Advisor("ansel", "Ansel", "A landscape photographer.", List.of("exposure"), "Calm.");
 
     @TempDir
@@ -71,8 +72,12 @@ class TrainerTest {
         try (Model model = Model.load(folder, "cpu", 512); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
             ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, folder), tokenizer,
                     Map.of(ADVISOR.id(), ADVISOR));
-            Trainer trainer = new Trainer(model, 4e-3f, 0, steps, 1);
+            // As a real run does: the tower first learns to see through the probe, then the critiques are learned.
+            Trainer trainer = new Trainer(model, 4e-3f, VISION_STEPS, steps, 1);
             List<ExampleEncoder.Encoded> batch = colours(encoder);
+            for (int step = 0; step < VISION_STEPS; step++) {
+                trainer.visionStep(batch);
+            }
             for (int step = 0; step < steps; step++) {
                 losses.add(trainer.step(batch));
             }
