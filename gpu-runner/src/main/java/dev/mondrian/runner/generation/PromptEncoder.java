@@ -41,13 +41,19 @@ public final class PromptEncoder {
         if (image == null) {
             return new Encoded(ids, null);
         }
-        if (preprocessor == null) {
-            throw new IllegalArgumentException("this model has no vision tower, so it cannot look at an image");
-        }
+        float[] pixels = pixels(image);
         long imageToken = model.config().imageTokenIndex();
         int count = model.vision().orElseThrow().imageTokens();
         long[] widened = Arrays.stream(ids).flatMap(id -> id == imageToken
                 ? LongStream.generate(() -> imageToken).limit(count) : LongStream.of(id)).toArray();
-        return new Encoded(widened, preprocessor.apply(image));
+        return new Encoded(widened, pixels);
+    }
+
+    /** The image preprocessed for the vision tower, as {@link #encode} gives it. */
+    public float[] pixels(BufferedImage image) {
+        if (preprocessor == null) {
+            throw new IllegalArgumentException("this model has no vision tower, so it cannot look at an image");
+        }
+        return preprocessor.apply(image);
     }
 }

@@ -6,6 +6,7 @@ import dev.mondrian.runner.protocol.RunnerWire.Advisor;
 import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.training.data.PhotoProperties;
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -21,6 +22,9 @@ final class ExampleEncoder {
      */
     record Encoded(long[] ids, float[] pixels, int promptLength, PhotoProperties properties) {}
 
+    /** A preprocessed photo and its measured properties: all that the vision phase reads of an example. */
+    record Photo(float[] pixels, PhotoProperties properties) {}
+
     private final PromptEncoder prompts;
     private final ModelTokenizer tokenizer;
     private final Map<String, Advisor> advisors;
@@ -32,6 +36,11 @@ final class ExampleEncoder {
         this.advisors = advisors;
         this.endOfTurn = tokenizer.tokenId("<|im_end|>")
                 .orElseThrow(() -> new IllegalArgumentException("the tokenizer has no <|im_end|> token"));
+    }
+
+    /** Only the photo, without the prompt and critique tokens the vision phase would not read. */
+    Photo photo(BufferedImage image, PhotoProperties properties) {
+        return new Photo(prompts.pixels(image), properties);
     }
 
     Encoded encode(TrainingExample example) {

@@ -119,7 +119,7 @@ public record ModelRecipe(int imageSize, int patchSize, int visionHidden, int vi
             // The vision side is narrow and must learn nonlinear measures (detail, edges): LeCun's 1/sqrt(fan-in)
             // keeps its GELUs out of their linear middle. The decoder keeps GPT-2's scale.
             boolean seeing = name.contains("vision_tower") || name.contains("multi_modal_projector");
-            double base = seeing && !name.contains("position_embedding") ? 1 / Math.sqrt(n / shape[0]) : INIT;
+            double base = seeing ? 1 / Math.sqrt(n / shape[0]) : INIT;
             double scale = residual ? base / Math.sqrt(2.0 * depth) : base;
             for (int i = 0; i < n; i++) {
                 values[i] = (float) (random.nextGaussian() * scale);
@@ -132,6 +132,8 @@ public record ModelRecipe(int imageSize, int patchSize, int visionHidden, int vi
      * Random patch filters, a third of them high-pass: the Laplacian of a random kernel, alike on the three
      * colour channels. They answer to fine detail and grain rather than to colour, so the tower sees sharpness
      * from the start; from plain random filters it has to discover that detail matters, and learns it slowly.
+     * The other two thirds are random at GPT-2's small scale, not the fan-in scale of the rest of the tower: the
+     * shipped weights started so, and the fan-in scale was not tried for them.
      */
     private void patchFilters(float[] values, SplittableRandom random) {
         int area = patchSize * patchSize;

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.SafeTensorsWriter;
+import dev.mondrian.runner.training.data.PhotoProperties;
 import dev.mondrian.runner.training.data.Property;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,13 +71,13 @@ final class Trainer {
     }
 
     /** One optimizer step of the vision tower, projector and probe alone; returns the batch's mean probe loss. */
-    double visionStep(List<ExampleEncoder.Encoded> batch) {
+    double visionStep(List<ExampleEncoder.Photo> batch) {
         if (probe == null) {
             throw new IllegalStateException("a model without a vision tower has nothing to train through the probe");
         }
-        return step(vision, batch, (scratch, cache, example) -> {
-            NDArray features = model.vision().orElseThrow().features(scratch, example.pixels());
-            return probe(scratch, features, example, 1f);
+        return step(vision, batch, (scratch, cache, photo) -> {
+            NDArray features = model.vision().orElseThrow().features(scratch, photo.pixels());
+            return probe(scratch, features, photo.properties(), 1f);
         });
     }
 
@@ -91,15 +92,15 @@ final class Trainer {
             }
             NDArray features = model.vision().orElseThrow().features(scratch, example.pixels());
             NDArray loss = critique(scratch, cache, example, model.embed(scratch, example.ids(), features));
-            return loss.add(probe(scratch, features, example, PROBE_WEIGHT));
+            return loss.add(probe(scratch, features, example.properties(), PROBE_WEIGHT));
         });
     }
 
-    private interface Loss {
-        NDArray of(NDManager scratch, KvCache cache, ExampleEncoder.Encoded example);
+    private interface Loss<E> {
+        NDArray of(NDManager scratch, KvCache cache, E example);
     }
 
-    private double step(Phase phase, List<ExampleEncoder.Encoded> batch, Loss lossOf) {
+    private <E> double step(Phase phase, List<E> batch, Loss<E> lossOf) {
         if (active != phase) {
             // Only the phase's own parameters record gradients: the others are neither changed nor paid for.
             parameters.values().forEach(p -> p.setRequiresGradient(false));
@@ -107,7 +108,7 @@ final class Trainer {
             active = phase;
         }
         double total = 0;
-        for (ExampleEncoder.Encoded example : batch) {
+        for (E example : batch) {
             // The scope frees every array the step made, those the model's own tensors made too
             // (an operation's result belongs to its first operand's manager); backward runs first.
             // The cache must outlive the backward pass: autograd reads the keys and values written into it.
@@ -142,12 +143,12 @@ final class Trainer {
         return total / batch.size();
     }
 
-    /** The probe's weighted loss on an example whose properties are known, else nothing added. */
-    private NDArray probe(NDManager scratch, NDArray features, ExampleEncoder.Encoded example, float weight) {
-        if (example.properties() == null) {
+    /** The probe's weighted loss on a photo whose properties are known (else null), else nothing added. */
+    private NDArray probe(NDManager scratch, NDArray features, PhotoProperties properties, float weight) {
+        if (properties == null) {
             return scratch.zeros(new Shape());
         }
-        PropertyProbe.Reading reading = probe.read(scratch, features, example.properties());
+        PropertyProbe.Reading reading = probe.read(scratch, features, properties);
         reading.correct().forEach((property, right) -> {
             int[] counts = tally.computeIfAbsent(property, p -> new int[2]);
             counts[0] += right ? 1 : 0;

@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  * Mondrian's own model from nothing, reproducibly: a tokenizer learned from the generated critiques
  * and prompts, seeded starting weights, then two phases over generated examples taken in index order:
  * {@code visionSteps} steps that teach the vision tower and projector to measure each photo's properties
- * (through a training-only {@link PropertyProbe}), then {@code steps} steps that teach the whole model to
- * write the critiques, the probe still helping. Saved as a model folder the runner loads like any other.
+ * (through a training-only {@link PropertyProbe}), then {@code steps} steps that teach the projector and
+ * decoder to write the critiques, the tower frozen and the probe still helping. Saved as a model folder
+ * the runner loads like any other.
  */
 public final class TrainingRun {
     /** The options of one run; the defaults are the shipped model's. */
@@ -73,7 +74,7 @@ public final class TrainingRun {
                     options.seed());
             Progress vision = new Progress("vision step", options.visionSteps(), VISION_BATCH);
             for (int step = 0; step < options.visionSteps(); step++) {
-                vision.record(step, trainer.visionStep(batch(feed, encoder, VISION_BATCH)), trainer);
+                vision.record(step, trainer.visionStep(photos(feed, encoder, VISION_BATCH)), trainer);
             }
             Progress critiques = new Progress("step", options.steps(), options.batch());
             long lastCheckpoint = System.nanoTime();
@@ -96,6 +97,15 @@ public final class TrainingRun {
                     example.userPrompt(), example.critique())));
         }
         return batch;
+    }
+
+    private static List<ExampleEncoder.Photo> photos(ExampleFeed feed, ExampleEncoder encoder, int size) {
+        List<ExampleEncoder.Photo> photos = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            TrainingExamples.Example example = feed.next();
+            photos.add(encoder.photo(example.image(), example.properties()));
+        }
+        return photos;
     }
 
     /** One phase's progress line every 25 steps: loss, speed, time left, memory, the probe's accuracy. */

@@ -64,6 +64,11 @@ class TrainerTest {
         return batch;
     }
 
+    /** The photos of the examples, for the vision phase. */
+    private static List<ExampleEncoder.Photo> photos(List<ExampleEncoder.Encoded> batch) {
+        return batch.stream().map(e -> new ExampleEncoder.Photo(e.pixels(), e.properties())).toList();
+    }
+
     /** Trains a fresh model in {@code folder}; returns the loss of every step. */
     private List<Double> train(Path folder, int steps) throws Exception {
         TinyTokenizerFiles.write(folder, true);
@@ -76,7 +81,7 @@ class TrainerTest {
             Trainer trainer = new Trainer(model, 4e-3f, VISION_STEPS, steps, 1);
             List<ExampleEncoder.Encoded> batch = colours(encoder);
             for (int step = 0; step < VISION_STEPS; step++) {
-                trainer.visionStep(batch);
+                trainer.visionStep(photos(batch));
             }
             for (int step = 0; step < steps; step++) {
                 losses.add(trainer.step(batch));
@@ -128,7 +133,7 @@ class TrainerTest {
             Trainer trainer = new Trainer(model, 4e-3f, 60, 3, 1);
             List<Double> losses = new ArrayList<>();
             for (int step = 0; step < 60; step++) {
-                losses.add(trainer.visionStep(batch));
+                losses.add(trainer.visionStep(photos(batch)));
                 if (step == 49) {
                     trainer.probeAccuracy(); // only the last ten steps count
                 }
