@@ -22,7 +22,7 @@ final class TrainCommand {
         // A fixed thread count: the same seed then gives the same weights, bit for bit.
         ComputeThreads.configure(out, args.get("threads", "2"));
         TrainingRun.Options options = new TrainingRun.Options(out,
-                args.integer("vision-steps", 2400), args.integer("steps", 3500), args.integer("batch", 8),
+                args.integer("vision-steps", 5000), args.integer("steps", 3200), args.integer("batch", 8),
                 (float) args.decimal("learning-rate", 2e-3), args.integer("seed", 7), args.integer("vocab", 1536),
                 AdvisorsFile.read(Path.of(args.get("advisors", AdvisorsFile.DEFAULT.toString()))));
         new TrainingRun(ModelRecipe.DEFAULT, options, err::println).run();

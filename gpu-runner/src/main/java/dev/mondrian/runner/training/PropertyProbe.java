@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.mondrian.runner.training.data.PhotoProperties;
 import dev.mondrian.runner.training.data.Property;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -18,8 +20,8 @@ import java.util.SplittableRandom;
  * critique carry back through the decoder. It is never saved: the shipped model is a plain LLaVA.
  */
 final class PropertyProbe {
-    /** What the probe said of one photo, and its loss. */
-    record Reading(NDArray loss, Map<Property, Boolean> correct) {}
+    /** What the probe said of each photo, and its loss. */
+    record Reading(NDArray loss, List<Map<Property, Boolean>> correct) {}
 
     private final NDArray weight;
     private final NDArray bias;
@@ -44,22 +46,32 @@ final class PropertyProbe {
         return Map.of("probe.weight", weight, "probe.bias", bias);
     }
 
-    /** The mean cross-entropy over the properties of the photo whose features [patches, size] these are. */
-    Reading read(NDManager scratch, NDArray features, PhotoProperties truth) {
-        NDArray pooled = features.mean(new int[] {0}, true); // [1, size]
-        NDArray logits = pooled.matMul(weight.transpose()).reshape(-1).add(bias);
+    /** The mean cross-entropy over the photos and properties, for the photos whose features [photos, patches, size] these are. */
+    Reading read(NDManager scratch, NDArray features, List<PhotoProperties> truths) {
+        int photos = truths.size();
+        int classes = offsets[offsets.length - 1];
+        NDArray pooled = features.mean(new int[] {1}); // [photos, size]
+        NDArray logits = pooled.matMul(weight.transpose()).add(bias);
         float[] values = logits.toFloatArray();
+        List<Map<Property, Boolean>> correct = new ArrayList<>();
+        for (int i = 0; i < photos; i++) {
+            correct.add(new EnumMap<>(Property.class));
+        }
         NDList picked = new NDList();
-        Map<Property, Boolean> correct = new EnumMap<>(Property.class);
         for (Property property : Property.values()) {
             int from = offsets[property.ordinal()];
             int to = offsets[property.ordinal() + 1];
-            int label = property.of(truth).ordinal();
-            picked.add(logits.get("{}:{}", from, to).logSoftmax(0).get("{}:{}", label, label + 1));
-            correct.put(property, argmax(values, from, to) - from == label);
+            long[] labels = new long[photos];
+            for (int i = 0; i < photos; i++) {
+                labels[i] = property.of(truths.get(i)).ordinal();
+                int row = i * classes;
+                correct.get(i).put(property, argmax(values, row + from, row + to) - row - from == labels[i]);
+            }
+            picked.add(logits.get(":, {}:{}", from, to).logSoftmax(1).gather(scratch.create(labels).reshape(-1, 1), 1));
         }
         // The divisor is an array of the scratch manager: autograd reads it during the backward pass.
-        NDArray loss = NDArrays.concat(picked).sum().neg().div(scratch.create((float) Property.values().length));
+        NDArray loss = NDArrays.concat(picked).sum().neg()
+                .div(scratch.create((float) Property.values().length * photos));
         return new Reading(loss, correct);
     }
 

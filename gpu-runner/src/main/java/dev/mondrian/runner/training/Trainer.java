@@ -75,9 +75,10 @@ final class Trainer {
         if (probe == null) {
             throw new IllegalStateException("a model without a vision tower has nothing to train through the probe");
         }
-        return step(vision, batch, (scratch, cache, photo) -> {
-            NDArray features = model.vision().orElseThrow().features(scratch, photo.pixels());
-            return probe(scratch, features, photo.properties(), 1f);
+        // The whole batch in one pass: the tower's small matrices are cheaper stacked than one photo at a time.
+        return step(vision, List.of(batch), (scratch, cache, photos) -> {
+            NDArray features = model.vision().orElseThrow().features(stacked(scratch, photos));
+            return probe(scratch, features, photos.stream().map(ExampleEncoder.Photo::properties).toList(), 1f);
         });
     }
 
@@ -92,14 +93,29 @@ final class Trainer {
             }
             NDArray features = model.vision().orElseThrow().features(scratch, example.pixels());
             NDArray loss = critique(scratch, cache, example, model.embed(scratch, example.ids(), features));
-            return loss.add(probe(scratch, features, example.properties(), PROBE_WEIGHT));
+            if (example.properties() == null) {
+                return loss;
+            }
+            return loss.add(probe(scratch, features.expandDims(0), List.of(example.properties()), PROBE_WEIGHT));
         });
     }
 
-    private interface Loss<E> {
-        NDArray of(NDManager scratch, KvCache cache, E example);
+    private static NDArray stacked(NDManager scratch, List<ExampleEncoder.Photo> photos) {
+        int size = photos.getFirst().pixels().length;
+        float[] all = new float[photos.size() * size];
+        for (int i = 0; i < photos.size(); i++) {
+            System.arraycopy(photos.get(i).pixels(), 0, all, i * size, size);
+        }
+        int side = (int) Math.round(Math.sqrt(size / 3.0));
+        return scratch.create(all, new Shape(photos.size(), 3, side, side));
     }
 
+    /** The mean loss over one part of a batch: an example, or a stack of photos. */
+    private interface Loss<E> {
+        NDArray of(NDManager scratch, KvCache cache, E part);
+    }
+
+    /** Gradients part by part, each part's loss weighted equally, then one update; returns the mean loss. */
     private <E> double step(Phase phase, List<E> batch, Loss<E> lossOf) {
         if (active != phase) {
             // Only the phase's own parameters record gradients: the others are neither changed nor paid for.
@@ -108,7 +124,7 @@ final class Trainer {
             active = phase;
         }
         double total = 0;
-        for (E example : batch) {
+        for (E part : batch) {
             // The scope frees every array the step made, those the model's own tensors made too
             // (an operation's result belongs to its first operand's manager); backward runs first.
             // The cache must outlive the backward pass: autograd reads the keys and values written into it.
@@ -117,7 +133,7 @@ final class Trainer {
                  KvCache cache = phase == joint ? model.decoder().newCache() : null;
                  GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 scope.suppressNotUsedWarning();
-                NDArray loss = lossOf.of(scratch, cache, example);
+                NDArray loss = lossOf.of(scratch, cache, part);
                 total += loss.getFloat();
                 // The divisor lives in scratch until after the backward pass, which reads it (see TextDecoder's scalars).
                 collector.backward(loss.div(scratch.create((float) batch.size())));
@@ -143,17 +159,14 @@ final class Trainer {
         return total / batch.size();
     }
 
-    /** The probe's weighted loss on a photo whose properties are known (else null), else nothing added. */
-    private NDArray probe(NDManager scratch, NDArray features, PhotoProperties properties, float weight) {
-        if (properties == null) {
-            return scratch.zeros(new Shape());
-        }
-        PropertyProbe.Reading reading = probe.read(scratch, features, properties);
-        reading.correct().forEach((property, right) -> {
+    /** The probe's weighted mean loss on photos whose features [photos, patches, size] these are. */
+    private NDArray probe(NDManager scratch, NDArray features, List<PhotoProperties> truths, float weight) {
+        PropertyProbe.Reading reading = probe.read(scratch, features, truths);
+        reading.correct().forEach(photo -> photo.forEach((property, right) -> {
             int[] counts = tally.computeIfAbsent(property, p -> new int[2]);
             counts[0] += right ? 1 : 0;
             counts[1]++;
-        });
+        }));
         return weight == 1f ? reading.loss() : reading.loss().mul(scratch.create(weight));
     }
 

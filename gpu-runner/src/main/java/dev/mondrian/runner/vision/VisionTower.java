@@ -107,13 +107,21 @@ public final class VisionTower {
         if (pixels.length != 3 * size * size) {
             throw new IllegalArgumentException("the image must be preprocessed to 3x" + size + "x" + size);
         }
-        NDArray image = scope.create(pixels, new Shape(1, 3, size, size)).toType(type, false);
-        NDArray patches = Conv2d.conv2d(image, patchWeight, patchBias, new Shape(config.patchSize(), config.patchSize()))
-                .singletonOrThrow();
+        return features(scope.create(pixels, new Shape(1, 3, size, size))).squeeze(0);
+    }
+
+    /**
+     * Projected image features [batch, imageTokens, textHidden] for preprocessed images [batch, 3, S, S]:
+     * training looks at many photos in one pass, which costs far less than one pass each.
+     */
+    public NDArray features(NDArray images) {
+        long batch = images.getShape().get(0);
+        NDArray patches = Conv2d.conv2d(images.toType(type, false), patchWeight, patchBias,
+                new Shape(config.patchSize(), config.patchSize())).singletonOrThrow();
         int hidden = config.hiddenSize();
-        NDArray h = patches.reshape(hidden, -1).transpose();
+        NDArray h = patches.reshape(batch, hidden, -1).transpose(0, 2, 1);
         if (classEmbedding != null) {
-            h = classEmbedding.reshape(1, hidden).concat(h, 0);
+            h = classEmbedding.reshape(1, 1, hidden).broadcast(new Shape(batch, 1, hidden)).concat(h, 1);
         }
         h = positions.add(h);
         if (preNormWeight != null) {
@@ -125,21 +133,22 @@ public final class VisionTower {
             h = h.add(linear(activation(linear(x, layer.fc1(), layer.fc1Bias())), layer.fc2(), layer.fc2Bias()));
         }
         if (dropFirstToken) {
-            h = h.get("1:");
+            h = h.get(":, 1:");
         }
         return linear(Activation.gelu(linear(h, proj1, proj1Bias)), proj2, proj2Bias);
     }
 
     private NDArray attention(Layer layer, NDArray x) {
-        int tokens = (int) x.getShape().get(0);
+        long batch = x.getShape().get(0);
+        long tokens = x.getShape().get(1);
         int heads = config.numHeads();
         int dim = config.hiddenSize() / heads;
-        NDArray q = linear(x, layer.q(), layer.qBias()).reshape(tokens, heads, dim).transpose(1, 0, 2);
-        NDArray k = linear(x, layer.k(), layer.kBias()).reshape(tokens, heads, dim).transpose(1, 2, 0);
-        NDArray v = linear(x, layer.v(), layer.vBias()).reshape(tokens, heads, dim).transpose(1, 0, 2);
+        NDArray q = linear(x, layer.q(), layer.qBias()).reshape(batch, tokens, heads, dim).transpose(0, 2, 1, 3);
+        NDArray k = linear(x, layer.k(), layer.kBias()).reshape(batch, tokens, heads, dim).transpose(0, 2, 3, 1);
+        NDArray v = linear(x, layer.v(), layer.vBias()).reshape(batch, tokens, heads, dim).transpose(0, 2, 1, 3);
         NDArray probs = q.matMul(k).mul(attentionScale).toType(DataType.FLOAT32, false).softmax(-1)
                 .toType(type, false);
-        NDArray out = probs.matMul(v).transpose(1, 0, 2).reshape(tokens, heads * dim);
+        NDArray out = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * dim);
         return linear(out, layer.out(), layer.outBias());
     }
 
