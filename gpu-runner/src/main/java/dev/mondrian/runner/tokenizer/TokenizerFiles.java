@@ -82,7 +82,8 @@ public final class TokenizerFiles {
         // transformers' generic fast tokenizer reads tokenizer.json as it is.
         config.put("tokenizer_class", "PreTrainedTokenizerFast");
         config.put("bos_token", (String) null);
-        config.putObject("eos_token").put("content", IM_END).put("special", true);
+        // A plain string: transformers 5 refuses a special token given as an object without its "__type".
+        config.put("eos_token", IM_END);
         config.put("pad_token", END_OF_TEXT);
         // Otherwise transformers may turn " ." into "." when decoding, and decode would not undo encode.
         config.put("clean_up_tokenization_spaces", false);

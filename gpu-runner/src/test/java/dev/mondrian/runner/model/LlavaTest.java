@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.mondrian.runner.vision.VisionTower;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -45,6 +46,30 @@ class LlavaTest {
 
             NDArray logits = model.decoder().forward(model.embed(scratch, prompt, pixels), cache, true);
             assertThat(maxDifference(logits.toFloatArray(), expectedLogits)).isLessThan(1e-4);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void aBatchOfImagesGivesEachImageItsOwnFeatures(TinyLlava spec) throws Exception {
+        var weights = spec.write(dir.resolve("model"));
+        int size = spec.imageSize();
+        float[] first = pixels(size, 5);
+        float[] second = pixels(size, 6);
+        float[] both = new float[first.length * 2];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        ReferenceVisionTower reference = new ReferenceVisionTower(spec, weights);
+
+        try (Model model = Model.load(dir.resolve("model"), "cpu", 64);
+             NDManager scratch = model.manager().newSubManager();
+             NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray features = model.vision().orElseThrow().features(scratch.create(both, new Shape(2, 3, size, size)));
+            assertThat(features.getShape().get(0)).isEqualTo(2);
+            assertThat(features.getShape().get(1)).isEqualTo(spec.imageTokens());
+            assertThat(maxDifference(features.get(0).toFloatArray(), reference.features(first))).isLessThan(1e-4);
+            assertThat(maxDifference(features.get(1).toFloatArray(), reference.features(second))).isLessThan(1e-4);
         }
     }
 
