@@ -1,6 +1,7 @@
 package dev.mondrian.functions.events;
 
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Live fan-out of committed events to subscribers. Replay is not the hub's job: {@link EventStream}
@@ -10,5 +11,12 @@ import java.util.List;
 public interface EventHub {
     Subscription subscribe(String jobId);
 
+    /** Hands committed events to this instance's subscribers. */
     void publish(List<JobEvent> events);
+
+    /**
+     * Called inside the transaction that recorded the events, just before it commits: a hub that tells
+     * other instances does it here, so they hear of the events exactly when, and only if, they commit.
+     */
+    default void beforeCommit(Handle handle, List<JobEvent> events) {}
 }

@@ -49,6 +49,15 @@ public class EventLog {
                 .list());
     }
 
+    /** The job's most recent event, if it has any. */
+    Optional<JobEvent> newest(String jobId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT job_id, seq, type, data, at FROM job_events WHERE job_id = :job ORDER BY seq DESC LIMIT 1")
+                .bind("job", jobId)
+                .map(EventLog::event)
+                .findOne());
+    }
+
     /** The job's most recent event of the given type, if it has one. */
     public Optional<JobEvent> latest(String jobId, String type) {
         return jdbi.withHandle(h -> h.createQuery(

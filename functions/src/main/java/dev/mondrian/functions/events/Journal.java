@@ -59,6 +59,9 @@ public class Journal {
             Tx tx = new Tx(h, log, System.currentTimeMillis());
             T value = work.run(tx);
             recorded.addAll(tx.recorded);
+            if (!recorded.isEmpty()) {
+                hub.beforeCommit(h, recorded);
+            }
             return value;
         });
         if (!recorded.isEmpty()) {

@@ -7,10 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
-/** In-process fan-out: enough for one functions instance (the embedded default). */
-@Component
+/** In-process fan-out: enough for one functions instance (the embedded default), and each instance's part of a shared hub. */
 public class LocalEventHub implements EventHub {
     private static final Logger log = LoggerFactory.getLogger(LocalEventHub.class);
 
@@ -44,6 +42,15 @@ public class LocalEventHub implements EventHub {
                 }
             }
         }
+    }
+
+    /** The jobs this instance has subscribers for, now. */
+    Set<String> watchedJobs() {
+        return Set.copyOf(subscribers.keySet());
+    }
+
+    boolean watching(String jobId) {
+        return subscribers.containsKey(jobId);
     }
 
     private void remove(String jobId, Subscription subscription) {

@@ -1,5 +1,6 @@
 package dev.mondrian.functions.jobs;
 
+import dev.mondrian.functions.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -18,17 +19,24 @@ public class JobRepository {
             + "started_at, finished_at";
 
     private final Jdbi jdbi;
+    private final String findInTransaction;
 
-    public JobRepository(Jdbi jdbi) {
+    public JobRepository(Jdbi jdbi, Dialect dialect) {
         this.jdbi = jdbi;
+        // Read-check-write must be atomic: on PostgreSQL the read locks the row until the transaction ends, so
+        // another instance's expiry or claim cannot slip in between. SQLite's IMMEDIATE transactions already
+        // run one at a time.
+        this.findInTransaction = "SELECT " + COLUMNS + " FROM jobs WHERE id = :id"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
     }
 
     public Optional<Job> find(String id) {
         return jdbi.withHandle(h -> find(h, id));
     }
 
+    /** The job, its row held by the caller's transaction until it ends. */
     public Optional<Job> find(Handle h, String id) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM jobs WHERE id = :id").bind("id", id)
+        return h.createQuery(findInTransaction).bind("id", id)
                 .map(JobRepository::job).findOne();
     }
 

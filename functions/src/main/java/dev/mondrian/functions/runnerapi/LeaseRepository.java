@@ -2,6 +2,7 @@ package dev.mondrian.functions.runnerapi;
 
 import dev.mondrian.functions.jobs.Job;
 import dev.mondrian.functions.jobs.JobRepository;
+import dev.mondrian.functions.store.Dialect;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -12,9 +13,14 @@ import org.springframework.stereotype.Component;
 @Component
 class LeaseRepository {
     private final Jdbi jdbi;
+    private final String oldestQueued;
 
-    LeaseRepository(Jdbi jdbi) {
+    LeaseRepository(Jdbi jdbi, Dialect dialect) {
         this.jdbi = jdbi;
+        // PostgreSQL: a claim passes over a row another claim has locked and takes the next, instead of
+        // queueing behind it and then finding it no longer queued. SQLite has one writer at a time anyway.
+        this.oldestQueued = "SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
     }
 
     /** Takes the oldest queued job under a new lease; progress of an earlier attempt is reset. */
@@ -23,7 +29,7 @@ class LeaseRepository {
                         + "lease_epoch = lease_epoch + 1, lease_expires_at = :expires, runner_id = :runner, "
                         + "last_update_seq = 0, tokens = 0, tokens_per_second = 0, prompt_tokens = 0, elapsed_ms = 0, "
                         + "started_at = COALESCE(started_at, :now) "
-                        + "WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1) "
+                        + "WHERE id = (" + oldestQueued + ") "
                         + "AND status = 'queued' RETURNING " + JobRepository.COLUMNS)
                 .bind("lease", leaseId).bind("expires", expiresAt).bind("runner", runnerId).bind("now", now)
                 .map(JobRepository::job).findOne();

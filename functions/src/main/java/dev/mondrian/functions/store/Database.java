@@ -14,8 +14,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class Database {
 
+    @Bean
+    Dialect dialect(MondrianProperties properties) {
+        return Dialect.of(properties.effectiveDatabaseUrl());
+    }
+
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(MondrianProperties properties) {
+    HikariDataSource dataSource(MondrianProperties properties, Dialect dialect) {
         String url = properties.effectiveDatabaseUrl();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -24,7 +29,7 @@ public class Database {
             config.setUsername(properties.databaseUser());
             config.setPassword(properties.databasePassword());
         }
-        if (url.startsWith("jdbc:sqlite:")) {
+        if (dialect == Dialect.SQLITE) {
             createDataDir(properties);
             // WAL lets readers run beside the single writer; IMMEDIATE transactions take the
             // write lock up front so two writers queue on busy_timeout instead of failing with
@@ -42,9 +47,9 @@ public class Database {
     }
 
     @Bean
-    Jdbi jdbi(HikariDataSource dataSource) {
+    Jdbi jdbi(HikariDataSource dataSource, Dialect dialect) {
         Jdbi jdbi = Jdbi.create(dataSource);
-        new Migrations(jdbi).apply();
+        new Migrations(jdbi, dialect).apply();
         return jdbi;
     }
 

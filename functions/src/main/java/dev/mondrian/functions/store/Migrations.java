@@ -15,19 +15,40 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Applies {@code db/migration/V<n>__<name>.sql} scripts in version order, each once, each in
- * its own transaction, recording what ran in {@code schema_version}.
+ * its own transaction, recording what ran in {@code schema_version}. On PostgreSQL, instances starting
+ * together take turns (an advisory lock), so each script still runs once.
  */
 public final class Migrations {
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([\\w-]+)\\.sql");
 
-    private final Jdbi jdbi;
+    /** Any fixed number: the key of the advisory lock that serialises migrations on PostgreSQL. */
+    private static final long LOCK_KEY = 0x4d6f6e647269616eL;
 
-    public Migrations(Jdbi jdbi) {
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+
+    public Migrations(Jdbi jdbi, Dialect dialect) {
         this.jdbi = jdbi;
+        this.dialect = dialect;
     }
 
     public void apply() {
+        if (dialect != Dialect.POSTGRESQL) {
+            applyPending();
+            return;
+        }
+        jdbi.useHandle(lock -> {
+            lock.createQuery("SELECT pg_advisory_lock(:key)").bind("key", LOCK_KEY).mapTo(String.class).list();
+            try {
+                applyPending();
+            } finally {
+                lock.createQuery("SELECT pg_advisory_unlock(:key)").bind("key", LOCK_KEY).mapTo(Boolean.class).list();
+            }
+        });
+    }
+
+    private void applyPending() {
         jdbi.useHandle(h -> h.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
         int current = jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")

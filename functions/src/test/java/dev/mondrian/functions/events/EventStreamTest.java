@@ -2,6 +2,7 @@ package dev.mondrian.functions.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mondrian.functions.store.Dialect;
 import dev.mondrian.functions.store.Migrations;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class EventStreamTest {
     @BeforeEach
     void database(@TempDir Path dir) {
         jdbi = Jdbi.create("jdbc:sqlite:" + dir.resolve("events.db"));
-        new Migrations(jdbi).apply();
+        new Migrations(jdbi, Dialect.SQLITE).apply();
         jdbi.useHandle(h -> h.execute("INSERT INTO jobs (id, status, advisor, prompt, mode, max_tokens, temperature, "
                 + "update_interval_ms, created_at) VALUES ('job', 'running', 'ansel', 'p', 'baseline', 10, 0.5, 1000, 0)"));
         log = new EventLog(jdbi, JsonMapper.builder().build());

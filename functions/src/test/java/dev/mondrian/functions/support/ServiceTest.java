@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -18,8 +19,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the service tests: the real application on a random loopback port, over a real SQLite
- * file in a fresh temporary data folder for each test class.
+ * file in a fresh temporary data folder for each test class; or, run again with
+ * {@code -Dmondrian.test.database=postgresql}, over a fresh PostgreSQL database (tag {@code database}).
  */
+@Tag("database")
 @SpringBootTest(classes = MondrianApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ServiceTest {
     public static final String RUNNER_TOKEN = "runner-token-for-tests";
@@ -42,6 +45,10 @@ public abstract class ServiceTest {
         registry.add("mondrian.runner-token", () -> RUNNER_TOKEN);
         registry.add("mondrian.admin-token", () -> ADMIN_TOKEN);
         registry.add("mondrian.heartbeat-interval", () -> "1s");
+        if (TestDatabase.postgres()) {
+            String url = TestDatabase.freshPostgres();
+            registry.add("mondrian.database-url", () -> url);
+        }
     }
 
     @BeforeEach
@@ -69,9 +76,13 @@ public abstract class ServiceTest {
         return "ws://127.0.0.1:" + port + path;
     }
 
-    /** Counts rows straight from the SQLite file, bypassing the service. */
+    @Value("${mondrian.database-url:}")
+    private String databaseUrl;
+
+    /** Counts rows straight from the database, bypassing the service. */
     protected long count(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("mondrian.db"));
+        String url = databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;
+        try (Connection c = DriverManager.getConnection(url);
              ResultSet rs = c.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
