@@ -55,7 +55,7 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     }
 
     private boolean allowed(RequiresToken.Role role, HttpServletRequest request) {
-        String bearer = bearer(request.getHeader("Authorization"));
+        String bearer = Tokens.bearer(request.getHeader("Authorization"));
         return switch (role) {
             case RUNNER -> tokens.isRunner(bearer);
             case ADMIN -> tokens.isAdmin(bearer);
@@ -68,12 +68,5 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
         response.setHeader("WWW-Authenticate", "Bearer");
         String who = role == RequiresToken.Role.RUNNER ? "runner" : "admin";
         json.writeValue(response.getOutputStream(), new ApiError("missing or wrong " + who + " token"));
-    }
-
-    private static String bearer(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return header.substring(7).strip();
     }
 }

@@ -32,6 +32,14 @@ public class Tokens {
         this.admin = resolve(properties.adminToken(), properties.dataDir().resolve("admin-token"));
     }
 
+    /** The token of an {@code Authorization: Bearer <token>} header, or null. */
+    public static String bearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return header.substring(7).strip();
+    }
+
     public boolean isRunner(String bearer) {
         return matches(runner, bearer);
     }

@@ -1,8 +1,6 @@
 package dev.mondrian.functions.runnerapi;
 
-import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.http.RequiresToken;
-import dev.mondrian.functions.jobs.Jobs;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
@@ -11,7 +9,6 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
-import dev.mondrian.functions.uploads.ImageRepository;
 import dev.mondrian.functions.uploads.StoredImage;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,13 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class RunnerController {
     private final Runners runners;
-    private final Jobs jobs;
-    private final ImageRepository images;
 
-    RunnerController(Runners runners, Jobs jobs, ImageRepository images) {
+    RunnerController(Runners runners) {
         this.runners = runners;
-        this.jobs = jobs;
-        this.images = images;
     }
 
     @RequiresToken(RequiresToken.Role.RUNNER)
@@ -46,44 +39,38 @@ class RunnerController {
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/heartbeat")
     CallbackAck heartbeat(@PathVariable String id, @RequestBody Heartbeat body) {
-        return runners.heartbeat(new Heartbeat(id, body.leaseId(), body.leaseEpoch()));
+        return runners.heartbeat(body.forJob(id));
     }
 
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PutMapping("/api/jobs/{id}/thinking")
     CallbackAck thinking(@PathVariable String id, @RequestBody ThinkingRequest b) {
-        return runners.thinking(new ThinkingRequest(id, b.leaseId(), b.leaseEpoch(), b.updateSeq(), b.tokens(),
-                b.tokensPerSecond(), b.promptTokens(), b.elapsedMs(), b.text(), b.message()));
+        return runners.thinking(b.forJob(id));
     }
 
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/complete")
     CallbackAck complete(@PathVariable String id, @RequestBody CompleteRequest b) {
-        return runners.complete(new CompleteRequest(id, b.leaseId(), b.leaseEpoch(), b.analysis(), b.tokens(),
-                b.tokensPerSecond(), b.promptTokens(), b.elapsedMs()));
+        return runners.complete(b.forJob(id));
     }
 
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/fail")
     CallbackAck fail(@PathVariable String id, @RequestBody FailRequest b) {
-        return runners.fail(new FailRequest(id, b.leaseId(), b.leaseEpoch(), b.error()));
+        return runners.fail(b.forJob(id));
     }
 
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/release")
     CallbackAck release(@PathVariable String id, @RequestBody ReleaseRequest b) {
-        return runners.release(new ReleaseRequest(id, b.leaseId(), b.leaseEpoch(), b.reason()));
+        return runners.release(b.forJob(id));
     }
 
     /** The job's image, for the runner that claimed it (runners never touch the database). */
     @RequiresToken(RequiresToken.Role.RUNNER)
     @GetMapping("/api/runner/jobs/{id}/image")
     ResponseEntity<byte[]> image(@PathVariable String id) {
-        String imageId = jobs.require(id).imageId();
-        if (imageId == null) {
-            throw ApiException.notFound("job " + id + " has no image");
-        }
-        StoredImage image = images.find(imageId).orElseThrow(() -> ApiException.notFound("image of job " + id + " is gone"));
+        StoredImage image = runners.imageOf(id);
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.info().contentType())).body(image.bytes());
     }
 }

@@ -22,6 +22,7 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.Lease;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.uploads.ImageRepository;
+import dev.mondrian.functions.uploads.StoredImage;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -115,6 +116,16 @@ public class Runners {
         return new ClaimedJob(job.id(), advisors.find(job.advisor()).orElse(advisors.defaultAdvisor()), job.prompt(),
                 job.mode(), image, job.maxTokens(), job.temperature(), job.updateIntervalMs(), job.attempts(),
                 new Lease(job.leaseId(), job.leaseEpoch(), job.leaseExpiresAt(), leaseMillis));
+    }
+
+    /** The image of a job, for the runner that claimed it (runners never touch the database). */
+    public StoredImage imageOf(String jobId) {
+        String imageId = jobs.find(jobId).orElseThrow(() -> ApiException.notFound("no job with id '" + jobId + "'"))
+                .imageId();
+        if (imageId == null) {
+            throw ApiException.notFound("job " + jobId + " has no image");
+        }
+        return images.find(imageId).orElseThrow(() -> ApiException.notFound("image of job " + jobId + " is gone"));
     }
 
     public CallbackAck heartbeat(Heartbeat request) {

@@ -1,0 +1,170 @@
+package dev.mondrian.functions.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.mondrian.functions.advisors.AdvisorCatalog;
+import dev.mondrian.functions.http.ApiError;
+import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.Tokens;
+import dev.mondrian.functions.jobs.JobRequest;
+import dev.mondrian.functions.jobs.JobView;
+import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
+import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
+import dev.mondrian.functions.runnerapi.Runners;
+import dev.mondrian.functions.uploads.StoredImage;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP contract's request/response routes, as an API Gateway HTTP API (payload format 2.0) hands them
+ * to Lambda: one function for all of them, dispatched on the route key ("POST /api/jobs"), calling the same
+ * services as the MVC controllers, with the same status codes, tokens and {@code {"error": ...}} bodies.
+ * On Lambda a new job's image travels inside the JSON body (base64, under API Gateway's payload limit);
+ * the streams (SSE, WebSocket) are not request/response and are not routed here.
+ */
+@Component
+class HttpApiRoutes {
+    private static final Logger log = LoggerFactory.getLogger(HttpApiRoutes.class);
+    private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
+
+    private final Jobs jobs;
+    private final Runners runners;
+    private final AdvisorCatalog advisors;
+    private final Tokens tokens;
+    private final JsonMapper json;
+
+    HttpApiRoutes(Jobs jobs, Runners runners, AdvisorCatalog advisors, Tokens tokens, JsonMapper json) {
+        this.jobs = jobs;
+        this.runners = runners;
+        this.advisors = advisors;
+        this.tokens = tokens;
+        this.json = json;
+    }
+
+    APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        String route = event.getRouteKey();
+        try {
+            return switch (route == null ? "" : route) {
+                case "POST /api/jobs" -> created(jobs.create(body(event, JobRequest.class)));
+                case "GET /api/jobs" -> admin(event, () -> ok(jobs.list(integer(event, "limit"))));
+                case "GET /api/jobs/{id}" -> ok(jobs.get(id(event)));
+                case "POST /api/jobs/{id}/cancel" -> ok(jobs.cancel(id(event)));
+                case "GET /api/advisors" -> ok(advisors.all());
+                case "POST /api/runner/claim" -> runner(event, () -> runners.claim(optionalBody(event))
+                        .map(this::ok).orElseGet(() -> respond(HttpStatus.NO_CONTENT, Map.of(), "")));
+                case "POST /api/runner/jobs/{id}/heartbeat" ->
+                        runner(event, () -> ok(runners.heartbeat(body(event, Heartbeat.class).forJob(id(event)))));
+                case "PUT /api/jobs/{id}/thinking" ->
+                        runner(event, () -> ok(runners.thinking(body(event, ThinkingRequest.class).forJob(id(event)))));
+                case "POST /api/runner/jobs/{id}/complete" ->
+                        runner(event, () -> ok(runners.complete(body(event, CompleteRequest.class).forJob(id(event)))));
+                case "POST /api/runner/jobs/{id}/fail" ->
+                        runner(event, () -> ok(runners.fail(body(event, FailRequest.class).forJob(id(event)))));
+                case "POST /api/runner/jobs/{id}/release" ->
+                        runner(event, () -> ok(runners.release(body(event, ReleaseRequest.class).forJob(id(event)))));
+                case "GET /api/runner/jobs/{id}/image" -> runner(event, () -> image(runners.imageOf(id(event))));
+                default -> error(HttpStatus.NOT_FOUND, "no such route: " + route);
+            };
+        } catch (ApiException e) {
+            return error(e.status(), e.getMessage());
+        } catch (JacksonException e) {
+            return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON of the expected shape");
+        } catch (RuntimeException e) {
+            log.error("internal failure on {} {}", route, event.getRawPath(), e);
+            return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the failure was logged");
+        }
+    }
+
+    private APIGatewayV2HTTPResponse runner(APIGatewayV2HTTPEvent event, Supplier<APIGatewayV2HTTPResponse> route) {
+        return tokens.isRunner(bearer(event)) ? route.get() : unauthorized("runner");
+    }
+
+    private APIGatewayV2HTTPResponse admin(APIGatewayV2HTTPEvent event, Supplier<APIGatewayV2HTTPResponse> route) {
+        return tokens.isAdmin(bearer(event)) ? route.get() : unauthorized("admin");
+    }
+
+    /** HTTP API lower-cases header names. */
+    private static String bearer(APIGatewayV2HTTPEvent event) {
+        return event.getHeaders() == null ? null : Tokens.bearer(event.getHeaders().get("authorization"));
+    }
+
+    private static String id(APIGatewayV2HTTPEvent event) {
+        String id = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
+        if (id == null || id.isBlank()) {
+            throw ApiException.badRequest("the path names no job id");
+        }
+        return id;
+    }
+
+    private static Integer integer(APIGatewayV2HTTPEvent event, String name) {
+        String value = event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("parameter '" + name + "' has the wrong type");
+        }
+    }
+
+    private <T> T body(APIGatewayV2HTTPEvent event, Class<T> type) {
+        String text = text(event);
+        if (text.isBlank()) {
+            throw ApiException.badRequest("a JSON request body is required");
+        }
+        return json.readValue(text, type);
+    }
+
+    private ClaimRequest optionalBody(APIGatewayV2HTTPEvent event) {
+        return text(event).isBlank() ? new ClaimRequest(null, null) : body(event, ClaimRequest.class);
+    }
+
+    /** API Gateway base64-encodes bodies it takes for binary. */
+    private static String text(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody() == null ? "" : event.getBody();
+        return event.getIsBase64Encoded() ? new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8) : body;
+    }
+
+    private APIGatewayV2HTTPResponse ok(Object value) {
+        return respond(HttpStatus.OK, JSON, json.writeValueAsString(value));
+    }
+
+    private APIGatewayV2HTTPResponse created(JobView job) {
+        return respond(HttpStatus.CREATED, Map.of("Content-Type", "application/json", "Location", job.links().self()),
+                json.writeValueAsString(job));
+    }
+
+    private static APIGatewayV2HTTPResponse image(StoredImage image) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(HttpStatus.OK.value())
+                .withHeaders(Map.of("Content-Type", image.info().contentType()))
+                .withBody(Base64.getEncoder().encodeToString(image.bytes())).withIsBase64Encoded(true).build();
+    }
+
+    private APIGatewayV2HTTPResponse unauthorized(String who) {
+        return respond(HttpStatus.UNAUTHORIZED, Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer"),
+                json.writeValueAsString(new ApiError("missing or wrong " + who + " token")));
+    }
+
+    private APIGatewayV2HTTPResponse error(HttpStatus status, String message) {
+        return respond(status, JSON, json.writeValueAsString(new ApiError(message)));
+    }
+
+    private static APIGatewayV2HTTPResponse respond(HttpStatus status, Map<String, String> headers, String body) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status.value()).withHeaders(headers).withBody(body)
+                .withIsBase64Encoded(false).build();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.mondrian.functions.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mondrian.functions.MondrianApplication;
+import dev.mondrian.functions.support.ServiceTest;
+import dev.mondrian.functions.support.TestImages;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The service as AWS Lambda runs it: Spring Cloud Function's real handler ({@link FunctionInvoker}, which starts
+ * the application itself) fed API Gateway HTTP API events (payload format 2.0, the shape AWS documents), its
+ * output read as API Gateway reads it. The database is a real SQLite file in a temporary folder.
+ */
+class HttpApiLambdaTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> PROPERTIES = List.of("MAIN_CLASS", "spring.cloud.function.definition",
+            "mondrian.data-dir", "mondrian.runner-token", "mondrian.admin-token");
+    private static FunctionInvoker handler;
+    private static Path dataDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("mondrian-lambda-");
+        System.setProperty("MAIN_CLASS", MondrianApplication.class.getName());
+        System.setProperty("spring.cloud.function.definition", "httpApi");
+        System.setProperty("mondrian.data-dir", dataDir.toString());
+        System.setProperty("mondrian.runner-token", ServiceTest.RUNNER_TOKEN);
+        System.setProperty("mondrian.admin-token", ServiceTest.ADMIN_TOKEN);
+        handler = new FunctionInvoker();
+    }
+
+    @AfterAll
+    static void clear() {
+        PROPERTIES.forEach(System::clearProperty);
+    }
+
+    @Test
+    void aJobGoesFromCreatedToCompletedThroughTheHandler() throws Exception {
+        byte[] png = TestImages.png(40, 30);
+        JsonNode created = invoke(request("POST /api/jobs", Map.of(), null,
+                "{\"prompt\": \"from lambda\", \"max_tokens\": 64, \"image\": \"" + Base64.getEncoder().encodeToString(png) + "\"}"));
+        assertThat(created.get("statusCode").asInt()).as(created.toString()).isEqualTo(201);
+        JsonNode job = JSON.readTree(created.get("body").asString());
+        String id = job.get("job_id").asString();
+        assertThat(created.get("headers").get("Location").asString()).isEqualTo(job.get("links").get("self").asString());
+        assertThat(body(invoke(request("GET /api/jobs/{id}", Map.of("id", id), null, null))).get("status").asString())
+                .isEqualTo("queued");
+
+        assertThat(invoke(request("POST /api/runner/claim", Map.of(), null, "{}")).get("statusCode").asInt()).isEqualTo(401);
+        JsonNode claim = body(invoke(request("POST /api/runner/claim", Map.of(), ServiceTest.RUNNER_TOKEN,
+                "{\"runner_id\": \"lambda-test\", \"wait_ms\": 0}")));
+        assertThat(claim.get("job_id").asString()).isEqualTo(id);
+        String lease = "\"lease_id\": \"" + claim.get("lease").get("id").asString() + "\", \"lease_epoch\": "
+                + claim.get("lease").get("epoch").asLong();
+
+        JsonNode image = invoke(request("GET /api/runner/jobs/{id}/image", Map.of("id", id), ServiceTest.RUNNER_TOKEN, null));
+        assertThat(image.get("isBase64Encoded").asBoolean()).isTrue();
+        assertThat(image.get("headers").get("Content-Type").asString()).isEqualTo("image/png");
+        assertThat(Base64.getDecoder().decode(image.get("body").asString())).isEqualTo(png);
+
+        // API Gateway may hand a body over base64-encoded; it reads the same.
+        ObjectNode thinking = request("PUT /api/jobs/{id}/thinking", Map.of("id", id), ServiceTest.RUNNER_TOKEN,
+                Base64.getEncoder().encodeToString(("{" + lease + ", \"update_seq\": 1, \"tokens\": 12, \"text\": \"Seen \"}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        thinking.put("isBase64Encoded", true);
+        assertThat(body(invoke(thinking)).get("duplicate").asBoolean()).isFalse();
+        assertThat(body(invoke(request("POST /api/runner/jobs/{id}/complete", Map.of("id", id), ServiceTest.RUNNER_TOKEN,
+                "{" + lease + ", \"analysis\": \"Seen from Lambda\"}"))).get("status").asString()).isEqualTo("completed");
+
+        JsonNode done = body(invoke(request("GET /api/jobs/{id}", Map.of("id", id), null, null)));
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+        assertThat(done.get("analysis").asString()).isEqualTo("Seen from Lambda");
+        ObjectNode list = request("GET /api/jobs", Map.of(), ServiceTest.ADMIN_TOKEN, null);
+        list.putObject("queryStringParameters").put("limit", "1");
+        assertThat(body(invoke(list)).get(0).get("job_id").asString()).isEqualTo(id);
+    }
+
+    @Test
+    void badRequestsGetTheContractsErrorsAsJson() throws Exception {
+        assertError(invoke(request("GET /api/jobs/{id}", Map.of("id", "nope"), null, null)), 404, "no job with id 'nope'");
+        assertError(invoke(request("POST /api/jobs", Map.of(), null, "{not json")), 400, "not valid JSON");
+        assertError(invoke(request("POST /api/jobs", Map.of(), null, "{\"prompt\": \"p\", \"max_tokens\": \"lots\"}")), 400, "max_tokens");
+        assertError(invoke(request("POST /api/jobs", Map.of(), null, null)), 400, "body is required");
+        assertError(invoke(request("GET /api/jobs", Map.of(), "wrong", null)), 401, "admin token");
+        assertError(invoke(request("DELETE /api/everything", Map.of(), null, null)), 404, "no such route");
+    }
+
+    private static void assertError(JsonNode response, int status, String message) {
+        assertThat(response.get("statusCode").asInt()).as(response.toString()).isEqualTo(status);
+        assertThat(response.get("headers").get("Content-Type").asString()).isEqualTo("application/json");
+        assertThat(JSON.readTree(response.get("body").asString()).get("error").asString()).contains(message);
+    }
+
+    /** AWS's documented sample event, made into this request: route, path, token, body. */
+    private static ObjectNode request(String routeKey, Map<String, String> pathParameters, String token, String body)
+            throws Exception {
+        ObjectNode event;
+        try (InputStream sample = HttpApiLambdaTest.class.getResourceAsStream("/lambda/http-api-event.json")) {
+            event = (ObjectNode) JSON.readTree(sample);
+        }
+        String method = routeKey.substring(0, routeKey.indexOf(' '));
+        String path = routeKey.substring(routeKey.indexOf(' ') + 1);
+        for (Map.Entry<String, String> parameter : pathParameters.entrySet()) {
+            path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());
+        }
+        event.put("routeKey", routeKey).put("rawPath", path);
+        ObjectNode context = (ObjectNode) event.get("requestContext");
+        context.put("routeKey", routeKey);
+        ((ObjectNode) context.get("http")).put("method", method).put("path", path);
+        if (!pathParameters.isEmpty()) {
+            ObjectNode parameters = event.putObject("pathParameters");
+            pathParameters.forEach(parameters::put);
+        }
+        ObjectNode headers = (ObjectNode) event.get("headers");
+        if (token != null) {
+            headers.put("authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            headers.put("content-type", "application/json");
+            headers.put("content-length", String.valueOf(body.getBytes(StandardCharsets.UTF_8).length));
+            event.put("body", body);
+        }
+        return event;
+    }
+
+    private static JsonNode invoke(ObjectNode event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+        JsonNode response = JSON.readTree(out.toByteArray());
+        assertThat(response.has("statusCode")).as("a response API Gateway reads: %s", response).isTrue();
+        return response;
+    }
+
+    private static JsonNode body(JsonNode response) {
+        assertThat(response.get("statusCode").asInt()).as(response.toString()).isEqualTo(200);
+        return JSON.readTree(response.get("body").asString());
+    }
+}
