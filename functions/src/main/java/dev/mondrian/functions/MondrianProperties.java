@@ -27,7 +27,12 @@ public record MondrianProperties(
         @DefaultValue("15s") Duration heartbeatInterval,
         @DefaultValue("1024") int subscriberBuffer,
         @DefaultValue("20MB") DataSize maxUploadSize,
-        @DefaultValue("40000000") long maxImagePixels) {
+        @DefaultValue("40000000") long maxImagePixels,
+        /**
+         * AWS Lambda mode: the API Gateway WebSocket API's management endpoint
+         * ({@code https://<api-id>.execute-api.<region>.amazonaws.com/<stage>}); events are pushed to its connections.
+         */
+        @DefaultValue("") String websocketManagementEndpoint) {
 
     public String effectiveDatabaseUrl() {
         return databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;

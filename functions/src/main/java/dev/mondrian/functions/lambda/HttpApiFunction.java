@@ -2,6 +2,7 @@ package dev.mondrian.functions.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import java.util.function.Function;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +29,8 @@ class HttpApiFunction {
      */
     @Bean
     JsonMapperBuilderCustomizer awsResponseNames() {
-        return builder -> builder.addMixIn(APIGatewayV2HTTPResponse.class, AwsNames.class);
+        return builder -> builder.addMixIn(APIGatewayV2HTTPResponse.class, AwsNames.class)
+                .addMixIn(APIGatewayV2WebSocketResponse.class, AwsNames.class);
     }
 
     @JsonNaming(PropertyNamingStrategies.LowerCamelCaseStrategy.class)

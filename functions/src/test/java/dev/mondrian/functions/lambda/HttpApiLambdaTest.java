@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mondrian.functions.MondrianApplication;
 import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.TestImages;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * output read as API Gateway reads it. The database is a real SQLite file in a temporary folder.
  */
 class HttpApiLambdaTest {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = ApiGatewayEvents.JSON;
     private static final List<String> PROPERTIES = List.of("MAIN_CLASS", "spring.cloud.function.definition",
             "mondrian.data-dir", "mondrian.runner-token", "mondrian.admin-token");
     private static FunctionInvoker handler;
@@ -107,44 +104,12 @@ class HttpApiLambdaTest {
         assertThat(JSON.readTree(response.get("body").asString()).get("error").asString()).contains(message);
     }
 
-    /** AWS's documented sample event, made into this request: route, path, token, body. */
-    private static ObjectNode request(String routeKey, Map<String, String> pathParameters, String token, String body)
-            throws Exception {
-        ObjectNode event;
-        try (InputStream sample = HttpApiLambdaTest.class.getResourceAsStream("/lambda/http-api-event.json")) {
-            event = (ObjectNode) JSON.readTree(sample);
-        }
-        String method = routeKey.substring(0, routeKey.indexOf(' '));
-        String path = routeKey.substring(routeKey.indexOf(' ') + 1);
-        for (Map.Entry<String, String> parameter : pathParameters.entrySet()) {
-            path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());
-        }
-        event.put("routeKey", routeKey).put("rawPath", path);
-        ObjectNode context = (ObjectNode) event.get("requestContext");
-        context.put("routeKey", routeKey);
-        ((ObjectNode) context.get("http")).put("method", method).put("path", path);
-        if (!pathParameters.isEmpty()) {
-            ObjectNode parameters = event.putObject("pathParameters");
-            pathParameters.forEach(parameters::put);
-        }
-        ObjectNode headers = (ObjectNode) event.get("headers");
-        if (token != null) {
-            headers.put("authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            headers.put("content-type", "application/json");
-            headers.put("content-length", String.valueOf(body.getBytes(StandardCharsets.UTF_8).length));
-            event.put("body", body);
-        }
-        return event;
+    private static ObjectNode request(String routeKey, Map<String, String> pathParameters, String token, String body) {
+        return ApiGatewayEvents.httpApi(routeKey, pathParameters, token, body);
     }
 
     private static JsonNode invoke(ObjectNode event) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
-        JsonNode response = JSON.readTree(out.toByteArray());
-        assertThat(response.has("statusCode")).as("a response API Gateway reads: %s", response).isTrue();
-        return response;
+        return ApiGatewayEvents.invoke(handler, event);
     }
 
     private static JsonNode body(JsonNode response) {
