@@ -32,7 +32,11 @@ public record MondrianProperties(
          * AWS Lambda mode: the API Gateway WebSocket API's management endpoint
          * ({@code https://<api-id>.execute-api.<region>.amazonaws.com/<stage>}); events are pushed to its connections.
          */
-        @DefaultValue("") String websocketManagementEndpoint) {
+        @DefaultValue("") String websocketManagementEndpoint,
+        /** AWS Lambda mode: the S3 bucket clients upload images to through pre-signed URLs ({@code POST /api/uploads}). */
+        @DefaultValue("") String uploadBucket,
+        /** Another S3 endpoint than AWS's (an S3-compatible store; path-style addressing). */
+        @DefaultValue("") String s3Endpoint) {
 
     public String effectiveDatabaseUrl() {
         return databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;

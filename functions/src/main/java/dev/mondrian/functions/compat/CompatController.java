@@ -67,7 +67,7 @@ class CompatController {
         if (bytes == null) {
             throw ApiException.badRequest("no file provided: send the photo in a form field named 'image' or 'file'");
         }
-        JobView job = jobs.create(new JobRequest(null, advisor, mode, null, null, null, bytes));
+        JobView job = jobs.create(new JobRequest(null, advisor, mode, null, null, null, bytes, null));
         String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
         OriginalWire.Upload body = new OriginalWire.Upload(job.jobId(), job.jobId() + " (" + job.mode() + ")",
                 clientFileName(part), job.advisor(), List.of(job.advisor()), job.status(), job.mode(),

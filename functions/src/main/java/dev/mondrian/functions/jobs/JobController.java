@@ -31,7 +31,7 @@ class JobController {
                                    @RequestParam(required = false) String temperature,
                                    @RequestParam(name = "update_interval_ms", required = false) String updateIntervalMs) {
         JobView job = jobs.create(new JobRequest(prompt, advisor, mode, maxTokens, temperature, updateIntervalMs,
-                Parts.bytes(image)));
+                Parts.bytes(image), null));
         return ResponseEntity.created(URI.create(job.links().self())).body(job);
     }
 

@@ -49,7 +49,8 @@ public class JobRequestValidator {
         long interval = integer("update_interval_ms", request.updateIntervalMs(), DEFAULT_UPDATE_INTERVAL_MS,
                 MIN_UPDATE_INTERVAL_MS, MAX_UPDATE_INTERVAL_MS);
         ImageInfo info = hasImage ? images.inspect(request.image()) : null;
-        return new NewJob(prompt, advisor, mode, maxTokens, temperature, interval, request.image(), info);
+        return new NewJob(prompt, advisor, mode, maxTokens, temperature, interval, request.image(), info,
+                hasImage ? request.imageKey() : null);
     }
 
     private static long integer(String name, String value, long fallback, long min, long max) {

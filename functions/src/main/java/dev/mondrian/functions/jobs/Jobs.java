@@ -37,7 +37,7 @@ public class Jobs {
             String imageId = null;
             if (job.image() != null) {
                 imageId = newId();
-                images.insert(tx.handle(), imageId, job.image(), job.imageInfo(), tx.now());
+                images.insert(tx.handle(), imageId, job.image(), job.imageInfo(), job.imageKey(), tx.now());
             }
             repository.insertJob(tx.handle(), id, job, imageId, tx.now());
             tx.record(id, status(JobStatus.QUEUED, 0, "queued", "Waiting for a runner", 0));

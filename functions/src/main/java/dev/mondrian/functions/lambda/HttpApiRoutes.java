@@ -16,10 +16,12 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.runnerapi.Runners;
+import dev.mondrian.functions.uploads.S3Uploads;
 import dev.mondrian.functions.uploads.StoredImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,33 +34,49 @@ import tools.jackson.databind.json.JsonMapper;
  * The HTTP contract's request/response routes, as an API Gateway HTTP API (payload format 2.0) hands them
  * to Lambda: one function for all of them, dispatched on the route key ("POST /api/jobs"), calling the same
  * services as the MVC controllers, with the same status codes, tokens and {@code {"error": ...}} bodies.
- * On Lambda a new job's image travels inside the JSON body (base64, under API Gateway's payload limit);
- * the streams (SSE, WebSocket) are not request/response and are not routed here.
+ * On Lambda a new job's image is uploaded to S3 first ({@code POST /api/uploads}, then {@code image_key}), or
+ * travels inside the JSON body (base64, under API Gateway's payload limit); the streams (SSE, WebSocket) are
+ * not request/response and are not routed here.
  */
 @Component
 class HttpApiRoutes {
     private static final Logger log = LoggerFactory.getLogger(HttpApiRoutes.class);
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
+    private static final String NO_UPLOADS = "uploads through S3 are not configured here (mondrian.upload-bucket)";
 
     private final Jobs jobs;
     private final Runners runners;
     private final AdvisorCatalog advisors;
     private final Tokens tokens;
     private final JsonMapper json;
+    private final Optional<S3Uploads> uploads;
 
-    HttpApiRoutes(Jobs jobs, Runners runners, AdvisorCatalog advisors, Tokens tokens, JsonMapper json) {
+    HttpApiRoutes(Jobs jobs, Runners runners, AdvisorCatalog advisors, Tokens tokens, JsonMapper json,
+                  Optional<S3Uploads> uploads) {
         this.jobs = jobs;
         this.runners = runners;
         this.advisors = advisors;
         this.tokens = tokens;
         this.json = json;
+        this.uploads = uploads;
+    }
+
+    /** A job naming an uploaded image gets its bytes, read from S3, to check and keep like any other image. */
+    private JobRequest withUploadedImage(JobRequest request) {
+        if (request.imageKey() == null || request.image() != null) {
+            return request;
+        }
+        return request.withImage(uploads.orElseThrow(() -> ApiException.badRequest(NO_UPLOADS)).read(request.imageKey()));
     }
 
     APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         String route = event.getRouteKey();
         try {
             return switch (route == null ? "" : route) {
-                case "POST /api/jobs" -> created(jobs.create(body(event, JobRequest.class)));
+                case "POST /api/jobs" -> created(jobs.create(withUploadedImage(body(event, JobRequest.class))));
+                case "POST /api/uploads" -> respond(HttpStatus.CREATED, JSON, json.writeValueAsString(
+                        uploads.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, NO_UPLOADS))
+                                .newUpload(body(event, S3Uploads.UploadRequest.class).size())));
                 case "GET /api/jobs" -> admin(event, () -> ok(jobs.list(integer(event, "limit"))));
                 case "GET /api/jobs/{id}" -> ok(jobs.get(id(event)));
                 case "POST /api/jobs/{id}/cancel" -> ok(jobs.cancel(id(event)));

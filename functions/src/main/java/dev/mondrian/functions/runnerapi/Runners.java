@@ -22,6 +22,7 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.Lease;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.uploads.ImageRepository;
+import dev.mondrian.functions.uploads.S3Uploads;
 import dev.mondrian.functions.uploads.StoredImage;
 import java.util.List;
 import java.util.Optional;
@@ -52,12 +53,14 @@ public class Runners {
     private final ImageRepository images;
     private final AdvisorCatalog advisors;
     private final QueueSignal queue;
+    private final Optional<S3Uploads> uploads;
     private final long leaseMillis;
     private final long defaultWaitMillis;
     private final int maxAttempts;
 
     public Runners(Journal journal, JobRepository jobs, LeaseRepository leases, ImageRepository images,
-                   AdvisorCatalog advisors, QueueSignal queue, MondrianProperties properties) {
+                   AdvisorCatalog advisors, QueueSignal queue, MondrianProperties properties, Optional<S3Uploads> uploads) {
+        this.uploads = uploads;
         this.journal = journal;
         this.jobs = jobs;
         this.leases = leases;
@@ -110,12 +113,17 @@ public class Runners {
     private ClaimedJob claimed(Job job) {
         log.info("job {}: claimed by runner {} (attempt {})", job.id(), job.runnerId(), job.attempts());
         ImageRef image = job.imageId() == null ? null : images.info(job.imageId())
-                .map(info -> new ImageRef("/api/runner/jobs/" + job.id() + "/image", info.contentType(), info.width(),
-                        info.height()))
+                .map(info -> new ImageRef(imageUrl(job), info.contentType(), info.width(), info.height()))
                 .orElseThrow();
         return new ClaimedJob(job.id(), advisors.find(job.advisor()).orElse(advisors.defaultAdvisor()), job.prompt(),
                 job.mode(), image, job.maxTokens(), job.temperature(), job.updateIntervalMs(), job.attempts(),
                 new Lease(job.leaseId(), job.leaseEpoch(), job.leaseExpiresAt(), leaseMillis));
+    }
+
+    /** Where the runner downloads the job's image: straight from S3 when it was uploaded there, else from this service. */
+    private String imageUrl(Job job) {
+        return uploads.flatMap(u -> images.storageKey(job.imageId()).map(u::downloadUrl))
+                .orElse("/api/runner/jobs/" + job.id() + "/image");
     }
 
     /** The image of a job, for the runner that claimed it (runners never touch the database). */

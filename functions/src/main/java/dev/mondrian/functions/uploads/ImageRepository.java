@@ -14,11 +14,17 @@ public class ImageRepository {
         this.jdbi = jdbi;
     }
 
-    public void insert(Handle h, String id, byte[] bytes, ImageInfo info, long now) {
-        h.createUpdate("INSERT INTO images (id, content_type, width, height, size_bytes, bytes, created_at) "
-                        + "VALUES (:id, :type, :w, :h, :size, :bytes, :now)")
+    /** {@code storageKey}: the S3 object the image was uploaded to, or null. */
+    public void insert(Handle h, String id, byte[] bytes, ImageInfo info, String storageKey, long now) {
+        h.createUpdate("INSERT INTO images (id, content_type, width, height, size_bytes, bytes, storage_key, created_at) "
+                        + "VALUES (:id, :type, :w, :h, :size, :bytes, :key, :now)")
                 .bind("id", id).bind("type", info.contentType()).bind("w", info.width()).bind("h", info.height())
-                .bind("size", bytes.length).bind("bytes", bytes).bind("now", now).execute();
+                .bind("size", bytes.length).bind("bytes", bytes).bind("key", storageKey).bind("now", now).execute();
+    }
+
+    public Optional<String> storageKey(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT storage_key FROM images WHERE id = :id AND storage_key IS NOT NULL")
+                .bind("id", id).mapTo(String.class).findOne());
     }
 
     public Optional<StoredImage> find(String id) {

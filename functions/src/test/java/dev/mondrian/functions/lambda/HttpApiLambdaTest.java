@@ -2,14 +2,10 @@ package dev.mondrian.functions.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mondrian.functions.MondrianApplication;
 import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.TestImages;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,25 +22,18 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class HttpApiLambdaTest {
     private static final JsonMapper JSON = ApiGatewayEvents.JSON;
-    private static final List<String> PROPERTIES = List.of("MAIN_CLASS", "spring.cloud.function.definition",
-            "mondrian.data-dir", "mondrian.runner-token", "mondrian.admin-token");
+    private static LambdaEnvironment environment;
     private static FunctionInvoker handler;
-    private static Path dataDir;
 
     @BeforeAll
     static void start() throws Exception {
-        dataDir = Files.createTempDirectory("mondrian-lambda-");
-        System.setProperty("MAIN_CLASS", MondrianApplication.class.getName());
-        System.setProperty("spring.cloud.function.definition", "httpApi");
-        System.setProperty("mondrian.data-dir", dataDir.toString());
-        System.setProperty("mondrian.runner-token", ServiceTest.RUNNER_TOKEN);
-        System.setProperty("mondrian.admin-token", ServiceTest.ADMIN_TOKEN);
-        handler = new FunctionInvoker();
+        environment = new LambdaEnvironment(Map.of());
+        handler = environment.handler("httpApi");
     }
 
     @AfterAll
     static void clear() {
-        PROPERTIES.forEach(System::clearProperty);
+        environment.close();
     }
 
     @Test

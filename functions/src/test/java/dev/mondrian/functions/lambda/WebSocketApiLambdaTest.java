@@ -3,12 +3,9 @@ package dev.mondrian.functions.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mondrian.functions.MondrianApplication;
 import dev.mondrian.functions.support.ServiceTest;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,9 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class WebSocketApiLambdaTest {
     private static final JsonMapper JSON = ApiGatewayEvents.JSON;
-    private static final List<String> PROPERTIES = List.of("MAIN_CLASS", "spring.cloud.function.definition",
-            "mondrian.data-dir", "mondrian.runner-token", "mondrian.admin-token",
-            "mondrian.websocket-management-endpoint", "aws.region", "aws.accessKeyId", "aws.secretAccessKey");
 
     /** What the management API was asked: method, connection id, body, signature. */
     record Call(String method, String connectionId, String body, String authorization) {}
@@ -43,7 +37,7 @@ class WebSocketApiLambdaTest {
     private static HttpServer managementApi;
     private static FunctionInvoker webSocketApi;
     private static FunctionInvoker httpApi;
-    private static Path dataDir;
+    private static LambdaEnvironment environment;
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,25 +56,15 @@ class WebSocketApiLambdaTest {
         });
         managementApi.start();
 
-        dataDir = Files.createTempDirectory("mondrian-lambda-ws-");
-        System.setProperty("MAIN_CLASS", MondrianApplication.class.getName());
-        System.setProperty("mondrian.data-dir", dataDir.toString());
-        System.setProperty("mondrian.runner-token", ServiceTest.RUNNER_TOKEN);
-        System.setProperty("mondrian.admin-token", ServiceTest.ADMIN_TOKEN);
-        System.setProperty("mondrian.websocket-management-endpoint",
-                "http://127.0.0.1:" + managementApi.getAddress().getPort());
-        System.setProperty("aws.region", "eu-west-1");
-        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
-        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        System.setProperty("spring.cloud.function.definition", "webSocketApi");
-        webSocketApi = new FunctionInvoker();
-        System.setProperty("spring.cloud.function.definition", "httpApi");
-        httpApi = new FunctionInvoker();
+        environment = new LambdaEnvironment(Map.of("mondrian.websocket-management-endpoint",
+                "http://127.0.0.1:" + managementApi.getAddress().getPort()));
+        webSocketApi = environment.handler("webSocketApi");
+        httpApi = environment.handler("httpApi");
     }
 
     @AfterAll
     static void stop() {
-        PROPERTIES.forEach(System::clearProperty);
+        environment.close();
         managementApi.stop(0);
     }
 
@@ -129,7 +113,7 @@ class WebSocketApiLambdaTest {
     }
 
     private static List<String> connectionsIn() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("mondrian.db"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + environment.dataDir().resolve("mondrian.db"));
              ResultSet rows = c.createStatement().executeQuery("SELECT connection_id FROM websocket_connections")) {
             List<String> ids = new java.util.ArrayList<>();
             while (rows.next()) {

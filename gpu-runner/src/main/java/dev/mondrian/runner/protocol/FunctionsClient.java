@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
@@ -86,7 +87,13 @@ public final class FunctionsClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token.get());
+        URI uri = base.resolve(path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        // The token is the service's alone: a download from elsewhere (a pre-signed S3 URL) carries its own
+        // authorization, and S3 refuses a request that has two.
+        boolean service = Objects.equals(uri.getScheme(), base.getScheme())
+                && Objects.equals(uri.getRawAuthority(), base.getRawAuthority());
+        return service ? request.header("Authorization", "Bearer " + token.get()) : request;
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request) throws FunctionsException, InterruptedException {
