@@ -13,6 +13,8 @@ const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/bmp'];
 const RUNNING = new Set(['queued', 'running']);
 
 let advisorNames = new Map();
+// On AWS the deployment serves /config.json: images go to S3 first and live updates come over its WebSocket API.
+let deployment = {};
 let follower = null;
 let job = null;
 let previewUrl = null;
@@ -148,7 +150,8 @@ async function submit(event) {
   button.disabled = true;
   button.textContent = file ? 'Uploading…' : 'Sending…';
   try {
-    const created = await api('/api/jobs', { method: 'POST', body: form });
+    const created = deployment.live_updates_url ? await createThroughS3(form, file) :
+      await api('/api/jobs', { method: 'POST', body: form });
     remember({
       id: created.job_id,
       createdAt: Date.now(),
@@ -166,6 +169,24 @@ async function submit(event) {
     button.disabled = false;
     button.textContent = 'Ask for a critique';
   }
+}
+
+/** On AWS (Lambda takes no multipart, at most 6 MB): the photo to S3 through a pre-signed URL, then the job as JSON. */
+async function createThroughS3(form, file) {
+  const fields = Object.fromEntries([...form.entries()].filter(([name]) => name !== 'image'));
+  const json = (body) => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (file) {
+    const upload = await api('/api/uploads', json({ size: file.size }));
+    let stored;
+    try {
+      stored = await fetch(upload.upload_url, { method: upload.method, body: file });
+    } catch {
+      throw new Error('Cannot reach the photo storage. Check your connection and try again.');
+    }
+    if (!stored.ok) throw new Error(`The photo storage refused the upload (${stored.status}).`);
+    fields.image_key = upload.image_key;
+  }
+  return api('/api/jobs', json(fields));
 }
 
 // ---- following a job ------------------------------------------------------------------------
@@ -188,7 +209,7 @@ async function open(jobId) {
     return;
   }
   if (job?.id !== jobId) return; // another job was opened meanwhile
-  follower = followJob(jobId, { onEvent: handle, onState: showConnection });
+  follower = followJob(jobId, { onEvent: handle, onState: showConnection, liveUpdatesUrl: deployment.live_updates_url });
   panel.scrollIntoView({ block: 'start' });
 }
 
@@ -331,7 +352,13 @@ window.addEventListener('hashchange', openFromLocation);
 setInterval(() => job && RUNNING.has(job.status) && setStats(), 250);
 acceptDrops();
 
-loadAdvisors()
+fetch('/config.json')
+  .then((response) => (response.ok ? response.json() : {}))
+  .catch(() => ({}))
+  .then((config) => {
+    deployment = config;
+    return loadAdvisors();
+  })
   .catch((error) => showFormError(error.message))
   .finally(() => {
     renderHistory();

@@ -1,20 +1,21 @@
 // Follows one job's event log: Server-Sent Events, or the WebSocket when SSE cannot get through
-// (a proxy that buffers it, a network that drops it). Every reconnect asks for the events after
-// the last one shown (?after=seq), and anything at or below that seq is ignored, so a network drop
-// or a server restart never shows an event twice or skips one.
+// (a proxy that buffers it, a network that drops it); on AWS, the deployment's WebSocket API. Every
+// reconnect asks for the events after the last one shown (?after=seq, or {"after": seq} on AWS),
+// and anything at or below that seq is ignored, so a network drop or a server restart never shows
+// an event twice or skips one.
 
 const TYPES = ['status_update', 'thinking_update', 'token', 'analysis_complete', 'error', 'done'];
 const MAX_DELAY_MS = 8000;
 
 /**
  * @param {string} jobId
- * @param {{onEvent: (event: object) => void, onState: (state: 'connecting'|'live'|'reconnecting'|'closed', detail?: string) => void}} handlers
+ * @param {{onEvent: (event: object) => void, onState: (state: 'connecting'|'live'|'reconnecting'|'closed', detail?: string) => void, liveUpdatesUrl?: string}} handlers
  * @returns {{close: () => void}}
  */
-export function followJob(jobId, { onEvent, onState }) {
+export function followJob(jobId, { onEvent, onState, liveUpdatesUrl }) {
   let lastSeq = 0;
   let failures = 0;
-  let transport = 'sse';
+  let transport = liveUpdatesUrl ? 'aws' : 'sse';
   let current = null;
   let timer = null;
   let closed = false;
@@ -43,7 +44,7 @@ export function followJob(jobId, { onEvent, onState }) {
     current?.close();
     current = null;
     failures += 1;
-    if (!opened) transport = transport === 'sse' ? 'websocket' : 'sse';
+    if (!opened && transport !== 'aws') transport = transport === 'sse' ? 'websocket' : 'sse';
     const delay = Math.min(MAX_DELAY_MS, 250 * 2 ** Math.min(failures - 1, 6));
     onState('reconnecting', `Connection lost; reconnecting in ${Math.round(delay / 100) / 10} s…`);
     timer = setTimeout(connect, delay);
@@ -75,10 +76,24 @@ export function followJob(jobId, { onEvent, onState }) {
     return socket;
   }
 
+  // The WebSocket API replays on request: connect for the job, then ask for what came after lastSeq.
+  function connectAws() {
+    const socket = new WebSocket(`${liveUpdatesUrl}?job=${encodeURIComponent(jobId)}`);
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      socket.send(JSON.stringify({ after: lastSeq }));
+      live();
+    };
+    socket.onmessage = (e) => deliver(e.data);
+    socket.onclose = () => lost(opened);
+    return socket;
+  }
+
   function connect() {
     if (closed) return;
     onState(failures ? 'reconnecting' : 'connecting');
-    current = transport === 'sse' ? connectSse() : connectWebSocket();
+    current = { sse: connectSse, websocket: connectWebSocket, aws: connectAws }[transport]();
   }
 
   connect();

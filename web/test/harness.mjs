@@ -71,6 +71,40 @@ export async function startService(properties = []) {
   return service.start();
 }
 
+/**
+ * The AWS deployment on loopback (functions' LocalAws test class): the page and /api/* as CloudFront serves them,
+ * API Gateway's HTTP and WebSocket APIs in front of the real Lambda handlers, the management API, S3.
+ */
+export async function startLocalAws() {
+  const functions = join(WEB, '..', 'functions');
+  const classpath = [join(functions, 'target', 'test-classes'), join(functions, 'target', 'classes'),
+    readFileSync(join(functions, 'target', 'test-classpath.txt'), 'utf8').trim()].join(':');
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const dir = mkdtempSync(join(tmpdir(), 'mondrian-aws-'));
+  const log = join(dir, 'local-aws.log');
+  const out = openSync(log, 'a');
+  const child = spawn(java, ['--enable-native-access=ALL-UNNAMED', '-cp', classpath, 'dev.mondrian.functions.lambda.LocalAws',
+    join(WEB, 'static'), RUNNER_TOKEN], { stdio: ['ignore', out, out] });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`LocalAws exited with ${child.exitCode}; see ${log}`);
+    const ready = /^READY (\d+)$/m.exec(readFileSync(log, 'utf8'));
+    if (ready) {
+      return {
+        base: `http://127.0.0.1:${ready[1]}`,
+        log,
+        async kill() {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          await exited;
+        },
+      };
+    }
+    await sleep(100);
+  }
+  throw new Error(`LocalAws not ready within 90 s; see ${log}`);
+}
+
 /** Plays the GPU runner over the runner API, so a test decides exactly what the model "writes". */
 export function scriptedRunner(base) {
   const call = async (method, path, body) => {

@@ -179,7 +179,9 @@ public final class MondrianStack extends Stack {
                         .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY).build()))
                 .defaultRootObject("index.html")
                 .build();
-        BucketDeployment.Builder.create(this, "SiteFiles").sources(List.of(Source.asset(settings.webFolder().toString())))
+        // config.json tells the page it is on AWS: photos go to S3 first, updates come over the WebSocket API.
+        BucketDeployment.Builder.create(this, "SiteFiles").sources(List.of(Source.asset(settings.webFolder().toString()),
+                        Source.jsonData("config.json", Map.of("live_updates_url", liveStage.getUrl()))))
                 .destinationBucket(web).distribution(site).build();
         uploads.addCorsRule(CorsRule.builder().allowedMethods(List.of(HttpMethods.PUT))
                 .allowedOrigins(List.of("https://" + site.getDistributionDomainName())).allowedHeaders(List.of("*"))

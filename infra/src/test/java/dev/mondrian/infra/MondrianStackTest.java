@@ -88,6 +88,16 @@ class MondrianStackTest {
         template.resourceCountIs("AWS::SecretsManager::Secret", 3);
     }
 
+    /** The page gets a config.json that points it at the WebSocket API, whose address is known only at deploy time. */
+    @Test
+    void thePageIsToldWhereTheLiveUpdatesAre() {
+        Map<String, Object> deployment = resources.values().stream()
+                .filter(r -> "Custom::CDKBucketDeployment".equals(r.get("Type"))).map(r -> cast(r.get("Properties")))
+                .findFirst().map(MondrianStackTest::<Object>cast).orElseThrow();
+        assertThat(castList(deployment.get("SourceMarkers"))).hasSize(2);
+        assertThat(deployment.get("SourceMarkers").toString()).contains("wss://").contains("LiveUpdates").contains("/live");
+    }
+
     @Test
     void oneOriginServesThePageAndTheApi() {
         template.hasResourceProperties("AWS::CloudFront::Distribution", Match.objectLike(Map.of(
