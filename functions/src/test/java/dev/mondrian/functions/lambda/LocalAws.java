@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,10 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class LocalAws {
     private static final String BUCKET = "local-uploads";
-    private static final List<String> ROUTES = List.of("POST /api/jobs", "GET /api/jobs", "GET /api/jobs/{id}",
-            "POST /api/jobs/{id}/cancel", "GET /api/advisors", "POST /api/uploads", "POST /api/runner/claim",
-            "POST /api/runner/jobs/{id}/heartbeat", "PUT /api/jobs/{id}/thinking", "POST /api/runner/jobs/{id}/complete",
-            "POST /api/runner/jobs/{id}/fail", "POST /api/runner/jobs/{id}/release", "GET /api/runner/jobs/{id}/image");
+    /** A job id in a path, where API Gateway's route templates say {@code {id}}. */
+    private static final Pattern JOB_PATH = Pattern.compile("(/api/(?:runner/)?jobs/)([^/]+)(/.*)?");
 
     private final Path web;
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
@@ -131,33 +128,27 @@ public final class LocalAws {
         }
     }
 
-    /** API Gateway's HTTP API: the route whose key matches, as a payload 2.0 event. */
+    /** API Gateway's HTTP API: the request as a payload 2.0 event, its route key the path with the job id templated. */
     private void api(HttpExchange exchange, String path) throws IOException {
-        String method = exchange.getRequestMethod();
-        for (String route : ROUTES) {
-            String[] parts = route.split(" ");
-            Matcher match = Pattern.compile(parts[1].replace("{id}", "([^/]+)")).matcher(path);
-            if (!parts[0].equals(method) || !match.matches()) {
-                continue;
-            }
-            String token = exchange.getRequestHeaders().getFirst("Authorization");
-            ObjectNode event = ApiGatewayEvents.httpApi(route, match.groupCount() == 1 ? Map.of("id", match.group(1)) : Map.of(),
-                    token == null ? null : token.substring("Bearer ".length()),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            Map<String, String> parameters = query(exchange.getRequestURI().getRawQuery());
-            if (!parameters.isEmpty()) {
-                ObjectNode query = event.putObject("queryStringParameters");
-                parameters.forEach(query::put);
-            }
-            JsonNode response = ApiGatewayEvents.invoke(httpApi, event);
-            String body = response.path("body").asString("");
-            byte[] bytes = response.path("isBase64Encoded").asBoolean()
-                    ? java.util.Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
-            response.path("headers").properties().forEach(h -> exchange.getResponseHeaders().set(h.getKey(), h.getValue().asString()));
-            send(exchange, response.get("statusCode").asInt(), null, bytes);
-            return;
+        Matcher job = JOB_PATH.matcher(path);
+        boolean hasId = job.matches();
+        String route = exchange.getRequestMethod() + " "
+                + (hasId ? job.group(1) + "{id}" + (job.group(3) == null ? "" : job.group(3)) : path);
+        String token = exchange.getRequestHeaders().getFirst("Authorization");
+        ObjectNode event = ApiGatewayEvents.httpApi(route, hasId ? Map.of("id", job.group(2)) : Map.of(),
+                token == null ? null : token.substring("Bearer ".length()),
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> parameters = query(exchange.getRequestURI().getRawQuery());
+        if (!parameters.isEmpty()) {
+            ObjectNode query = event.putObject("queryStringParameters");
+            parameters.forEach(query::put);
         }
-        send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+        JsonNode response = ApiGatewayEvents.invoke(httpApi, event);
+        String body = response.path("body").asString("");
+        byte[] bytes = response.path("isBase64Encoded").asBoolean()
+                ? java.util.Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        response.path("headers").properties().forEach(h -> exchange.getResponseHeaders().set(h.getKey(), h.getValue().asString()));
+        send(exchange, response.get("statusCode").asInt(), null, bytes);
     }
 
     /** The management API: a frame to one socket, or closing it. */
