@@ -25,6 +25,7 @@ public class Database {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("mondrian");
+        config.setAllowPoolSuspension(true); // see PoolCheckpoints
         if (!properties.databaseUser().isBlank()) {
             config.setUsername(properties.databaseUser());
             config.setPassword(properties.databasePassword());
@@ -44,6 +45,11 @@ public class Database {
             config.setMaximumPoolSize(16);
         }
         return new HikariDataSource(config);
+    }
+
+    @Bean
+    PoolCheckpoints poolCheckpoints(HikariDataSource dataSource) {
+        return new PoolCheckpoints(dataSource);
     }
 
     @Bean
