@@ -17,6 +17,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Turns every failure into a JSON {@code {"error": ...}} body. Unexpected failures are logged
@@ -73,8 +74,25 @@ public class ErrorResponses {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e, HttpServletRequest request) {
+        if (request.getRequestURI().startsWith("/fn/") && isInputConversion(e)) {
+            return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON of the function's input");
+        }
         log.error("internal failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the failure was logged");
+    }
+
+    /**
+     * Spring Cloud Function's web endpoint converts the body inside the invocation, and reports a body it cannot
+     * convert as an IllegalStateException (or a ClassCastException for a bare JSON string), not as a bad request.
+     */
+    private static boolean isInputConversion(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException || t instanceof ClassCastException
+                    || (t instanceof IllegalStateException && String.valueOf(t.getMessage()).startsWith("Failed to convert"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static ResponseEntity<ApiError> error(HttpStatusCode status, String message) {
