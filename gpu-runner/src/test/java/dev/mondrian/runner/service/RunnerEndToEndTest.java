@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.functions.support.Http;
 import dev.mondrian.functions.support.ServiceProcess;
+import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.SseClient.Frame;
 import dev.mondrian.functions.support.TestImages;
@@ -190,6 +191,58 @@ class RunnerEndToEndTest {
         assertThat(job.get("attempts").asInt()).isEqualTo(2);
         assertThat(job.get("analysis").asString()).isEqualTo(analysis);
         second.awaitLog("job " + id + ": ended (DELIVERED)", WAIT);
+    }
+
+    /**
+     * A soak: 100 jobs while runners are killed at random (SIGKILL, no drain) and replaced. Every job completes
+     * exactly once: one analysis, one done, its events numbered without a gap.
+     */
+    @Test
+    void aSoakWithRunnersKilledAtRandomCompletesEveryJobExactlyOnce() throws Exception {
+        functions("--mondrian.lease-duration=2s", "--mondrian.lease-check-interval=200ms", "--mondrian.max-attempts=50")
+                .start();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(upload(200));
+        }
+        RunnerChild[] runners = {runner("runner-0"), runner("runner-1")};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        int kills = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (finished(ids) < ids.size() && System.nanoTime() < deadline) {
+            Thread.sleep(800 + random.nextInt(1200));
+            int victim = random.nextInt(runners.length);
+            runners[victim].kill();
+            kills++;
+            runners[victim] = runner("runner-" + victim + "-" + kills);
+        }
+        assertThat(finished(ids)).as("jobs finished after %d kills", kills).isEqualTo(ids.size());
+        assertThat(kills).isGreaterThanOrEqualTo(3);
+        int retried = 0;
+        for (String id : ids) {
+            SseClient replay = events(id).awaitEnd(WAIT);
+            assertThat(of(replay, "analysis_complete")).as(id).hasSize(1);
+            assertThat(of(replay, "done")).as(id).hasSize(1);
+            assertThat(replay.frames().stream().map(f -> Long.parseLong(f.id())).toList()).as(id)
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, replay.frames().size()).boxed().toList());
+            JsonNode job = http.get("/api/jobs/" + id).json();
+            assertThat(job.get("status").asString()).as(id).isEqualTo("completed");
+            assertThat(job.get("analysis").asString()).as(id).isEqualTo(streamedText(replay));
+            retried += job.get("attempts").asInt() > 1 ? 1 : 0;
+        }
+        // The kills hit jobs in flight, not only idle runners.
+        assertThat(retried).as("jobs that a kill sent back to the queue, of %d kills", kills).isPositive();
+        System.out.printf("soak: %d jobs, %d runner kills, %d jobs retried%n", ids.size(), kills, retried);
+    }
+
+    private int finished(List<String> ids) {
+        int done = 0;
+        for (JsonNode job : http.get("/api/jobs?limit=500", ServiceTest.ADMIN_TOKEN).json()) {
+            if (ids.contains(job.get("job_id").asString()) && !job.get("status").asString().matches("queued|running")) {
+                done++;
+            }
+        }
+        return done;
     }
 
     @Test
