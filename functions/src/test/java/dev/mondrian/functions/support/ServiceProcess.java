@@ -41,6 +41,11 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
+    /** The operating-system process id, to read its memory from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String base() {
         return "http://127.0.0.1:" + port;
     }

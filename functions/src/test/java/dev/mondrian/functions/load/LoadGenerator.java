@@ -1,0 +1,211 @@
+package dev.mondrian.functions.load;
+
+import dev.mondrian.functions.support.Http;
+import dev.mondrian.functions.support.ServiceProcess;
+import dev.mondrian.functions.support.ServiceTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The load harness (issue 8): one functions process on SQLite, {@code jobs} runners played over the real runner
+ * API posting thinking updates with text at {@code rate} updates per second in all, and {@code clients} SSE
+ * clients spread over the jobs. It reports the connections held, the service's resident memory, the callback
+ * latency (runner's round trip), the delivery latency (the event's commit time to its arrival at each client),
+ * and gaps and duplicates in every client's sequence of events, which must be zero.
+ *
+ * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds]}; progress every 5 s.
+ */
+public final class LoadGenerator {
+    private static final Pattern AT = Pattern.compile("\"at\":(\\d+)");
+    private static final Pattern TYPE = Pattern.compile("\"type\":\"([a-z_]+)\"");
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+    private final ConcurrentLinkedQueue<Long> callbackMicros = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> deliveryMillis = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger connected = new AtomicInteger();
+    private final AtomicInteger gaps = new AtomicInteger();
+    private final AtomicInteger duplicates = new AtomicInteger();
+    private final AtomicInteger ended = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicLong accepted = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int jobs = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        int rate = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
+        int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
+        new LoadGenerator().run(Path.of(args[0]), clients, jobs, rate, seconds);
+    }
+
+    private void run(Path jar, int clients, int jobs, int rate, int seconds) throws Exception {
+        Path data = Files.createTempDirectory("mondrian-load-");
+        try (ServiceProcess service = new ServiceProcess(data, List.of("-jar", jar.toString()),
+                List.of("--mondrian.claim-wait=0s", "--logging.level.root=WARN")).start()) {
+            Http http = new Http(service.base());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                ids.add(http.multipart("/api/jobs", Http.form("prompt", "load " + i)).json().get("job_id").asString());
+            }
+            List<JsonNode> claims = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN, Map.of("runner_id", "load-" + i))
+                        .json());
+            }
+            System.out.printf("%d jobs created and claimed; opening %d SSE clients%n", jobs, clients);
+            CountDownLatch opened = new CountDownLatch(clients);
+            for (int i = 0; i < clients; i++) {
+                String id = ids.get(i % jobs);
+                Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
+            }
+            opened.await();
+            System.out.printf("%d clients connected; service RSS %d MB; posting %d updates/s for %d s%n",
+                    connected.get(), rssMb(service.pid()), rate, seconds);
+
+            long start = System.nanoTime();
+            long end = start + Duration.ofSeconds(seconds).toNanos();
+            List<Thread> runners = new ArrayList<>();
+            double perRunnerPerSecond = (double) rate / jobs;
+            for (JsonNode claim : claims) {
+                runners.add(Thread.ofVirtual().start(() -> play(service.base(), claim, perRunnerPerSecond, end)));
+            }
+            while (System.nanoTime() < end) {
+                Thread.sleep(5_000);
+                System.out.printf("%4d s: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB%n",
+                        (System.nanoTime() - start) / 1_000_000_000, accepted.get(),
+                        accepted.get() / ((System.nanoTime() - start) / 1e9), connected.get(), rssMb(service.pid()));
+            }
+            for (Thread runner : runners) {
+                runner.join();
+            }
+            long peakRss = rssMb(service.pid());
+            for (JsonNode claim : claims) {
+                http.postJson("/api/runner/jobs/" + claim.get("job_id").asString() + "/complete", ServiceTest.RUNNER_TOKEN,
+                        Map.of("lease_id", claim.get("lease").get("id").asString(),
+                                "lease_epoch", claim.get("lease").get("epoch").asLong(), "analysis", "done"));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (ended.get() < clients && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            System.out.printf("%nclients %d: %d saw their job's done, %d were closed by the service (fell behind their"
+                    + " buffer; a real client resumes from its last seq); jobs %d, updates accepted %d (%.0f/s)%n", clients,
+                    ended.get(), dropped.get(), jobs, accepted.get(), accepted.get() / (double) seconds);
+            System.out.printf("service RSS at the end of the load: %d MB%n", peakRss);
+            System.out.printf("callback latency ms: %s%n", percentiles(callbackMicros, 1000.0));
+            System.out.printf("delivery latency ms: %s (%d deliveries)%n", percentiles(deliveryMillis, 1.0),
+                    deliveryMillis.size());
+            System.out.printf("gaps %d, duplicates %d%n", gaps.get(), duplicates.get());
+        }
+    }
+
+    /** One SSE client: counts gaps and duplicates in the seq numbers, times each token event from its commit. */
+    private void follow(String url, CountDownLatch opened) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build();
+        boolean counted = false;
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response = client.send(request, HttpResponse.BodyHandlers.ofLines());
+            connected.incrementAndGet();
+            opened.countDown();
+            counted = true;
+            long last = 0;
+            long id = 0;
+            for (String line : (Iterable<String>) response.body()::iterator) {
+                if (line.startsWith("id: ")) {
+                    id = Long.parseLong(line.substring(4));
+                } else if (line.startsWith("data: ")) {
+                    if (id <= last) {
+                        duplicates.incrementAndGet();
+                    } else if (id > last + 1) {
+                        gaps.incrementAndGet();
+                    }
+                    last = Math.max(last, id);
+                    Matcher type = TYPE.matcher(line);
+                    Matcher at = AT.matcher(line);
+                    if (type.find() && type.group(1).equals("token") && at.find()) {
+                        deliveryMillis.add(System.currentTimeMillis() - Long.parseLong(at.group(1)));
+                    }
+                    if (type.find(0) && type.group(1).equals("done")) {
+                        ended.incrementAndGet();
+                        return;
+                    }
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            dropped.incrementAndGet(); // the service closed the stream: a client that fell behind its buffer
+        } catch (IOException | InterruptedException e) {
+            System.err.println("client lost: " + e);
+        } finally {
+            connected.decrementAndGet();
+            if (!counted) {
+                opened.countDown();
+            }
+        }
+    }
+
+    /** One runner: thinking updates with a little text at its share of the rate, until the end. */
+    private void play(String base, JsonNode claim, double perSecond, long end) {
+        String jobId = claim.get("job_id").asString();
+        long intervalNanos = (long) (1e9 / perSecond);
+        long next = System.nanoTime() + (long) (Math.random() * intervalNanos);
+        int seq = 0;
+        while (next < end) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            seq++;
+            String body = "{\"lease_id\":\"" + claim.get("lease").get("id").asString() + "\",\"lease_epoch\":"
+                    + claim.get("lease").get("epoch").asLong() + ",\"update_seq\":" + seq + ",\"tokens\":" + seq
+                    + ",\"tokens_per_second\":10,\"text\":\"w" + seq + " \"}";
+            long sent = System.nanoTime();
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/" + jobId + "/thinking"))
+                        .header("Authorization", "Bearer " + ServiceTest.RUNNER_TOKEN).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    accepted.incrementAndGet();
+                    callbackMicros.add((System.nanoTime() - sent) / 1_000);
+                }
+            } catch (IOException | InterruptedException e) {
+                System.err.println("callback failed: " + e);
+            }
+            next += intervalNanos;
+        }
+    }
+
+    private static String percentiles(ConcurrentLinkedQueue<Long> samples, double divisor) {
+        long[] values = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (values.length == 0) {
+            return "none";
+        }
+        return "p50 %.1f, p99 %.1f, max %.1f".formatted(values[values.length / 2] / divisor,
+                values[(int) Math.min(values.length - 1, Math.floor(values.length * 0.99))] / divisor,
+                values[values.length - 1] / divisor);
+    }
+
+    private static long rssMb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+}
