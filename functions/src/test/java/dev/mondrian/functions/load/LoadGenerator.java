@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
  * latency (runner's round trip), the delivery latency (the event's commit time to its arrival at each client),
  * and gaps and duplicates in every client's sequence of events, which must be zero.
  *
- * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds]}; progress every 5 s.
+ * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds]}; progress every 5 s; the service's JVM options
+ * from {@code MONDRIAN_LOAD_SERVICE_OPTS}.
  */
 public final class LoadGenerator {
     private static final Pattern AT = Pattern.compile("\"at\":(\\d+)");
@@ -56,7 +57,12 @@ public final class LoadGenerator {
 
     private void run(Path jar, int clients, int jobs, int rate, int seconds) throws Exception {
         Path data = Files.createTempDirectory("mondrian-load-");
-        try (ServiceProcess service = new ServiceProcess(data, List.of("-jar", jar.toString()),
+        // JVM options of the service under test, e.g. a heap limit: MONDRIAN_LOAD_SERVICE_OPTS="-Xmx512m".
+        List<String> launch = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("MONDRIAN_LOAD_SERVICE_OPTS", "")
+                .split("\\s+")));
+        launch.removeIf(String::isBlank);
+        launch.addAll(List.of("-jar", jar.toString()));
+        try (ServiceProcess service = new ServiceProcess(data, launch,
                 List.of("--mondrian.claim-wait=0s", "--logging.level.root=WARN")).start()) {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
