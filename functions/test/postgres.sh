@@ -34,14 +34,23 @@ case "${1:-}" in
     dir=$(mktemp -d /tmp/mondrian-postgres.XXXXXX)
     [[ $(id -u) -ne 0 ]] || chown postgres "$dir"
     mkdir -p target && echo "$dir" > $state
-    port=55432
-    while (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
+    trap '"$0" stop' ERR # a failed start leaves nothing behind
     as_server "$bin/initdb" -D "$dir/data" -U mondrian --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
-      || { cat "$dir/initdb.log" >&2; exit 1; }
-    # Loopback only, the socket in its own folder, durability traded for speed: the data is thrown away.
-    as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c max_connections=200" start >&2 \
-      || { cat "$dir/server.log" >&2; exit 1; }
+      || { cat "$dir/initdb.log" >&2; false; }
+    # Below Linux's ephemeral range (32768+), where an outgoing connection's port could be taken; and if a
+    # port is taken anyway, the next one.
+    started=""
+    for port in $(seq 25432 25451); do
+      (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && continue
+      # Loopback only, the socket in its own folder, durability traded for speed: the data is thrown away.
+      if as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+          -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c max_connections=200" start >&2; then
+        started=$port
+        break
+      fi
+    done
+    [[ -n "$started" ]] || { cat "$dir/server.log" >&2; false; }
+    port=$started
     echo "$port" > "$dir/port"
     echo "export MONDRIAN_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:$port/postgres?user=mondrian"
     ;;
