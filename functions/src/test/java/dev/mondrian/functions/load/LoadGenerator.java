@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * and gaps and duplicates in every client's sequence of events, which must be zero.
  *
  * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds]}; progress every 5 s; the service's JVM options
- * from {@code MONDRIAN_LOAD_SERVICE_OPTS}.
+ * from {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]} measures job
+ * submission instead: multipart uploads of a 100 kB photo.
  */
 public final class LoadGenerator {
     private static final Pattern AT = Pattern.compile("\"at\":(\\d+)");
@@ -48,6 +49,12 @@ public final class LoadGenerator {
     private final AtomicLong accepted = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[1].equals("submit")) {
+            int jobs = args.length > 2 ? Integer.parseInt(args[2]) : 5_000;
+            int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 32;
+            new LoadGenerator().submit(Path.of(args[0]), jobs, concurrency);
+            return;
+        }
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int jobs = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
@@ -57,12 +64,7 @@ public final class LoadGenerator {
 
     private void run(Path jar, int clients, int jobs, int rate, int seconds) throws Exception {
         Path data = Files.createTempDirectory("mondrian-load-");
-        // JVM options of the service under test, e.g. a heap limit: MONDRIAN_LOAD_SERVICE_OPTS="-Xmx512m".
-        List<String> launch = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("MONDRIAN_LOAD_SERVICE_OPTS", "")
-                .split("\\s+")));
-        launch.removeIf(String::isBlank);
-        launch.addAll(List.of("-jar", jar.toString()));
-        try (ServiceProcess service = new ServiceProcess(data, launch,
+        try (ServiceProcess service = new ServiceProcess(data, serviceLaunch(jar),
                 List.of("--mondrian.claim-wait=0s", "--logging.level.root=WARN")).start()) {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
@@ -119,6 +121,69 @@ public final class LoadGenerator {
                     deliveryMillis.size());
             System.out.printf("gaps %d, duplicates %d%n", gaps.get(), duplicates.get());
         }
+    }
+
+    /** Job submission: {@code jobs} multipart uploads of a 100 kB photo from {@code concurrency} clients at once. */
+    private void submit(Path jar, int jobs, int concurrency) throws Exception {
+        byte[] photo = noisyPng(100 * 1024);
+        Path data = Files.createTempDirectory("mondrian-load-");
+        try (ServiceProcess service = new ServiceProcess(data, serviceLaunch(jar), List.of("--logging.level.root=WARN"))
+                .start()) {
+            Http http = new Http(service.base());
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
+            // A warm-up the size of one round, not counted: the JIT is part of start-up, not of the rate.
+            for (int i = 0; i < concurrency; i++) {
+                http.multipart("/api/jobs", Http.form("image", photo, "prompt", "warm-up"));
+            }
+            long start = System.nanoTime();
+            List<Thread> senders = new ArrayList<>();
+            for (int c = 0; c < concurrency; c++) {
+                senders.add(Thread.ofVirtual().start(() -> {
+                    while (next.getAndIncrement() < jobs) {
+                        long sent = System.nanoTime();
+                        int status = http.multipart("/api/jobs", Http.form("image", photo, "prompt", "load")).status();
+                        micros.add((System.nanoTime() - sent) / 1_000);
+                        if (status != 201) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Thread sender : senders) {
+                sender.join();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("%d jobs with a %d-byte photo from %d clients in %.1f s: %.0f jobs/s, %d refused;"
+                            + " latency ms %s; service RSS %d MB%n", jobs, photo.length, concurrency, seconds,
+                    jobs / seconds, refused.get(), percentiles(micros, 1000.0), rssMb(service.pid()));
+        }
+    }
+
+    /** A PNG of random pixels (which do not compress) of about {@code bytes}. */
+    private static byte[] noisyPng(int bytes) throws IOException {
+        int side = (int) Math.sqrt(bytes / 3.0);
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(side, side,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** JVM options of the service under test, e.g. a heap limit: MONDRIAN_LOAD_SERVICE_OPTS="-Xmx512m". */
+    private static List<String> serviceLaunch(Path jar) {
+        List<String> launch = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("MONDRIAN_LOAD_SERVICE_OPTS", "")
+                .split("\\s+")));
+        launch.removeIf(String::isBlank);
+        launch.addAll(List.of("-jar", jar.toString()));
+        return launch;
     }
 
     /** One SSE client: counts gaps and duplicates in the seq numbers, times each token event from its commit. */
