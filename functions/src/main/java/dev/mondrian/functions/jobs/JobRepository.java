@@ -17,27 +17,31 @@ public class JobRepository {
             + "update_interval_ms, attempts, lease_id, lease_epoch, lease_expires_at, runner_id, last_update_seq, "
             + "tokens, tokens_per_second, prompt_tokens, elapsed_ms, analysis, error, last_seq, created_at, "
             + "started_at, finished_at";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = :id";
 
     private final Jdbi jdbi;
-    private final String findInTransaction;
+    private final String findLocked;
 
     public JobRepository(Jdbi jdbi, Dialect dialect) {
         this.jdbi = jdbi;
         // Read-check-write must be atomic: on PostgreSQL the read locks the row until the transaction ends, so
         // another instance's expiry or claim cannot slip in between. SQLite's IMMEDIATE transactions already
         // run one at a time.
-        this.findInTransaction = "SELECT " + COLUMNS + " FROM jobs WHERE id = :id"
-                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
+        this.findLocked = FIND + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
     }
 
+    /** A read: it takes no lock, and waits for no writer. */
     public Optional<Job> find(String id) {
-        return jdbi.withHandle(h -> find(h, id));
+        return jdbi.withHandle(h -> find(h, FIND, id));
     }
 
     /** The job, its row held by the caller's transaction until it ends. */
     public Optional<Job> find(Handle h, String id) {
-        return h.createQuery(findInTransaction).bind("id", id)
-                .map(JobRepository::job).findOne();
+        return find(h, findLocked, id);
+    }
+
+    private static Optional<Job> find(Handle h, String sql, String id) {
+        return h.createQuery(sql).bind("id", id).map(JobRepository::job).findOne();
     }
 
     public boolean exists(String id) {

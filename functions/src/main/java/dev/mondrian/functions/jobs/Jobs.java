@@ -4,6 +4,7 @@ import dev.mondrian.functions.events.EventPayload;
 import dev.mondrian.functions.events.Journal;
 import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.uploads.ImageRepository;
+import dev.mondrian.functions.uploads.StoredImage;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -53,6 +54,15 @@ public class Jobs {
 
     public Job require(String id) {
         return repository.find(id).orElseThrow(() -> ApiException.notFound("no job with id '" + id + "'"));
+    }
+
+    /** The job's image, for the runner that claimed it (runners never touch the database). */
+    public StoredImage image(String id) {
+        String imageId = require(id).imageId();
+        if (imageId == null) {
+            throw ApiException.notFound("job " + id + " has no image");
+        }
+        return images.find(imageId).orElseThrow(() -> ApiException.notFound("image of job " + id + " is gone"));
     }
 
     public List<JobView> list(Integer limit) {

@@ -93,7 +93,7 @@ class HttpApiRoutes {
                         runner(event, () -> ok(runners.fail(body(event, FailRequest.class).forJob(id(event)))));
                 case "POST /api/runner/jobs/{id}/release" ->
                         runner(event, () -> ok(runners.release(body(event, ReleaseRequest.class).forJob(id(event)))));
-                case "GET /api/runner/jobs/{id}/image" -> runner(event, () -> image(runners.imageOf(id(event))));
+                case "GET /api/runner/jobs/{id}/image" -> runner(event, () -> image(jobs.image(id(event))));
                 default -> error(HttpStatus.NOT_FOUND, "no such route: " + route);
             };
         } catch (ApiException e) {

@@ -1,6 +1,7 @@
 package dev.mondrian.functions.runnerapi;
 
 import dev.mondrian.functions.http.RequiresToken;
+import dev.mondrian.functions.jobs.Jobs;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
@@ -23,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class RunnerController {
     private final Runners runners;
+    private final Jobs jobs;
 
-    RunnerController(Runners runners) {
+    RunnerController(Runners runners, Jobs jobs) {
         this.runners = runners;
+        this.jobs = jobs;
     }
 
     @RequiresToken(RequiresToken.Role.RUNNER)
@@ -70,7 +73,7 @@ class RunnerController {
     @RequiresToken(RequiresToken.Role.RUNNER)
     @GetMapping("/api/runner/jobs/{id}/image")
     ResponseEntity<byte[]> image(@PathVariable String id) {
-        StoredImage image = runners.imageOf(id);
+        StoredImage image = jobs.image(id);
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.info().contentType())).body(image.bytes());
     }
 }

@@ -23,7 +23,6 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.uploads.ImageRepository;
 import dev.mondrian.functions.uploads.S3Uploads;
-import dev.mondrian.functions.uploads.StoredImage;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -124,16 +123,6 @@ public class Runners {
     private String imageUrl(Job job) {
         return uploads.flatMap(u -> images.storageKey(job.imageId()).map(u::downloadUrl))
                 .orElse("/api/runner/jobs/" + job.id() + "/image");
-    }
-
-    /** The image of a job, for the runner that claimed it (runners never touch the database). */
-    public StoredImage imageOf(String jobId) {
-        String imageId = jobs.find(jobId).orElseThrow(() -> ApiException.notFound("no job with id '" + jobId + "'"))
-                .imageId();
-        if (imageId == null) {
-            throw ApiException.notFound("job " + jobId + " has no image");
-        }
-        return images.find(imageId).orElseThrow(() -> ApiException.notFound("image of job " + jobId + " is gone"));
     }
 
     public CallbackAck heartbeat(Heartbeat request) {
