@@ -107,6 +107,23 @@ class WebSocketApiLambdaTest {
         assertThat(socket("$disconnect", "conn-live", null, null).get("statusCode").asInt()).isEqualTo(200);
     }
 
+    @Test
+    void badConnectionsAndMessagesAreRefusedWithTheReason() throws Exception {
+        assertRefused(socket("$connect", "conn-no-job", null, null), 400, "?job=");
+        String id = JSON.readTree(http("POST /api/jobs", null, "{\"prompt\": \"p\"}").get("body").asString())
+                .get("job_id").asString();
+        assertThat(socket("$connect", "conn-bad", Map.of("job", id), null).get("statusCode").asInt()).isEqualTo(200);
+        assertRefused(socket("$default", "conn-bad", null, "{after"), 400, "{\"after\": <seq>}");
+        assertRefused(socket("$default", "conn-unknown", null, "{\"after\": 0}"), 404, "watches no job");
+        assertThat(socket("$disconnect", "conn-bad", null, null).get("statusCode").asInt()).isEqualTo(200);
+        http("POST /api/jobs/{id}/cancel", id, null, null); // leaves the queue to the other test's claim
+    }
+
+    private static void assertRefused(JsonNode response, int status, String reason) {
+        assertThat(response.get("statusCode").asInt()).as(response.toString()).isEqualTo(status);
+        assertThat(JSON.readTree(response.get("body").asString()).get("error").asString()).contains(reason);
+    }
+
     private static List<JsonNode> framesTo(String connectionId) {
         return calls.stream().filter(c -> c.method().equals("POST") && c.connectionId().equals(connectionId))
                 .map(c -> JSON.readTree(c.body())).toList();
