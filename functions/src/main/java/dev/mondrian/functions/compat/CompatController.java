@@ -11,6 +11,7 @@ import dev.mondrian.functions.jobs.Jobs;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
 import dev.mondrian.functions.runnerapi.Runners;
 import dev.mondrian.functions.uploads.Parts;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -94,9 +95,9 @@ class CompatController {
     void stream(@PathVariable String id,
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                 @RequestParam(required = false) String after,
-                HttpServletResponse response) throws IOException {
+                HttpServletRequest request, HttpServletResponse response) throws IOException {
         String greeting = json.writeValueAsString(new OriginalWire.Connected("connected", id));
-        streams.serve(id, lastEventId, after, response, writer -> writer.sendUnnumbered("connected", greeting));
+        streams.serve(id, lastEventId, after, request, response, writer -> writer.sendUnnumbered("connected", greeting));
     }
 
     @GetMapping("/analysis/{id}")

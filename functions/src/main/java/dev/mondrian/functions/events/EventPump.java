@@ -1,46 +1,63 @@
 package dev.mondrian.functions.events;
 
 import dev.mondrian.functions.MondrianProperties;
-import java.io.IOException;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-/** The loop every transport shares: replay, then live events, keep-alives while idle, end after {@code done}. */
+/**
+ * Starts every transport's {@link Delivery} (replay, then live events, keep-alives while idle, end after
+ * {@code done}) and sends the keep-alives. Drains run on virtual threads, one at a time per stream and
+ * only while there is something to write, so an open stream is a few objects, not a parked thread.
+ */
 @Component
-public class EventPump {
-    private static final Logger log = LoggerFactory.getLogger(EventPump.class);
-
+public class EventPump implements DisposableBean {
     private final EventLog eventLog;
     private final EventHub hub;
-    private final long keepAliveMillis;
+    private final long keepAliveNanos;
+    private final ExecutorService drains = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService keepAlives = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("keep-alives").daemon().factory());
+    private final Set<Delivery> open = ConcurrentHashMap.newKeySet();
 
     public EventPump(EventLog eventLog, EventHub hub, MondrianProperties properties) {
         this.eventLog = eventLog;
         this.hub = hub;
-        this.keepAliveMillis = properties.heartbeatInterval().toMillis();
+        this.keepAliveNanos = properties.heartbeatInterval().toNanos();
+        long tick = Math.max(1, properties.heartbeatInterval().toMillis() / 4);
+        keepAlives.scheduleWithFixedDelay(this::sendKeepAlives, tick, tick, TimeUnit.MILLISECONDS);
     }
 
-    /** Blocks until the job's {@code done} event was sent, the client went away, or it fell behind. */
-    public void pump(String jobId, long afterSeq, EventSink sink) throws IOException {
-        try (EventStream stream = new EventStream(eventLog, hub, jobId, afterSeq)) {
-            while (true) {
-                Optional<JobEvent> event = stream.next(keepAliveMillis);
-                if (event.isEmpty()) {
-                    sink.keepAlive();
-                    continue;
-                }
-                sink.send(event.get());
-                if (event.get().isDone()) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (EventStream.SubscriberDropped e) {
-            log.info("job {}: closing a stream that fell behind ({}); the client resumes from its last seq", jobId,
-                    e.getMessage());
+    /** Starts streaming the job's events after {@code afterSeq} to the sink; returns at once. */
+    public Delivery start(String jobId, long afterSeq, EventSink sink) {
+        Delivery[] self = new Delivery[1];
+        self[0] = new Delivery(jobId, afterSeq, eventLog, hub, sink, drains, () -> open.remove(self[0]));
+        open.add(self[0]);
+        self[0].signal();
+        return self[0];
+    }
+
+    /** Streams open now. */
+    public int openStreams() {
+        return open.size();
+    }
+
+    private void sendKeepAlives() {
+        long idleSince = System.nanoTime() - keepAliveNanos;
+        for (Delivery delivery : open) {
+            delivery.keepAliveIfIdleSince(idleSince);
         }
+    }
+
+    @Override
+    public void destroy() {
+        keepAlives.shutdownNow();
+        open.forEach(Delivery::cancel);
+        drains.close();
     }
 }

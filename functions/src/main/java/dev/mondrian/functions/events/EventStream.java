@@ -9,13 +9,15 @@ import java.util.Optional;
  * the subscription. Whenever a live event is ahead of the next expected seq (a gap: the event
  * came from another writer first, or before this stream subscribed), the missing ones are read
  * from the log, which already holds them because events are published only after commit.
+ * Never waits: {@link #poll()} answers what is there now, and the subscription's listener says
+ * when there may be more.
  */
 public final class EventStream implements AutoCloseable {
     private static final int PAGE = 500;
 
     private final EventLog log;
     private final Subscription live;
-    private final Deque<JobEvent> pending = new ArrayDeque<>();
+    private final Deque<JobEvent> pending = new ArrayDeque<>(0);
     private long lastSeq;
     private boolean catchingUp = true;
 
@@ -26,9 +28,13 @@ public final class EventStream implements AutoCloseable {
         this.lastSeq = afterSeq;
     }
 
-    /** The next event, or empty when none came within the timeout. */
-    public Optional<JobEvent> next(long timeoutMillis) throws InterruptedException, SubscriberDropped {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
+    /** Runs {@code listener} after every live event the hub hands this stream (on the publisher's thread). */
+    public void onLive(Runnable listener) {
+        live.listen(listener);
+    }
+
+    /** The next event, or empty when there is none yet. */
+    public Optional<JobEvent> poll() throws SubscriberDropped {
         while (true) {
             if (pending.isEmpty() && catchingUp) {
                 pending.addAll(log.after(live.jobId(), lastSeq, PAGE));
@@ -37,8 +43,7 @@ public final class EventStream implements AutoCloseable {
             if (!pending.isEmpty()) {
                 return Optional.of(take(pending.poll()));
             }
-            long wait = deadline - System.currentTimeMillis();
-            JobEvent event = wait > 0 ? live.poll(wait) : null;
+            JobEvent event = live.poll();
             if (event == null) {
                 if (live.overflowed()) {
                     throw new SubscriberDropped(lastSeq);

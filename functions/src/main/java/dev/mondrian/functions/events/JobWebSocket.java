@@ -32,7 +32,7 @@ class JobWebSocket extends TextWebSocketHandler implements HandshakeInterceptor 
     private static final Pattern PATH = Pattern.compile("/api/jobs/([^/]+)/ws");
     private static final String JOB = "job";
     private static final String AFTER = "after";
-    private static final String PUMP = "pump";
+    private static final String DELIVERY = "delivery";
 
     private final Jobs jobs;
     private final EventPump pump;
@@ -72,33 +72,35 @@ class JobWebSocket extends TextWebSocketHandler implements HandshakeInterceptor 
     public void afterConnectionEstablished(WebSocketSession session) {
         String jobId = (String) session.getAttributes().get(JOB);
         long after = (Long) session.getAttributes().get(AFTER);
-        Thread thread = Thread.ofVirtual().name("ws-" + jobId).start(() -> stream(session, jobId, after));
-        session.getAttributes().put(PUMP, thread);
+        session.getAttributes().put(DELIVERY, pump.start(jobId, after, new SessionSink(jobId, session)));
     }
 
-    private void stream(WebSocketSession session, String jobId, long after) {
-        try {
-            pump.pump(jobId, after, new EventSink() {
-                @Override
-                public void send(JobEvent event) throws IOException {
-                    session.sendMessage(new TextMessage(event.json()));
-                }
+    /** Writes events as text frames and keep-alives as pings; closes normally after {@code done}. */
+    private record SessionSink(String jobId, WebSocketSession session) implements EventSink {
+        @Override
+        public void send(JobEvent event) throws IOException {
+            session.sendMessage(new TextMessage(event.json()));
+        }
 
-                @Override
-                public void keepAlive() throws IOException {
-                    session.sendMessage(new PingMessage(ByteBuffer.allocate(0)));
-                }
-            });
-            session.close(CloseStatus.NORMAL);
-        } catch (IOException | IllegalStateException e) {
-            log.debug("job {}: websocket closed while streaming: {}", jobId, e.toString());
+        @Override
+        public void keepAlive() throws IOException {
+            session.sendMessage(new PingMessage(ByteBuffer.allocate(0)));
+        }
+
+        @Override
+        public void close() {
+            try {
+                session.close(CloseStatus.NORMAL);
+            } catch (IOException e) {
+                log.debug("job {}: websocket close failed: {}", jobId, e.toString());
+            }
         }
     }
 
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        if (session.getAttributes().get(PUMP) instanceof Thread thread) {
-            thread.interrupt();
+        if (session.getAttributes().get(DELIVERY) instanceof Delivery delivery) {
+            delivery.cancel();
         }
     }
 }

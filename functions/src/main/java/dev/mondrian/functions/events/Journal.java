@@ -1,25 +1,34 @@
 package dev.mondrian.functions.events;
 
+import dev.mondrian.functions.store.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs a state change and the events it causes in one transaction, then publishes the events to
  * the hub only after the commit, so a subscriber can never see an event the log might lose.
+ *
+ * <p>On SQLite, which has one writer at a time, the changes go through {@link GroupCommit}: one
+ * thread runs them back to back and commits many in one transaction, instead of many threads
+ * taking turns at the file lock (each turn a busy-wait with sleeps). On PostgreSQL each runs in
+ * a transaction of its own on the caller's thread, concurrently.
  */
 @Component
-public class Journal {
+public class Journal implements DisposableBean {
     private final Jdbi jdbi;
     private final EventLog log;
     private final EventHub hub;
+    private final GroupCommit group;
 
-    public Journal(Jdbi jdbi, EventLog log, EventHub hub) {
+    public Journal(Jdbi jdbi, EventLog log, EventHub hub, Dialect dialect) {
         this.jdbi = jdbi;
         this.log = log;
         this.hub = hub;
+        this.group = dialect == Dialect.SQLITE ? new GroupCommit(jdbi, hub, this::tx) : null;
     }
 
     public interface Work<T> {
@@ -51,12 +60,19 @@ public class Journal {
         public void record(String jobId, EventPayload... payloads) {
             recorded.addAll(log.append(handle, jobId, List.of(payloads), now));
         }
+
+        List<JobEvent> recorded() {
+            return recorded;
+        }
     }
 
     public <T> T run(Work<T> work) {
+        if (group != null) {
+            return group.run(work);
+        }
         List<JobEvent> recorded = new ArrayList<>();
         T result = jdbi.inTransaction(h -> {
-            Tx tx = new Tx(h, log, System.currentTimeMillis());
+            Tx tx = tx(h);
             T value = work.run(tx);
             recorded.addAll(tx.recorded);
             if (!recorded.isEmpty()) {
@@ -68,5 +84,16 @@ public class Journal {
             hub.publish(recorded);
         }
         return result;
+    }
+
+    private Tx tx(Handle handle) {
+        return new Tx(handle, log, System.currentTimeMillis());
+    }
+
+    @Override
+    public void destroy() throws InterruptedException {
+        if (group != null) {
+            group.close();
+        }
     }
 }

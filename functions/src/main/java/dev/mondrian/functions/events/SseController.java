@@ -1,5 +1,6 @@
 package dev.mondrian.functions.events;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,7 +22,7 @@ class SseController {
     void events(@PathVariable String id,
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                 @RequestParam(required = false) String after,
-                HttpServletResponse response) throws IOException {
-        streams.serve(id, lastEventId, after, response, SseStreams.Greeting.NONE);
+                HttpServletRequest request, HttpServletResponse response) throws IOException {
+        streams.serve(id, lastEventId, after, request, response, SseStreams.Greeting.NONE);
     }
 }

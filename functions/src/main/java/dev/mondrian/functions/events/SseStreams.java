@@ -1,6 +1,8 @@
 package dev.mondrian.functions.events;
 
 import dev.mondrian.functions.jobs.Jobs;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -8,8 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Serves one job's events as SSE on the request's own (virtual) thread, so a stream is a parked
- * thread, not a callback chain. Shared by the API route and the original service's route.
+ * Serves one job's events as SSE on an asynchronous response: once the stream is set up, the request's
+ * thread returns and the {@link EventPump} writes events as they come. Shared by the API route and the
+ * original service's route.
  */
 @Component
 public class SseStreams {
@@ -32,17 +35,20 @@ public class SseStreams {
     }
 
     /** Validates before the first byte, so a bad request still gets a JSON 4xx instead of a broken stream. */
-    public void serve(String jobId, String lastEventId, String after, HttpServletResponse response, Greeting greeting)
-            throws IOException {
+    public void serve(String jobId, String lastEventId, String after, HttpServletRequest request,
+                      HttpServletResponse response, Greeting greeting) throws IOException {
         long afterSeq = ResumePoint.afterSeq(lastEventId, after);
         jobs.require(jobId);
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // a stream lasts as long as its job
+        SseWriter writer = new SseWriter(async, response);
         try {
-            SseWriter writer = new SseWriter(response);
             greeting.greet(writer);
-            pump.pump(jobId, afterSeq, writer);
         } catch (IOException clientGone) {
-            // The client closed the connection; it resumes with Last-Event-ID when it returns.
             log.debug("job {}: SSE client went away: {}", jobId, clientGone.toString());
+            writer.close();
+            return;
         }
+        writer.serve(pump.start(jobId, afterSeq, writer));
     }
 }

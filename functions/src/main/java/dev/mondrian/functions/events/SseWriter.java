@@ -1,26 +1,47 @@
 package dev.mondrian.functions.events;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Writes Server-Sent Events frames straight to a response, flushing each so proxies pass it on at once. */
-public final class SseWriter implements EventSink {
+/**
+ * Writes Server-Sent Events frames straight to an asynchronous response, flushing each so proxies
+ * pass it on at once; closing completes the response.
+ *
+ * <p>The container recycles a response for another request once it has ended (the client went away,
+ * or we completed it), so every write and the end itself happen under this writer's lock, and nothing
+ * is written after the container said the response is over.
+ */
+public final class SseWriter implements EventSink, AsyncListener {
     /** How long a browser waits before reconnecting after the connection drops. */
     private static final int RETRY_MS = 2000;
 
-    private final HttpServletResponse response;
+    private final AsyncContext async;
     private final OutputStream out;
+    private boolean over;
+    private volatile Delivery delivery;
 
-    public SseWriter(HttpServletResponse response) throws IOException {
-        this.response = response;
+    SseWriter(AsyncContext async, HttpServletResponse response) throws IOException {
+        this.async = async;
+        async.addListener(this);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache, no-transform");
         response.setHeader("X-Accel-Buffering", "no");
         this.out = response.getOutputStream();
         write("retry: " + RETRY_MS + "\n\n");
+    }
+
+    /** The stream this writer serves, stopped when the container ends the response. */
+    void serve(Delivery delivery) {
+        this.delivery = delivery;
+        if (isOver()) {
+            delivery.cancel();
+        }
     }
 
     @Override
@@ -38,9 +59,57 @@ public final class SseWriter implements EventSink {
         write(": keep-alive\n\n");
     }
 
-    private void write(String frame) throws IOException {
+    @Override
+    public synchronized void close() {
+        if (!over) {
+            over = true;
+            async.complete();
+        }
+    }
+
+    private synchronized void write(String frame) throws IOException {
+        if (over) {
+            throw new IOException("the response is over");
+        }
         out.write(frame.getBytes(StandardCharsets.UTF_8));
         out.flush();
-        response.flushBuffer();
     }
+
+    private synchronized boolean isOver() {
+        return over;
+    }
+
+    /** The container ended the response (the client went away): complete it here, so no error page follows. */
+    private void ended(boolean complete) {
+        synchronized (this) {
+            if (!over) {
+                over = true;
+                if (complete) {
+                    async.complete();
+                }
+            }
+        }
+        Delivery current = delivery;
+        if (current != null) {
+            current.cancel();
+        }
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        ended(false);
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        ended(true);
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        ended(true);
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {}
 }

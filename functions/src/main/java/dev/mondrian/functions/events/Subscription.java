@@ -1,22 +1,29 @@
 package dev.mondrian.functions.events;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One subscriber's bounded buffer. Offering never blocks the publisher: when the buffer is full
  * the subscription is marked overflowed and its client is dropped, to resume from its last seq.
+ * The buffer is a linked queue, so an idle subscriber (the common case: ten thousand of them
+ * waiting for the next token) costs a few dozen bytes instead of a preallocated array.
  */
 public final class Subscription implements AutoCloseable {
+    private static final Runnable NOBODY = () -> {};
+
     private final String jobId;
-    private final BlockingQueue<JobEvent> buffer;
+    private final int capacity;
+    private final Queue<JobEvent> buffer = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
     private final Runnable onClose;
+    private volatile Runnable listener = NOBODY;
     private volatile boolean overflowed;
 
     Subscription(String jobId, int capacity, Runnable onClose) {
         this.jobId = jobId;
-        this.buffer = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         this.onClose = onClose;
     }
 
@@ -24,15 +31,23 @@ public final class Subscription implements AutoCloseable {
         return jobId;
     }
 
+    /** Called (on the publisher's thread) after every offered event, and once when the buffer overflows. */
+    void listen(Runnable listener) {
+        this.listener = listener;
+    }
+
     /** Called by the hub; returns false once this subscriber has fallen behind. */
     boolean offer(JobEvent event) {
         if (overflowed) {
             return false;
         }
-        if (!buffer.offer(event)) {
+        if (size.incrementAndGet() > capacity) {
             overflowed = true;
+            listener.run();
             return false;
         }
+        buffer.add(event);
+        listener.run();
         return true;
     }
 
@@ -40,8 +55,13 @@ public final class Subscription implements AutoCloseable {
         return overflowed;
     }
 
-    JobEvent poll(long timeoutMillis) throws InterruptedException {
-        return buffer.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    /** The oldest buffered event, or null when there is none. */
+    JobEvent poll() {
+        JobEvent event = buffer.poll();
+        if (event != null) {
+            size.decrementAndGet();
+        }
+        return event;
     }
 
     @Override

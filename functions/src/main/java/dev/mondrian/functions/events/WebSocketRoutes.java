@@ -1,10 +1,13 @@
 package dev.mondrian.functions.events;
 
 import dev.mondrian.functions.jobs.Jobs;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -14,6 +17,16 @@ class WebSocketRoutes implements WebSocketConfigurer {
 
     WebSocketRoutes(Jobs jobs, EventPump pump, JsonMapper json) {
         this.handler = new JobWebSocket(jobs, pump, json);
+    }
+
+    /** Clients only listen on this route, so small inbound buffers keep each open socket cheap. */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    ServletServerContainerFactoryBean webSocketContainer() {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(1024);
+        container.setMaxBinaryMessageBufferSize(1024);
+        return container;
     }
 
     @Override

@@ -62,7 +62,7 @@ class EventStreamTest {
     private static List<Long> drain(EventStream stream, int n) throws Exception {
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Optional<JobEvent> e = stream.next(2000);
+            Optional<JobEvent> e = stream.poll();
             seqs.add(e.orElseThrow(() -> new AssertionError("stream stalled after " + seqs)).seq());
         }
         return seqs;
@@ -79,7 +79,7 @@ class EventStreamTest {
             hub.deliver(later.get(0));
             hub.deliver(later.get(1));
             assertThat(drain(stream, 3)).containsExactly(3L, 4L, 5L);
-            assertThat(stream.next(50)).isEmpty();
+            assertThat(stream.poll()).isEmpty();
         }
     }
 

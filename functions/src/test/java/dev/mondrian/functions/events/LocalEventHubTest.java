@@ -33,7 +33,7 @@ class LocalEventHubTest {
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             for (long seq = 1; seq <= 100; seq++) {
                 hub.publish(List.of(event("job", seq)));
-                JobEvent e = fast.poll(1000);
+                JobEvent e = fast.poll();
                 received.add(e.seq());
             }
         });
@@ -42,7 +42,7 @@ class LocalEventHubTest {
         assertThat(fast.overflowed()).isFalse();
         // What the slow one buffered before it overflowed is still in order, for a clean hand-over.
         List<Long> buffered = new ArrayList<>();
-        for (JobEvent e; (e = slow.poll(0)) != null; ) {
+        for (JobEvent e; (e = slow.poll()) != null; ) {
             buffered.add(e.seq());
         }
         assertThat(buffered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
@@ -54,12 +54,12 @@ class LocalEventHubTest {
         Subscription a = hub.subscribe("a");
         Subscription b = hub.subscribe("b");
         hub.publish(List.of(event("a", 1), event("b", 1), event("a", 2)));
-        assertThat(a.poll(100).seq()).isEqualTo(1);
-        assertThat(a.poll(100).seq()).isEqualTo(2);
-        assertThat(b.poll(100).seq()).isEqualTo(1);
-        assertThat(b.poll(0)).isNull();
+        assertThat(a.poll().seq()).isEqualTo(1);
+        assertThat(a.poll().seq()).isEqualTo(2);
+        assertThat(b.poll().seq()).isEqualTo(1);
+        assertThat(b.poll()).isNull();
         a.close();
         hub.publish(List.of(event("a", 3)));
-        assertThat(a.poll(0)).isNull();
+        assertThat(a.poll()).isNull();
     }
 }

@@ -179,9 +179,32 @@ class FuzzTest extends ServiceTest {
             if (!text.startsWith("HTTP/1.1 ")) {
                 return new Answer(0, text);
             }
-            return new Answer(Integer.parseInt(text.substring(9, 12)), text.contains("\r\n\r\n")
-                    ? text.substring(text.indexOf("\r\n\r\n") + 4) : "");
+            int headEnd = text.indexOf("\r\n\r\n");
+            String content = headEnd >= 0 ? text.substring(headEnd + 4) : "";
+            boolean chunked = headEnd >= 0 && text.substring(0, headEnd).toLowerCase(java.util.Locale.ROOT)
+                    .contains("\r\ntransfer-encoding: chunked");
+            return new Answer(Integer.parseInt(text.substring(9, 12)), chunked ? dechunk(content) : content);
         }
+    }
+
+    /** The body of a chunked answer: each chunk's size line and trailing CRLF taken out. */
+    private static String dechunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        int at = 0;
+        while (at < chunked.length()) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            if (lineEnd < 0) {
+                break;
+            }
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).split(";")[0].strip(), 16);
+            if (size == 0) {
+                break;
+            }
+            int start = lineEnd + 2;
+            body.append(chunked, start, Math.min(chunked.length(), start + size));
+            at = start + size + 2;
+        }
+        return body.toString();
     }
 
     /**
@@ -195,10 +218,8 @@ class FuzzTest extends ServiceTest {
         }
         if (answer.status() >= 400) {
             String body = answer.body();
-            // Chunked bodies carry their length first.
-            String json = body.indexOf('{') >= 0 ? body.substring(body.indexOf('{'), body.lastIndexOf('}') + 1) : body;
             try {
-                JsonNode error = Http.JSON.readTree(json).get("error");
+                JsonNode error = Http.JSON.readTree(body).get("error");
                 if (error == null || error.asString().isBlank()) {
                     refusals.add(request + " -> " + answer.status() + " without an error message: " + abbreviate(body));
                 }

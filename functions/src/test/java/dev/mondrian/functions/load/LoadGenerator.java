@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,17 +27,18 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The load harness (issue 8): one functions process on SQLite, {@code jobs} runners played over the real runner
- * API posting thinking updates with text at {@code rate} updates per second in all, and {@code clients} SSE
- * clients spread over the jobs. It reports the connections held, the service's resident memory, the callback
+ * API posting thinking updates with text at {@code rate} updates per second in all, and {@code clients} SSE and
+ * {@code websockets} WebSocket clients spread over the jobs. It reports the connections held, the service's resident memory, the callback
  * latency (runner's round trip), the delivery latency (the event's commit time to its arrival at each client),
  * and gaps and duplicates in every client's sequence of events, which must be zero.
  *
- * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds]}; progress every 5 s; the service's JVM options
+ * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds] [websockets]}; progress every 5 s; the service's JVM options
  * from {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]} measures job
  * submission instead: multipart uploads of a 100 kB photo.
  */
 public final class LoadGenerator {
     private static final Pattern AT = Pattern.compile("\"at\":(\\d+)");
+    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
     private static final Pattern TYPE = Pattern.compile("\"type\":\"([a-z_]+)\"");
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
@@ -59,10 +62,12 @@ public final class LoadGenerator {
         int jobs = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
         int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
-        new LoadGenerator().run(Path.of(args[0]), clients, jobs, rate, seconds);
+        int webSockets = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
+        new LoadGenerator().run(Path.of(args[0]), clients, jobs, rate, seconds, webSockets);
     }
 
-    private void run(Path jar, int clients, int jobs, int rate, int seconds) throws Exception {
+    private void run(Path jar, int sseClients, int jobs, int rate, int seconds, int webSockets) throws Exception {
+        int clients = sseClients + webSockets;
         Path data = Files.createTempDirectory("mondrian-load-");
         try (ServiceProcess service = new ServiceProcess(data, serviceLaunch(jar),
                 List.of("--mondrian.claim-wait=0s", "--logging.level.root=WARN")).start()) {
@@ -76,11 +81,16 @@ public final class LoadGenerator {
                 claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN, Map.of("runner_id", "load-" + i))
                         .json());
             }
-            System.out.printf("%d jobs created and claimed; opening %d SSE clients%n", jobs, clients);
+            System.out.printf("%d jobs created and claimed; opening %d SSE and %d WebSocket clients%n", jobs, sseClients,
+                    webSockets);
             CountDownLatch opened = new CountDownLatch(clients);
             for (int i = 0; i < clients; i++) {
                 String id = ids.get(i % jobs);
-                Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
+                if (i < sseClients) {
+                    Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
+                } else {
+                    watch(service.base().replace("http://", "ws://") + "/api/jobs/" + id + "/ws", opened);
+                }
             }
             opened.await();
             System.out.printf("%d clients connected; service RSS %d MB; posting %d updates/s for %d s%n",
@@ -201,19 +211,9 @@ public final class LoadGenerator {
                 if (line.startsWith("id: ")) {
                     id = Long.parseLong(line.substring(4));
                 } else if (line.startsWith("data: ")) {
-                    if (id <= last) {
-                        duplicates.incrementAndGet();
-                    } else if (id > last + 1) {
-                        gaps.incrementAndGet();
-                    }
+                    boolean done = received(line, id, last);
                     last = Math.max(last, id);
-                    Matcher type = TYPE.matcher(line);
-                    Matcher at = AT.matcher(line);
-                    if (type.find() && type.group(1).equals("token") && at.find()) {
-                        deliveryMillis.add(System.currentTimeMillis() - Long.parseLong(at.group(1)));
-                    }
-                    if (type.find(0) && type.group(1).equals("done")) {
-                        ended.incrementAndGet();
+                    if (done) {
                         return;
                     }
                 }
@@ -228,6 +228,84 @@ public final class LoadGenerator {
                 opened.countDown();
             }
         }
+    }
+
+    /** Counts a gap or duplicate against the last seq seen and times token events; true for the job's {@code done}. */
+    private boolean received(String json, long seq, long last) {
+        if (seq <= last) {
+            duplicates.incrementAndGet();
+        } else if (seq > last + 1) {
+            gaps.incrementAndGet();
+        }
+        Matcher type = TYPE.matcher(json);
+        Matcher at = AT.matcher(json);
+        if (type.find() && type.group(1).equals("token") && at.find()) {
+            deliveryMillis.add(System.currentTimeMillis() - Long.parseLong(at.group(1)));
+        }
+        if (type.find(0) && type.group(1).equals("done")) {
+            ended.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** One WebSocket client: the same accounting as SSE, over the event JSON's own seq. */
+    private void watch(String url, CountDownLatch opened) {
+        client.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
+            private final StringBuilder message = new StringBuilder();
+            private long last;
+            private boolean finished;
+
+            @Override
+            public void onOpen(WebSocket webSocket) {
+                connected.incrementAndGet();
+                opened.countDown();
+                webSocket.request(1);
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean complete) {
+                message.append(data);
+                if (complete) {
+                    String json = message.toString();
+                    message.setLength(0);
+                    Matcher seq = SEQ.matcher(json);
+                    long id = seq.find() ? Long.parseLong(seq.group(1)) : -1;
+                    if (received(json, id, last)) {
+                        finish();
+                    }
+                    last = Math.max(last, id);
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                if (!finished) {
+                    dropped.incrementAndGet(); // closed before done: it fell behind its buffer
+                    finish();
+                }
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                System.err.println("websocket client lost: " + error);
+                finish();
+            }
+
+            private void finish() {
+                if (!finished) {
+                    finished = true;
+                    connected.decrementAndGet();
+                }
+            }
+        }).exceptionally(error -> {
+            System.err.println("websocket client could not connect: " + error);
+            opened.countDown();
+            return null;
+        });
     }
 
     /** One runner: thinking updates with a little text at its share of the rate, until the end. */

@@ -1,0 +1,158 @@
+package dev.mondrian.functions.events;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One writer thread for a single-writer database: callers queue their work and wait; the thread takes
+ * everything queued (up to {@link #MAX_BATCH}), runs each piece under a savepoint of one transaction and
+ * commits once. A piece that throws is rolled back to its savepoint alone and its caller gets the exception;
+ * the others commit. Every caller returns only after the commit that holds its work, and events are
+ * published after that commit in the order the work ran, so nothing a caller was told is lost and no
+ * subscriber sees an event the log might lose.
+ */
+final class GroupCommit implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+    /** Bounds how long the first caller of a batch waits behind the others. */
+    private static final int MAX_BATCH = 256;
+
+    private final Jdbi jdbi;
+    private final EventHub hub;
+    private final Function<Handle, Journal.Tx> transactions;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    GroupCommit(Jdbi jdbi, EventHub hub, Function<Handle, Journal.Tx> transactions) {
+        this.jdbi = jdbi;
+        this.hub = hub;
+        this.transactions = transactions;
+        this.writer = Thread.ofPlatform().name("database-writer").daemon().start(this::write);
+    }
+
+    <T> T run(Journal.Work<T> work) {
+        if (Thread.currentThread() == writer) {
+            throw new IllegalStateException("a journal write inside another would wait for itself");
+        }
+        if (closed) {
+            throw new IllegalStateException("the service is shutting down");
+        }
+        Pending<T> pending = new Pending<>(work, MDC.getCopyOfContextMap());
+        queue.add(pending);
+        try {
+            return pending.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    private void write() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // close() interrupts a writer waiting on an empty queue; the loop checks why
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            commit(batch);
+            batch.clear();
+        }
+    }
+
+    private void commit(List<Pending<?>> batch) {
+        List<JobEvent> events = new ArrayList<>();
+        try (Handle h = jdbi.open()) {
+            h.begin();
+            for (Pending<?> pending : batch) {
+                pending.runIn(h, transactions.apply(h));
+                events.addAll(pending.recorded);
+            }
+            if (!events.isEmpty()) {
+                hub.beforeCommit(h, events);
+            }
+            h.commit();
+        } catch (RuntimeException | SQLException e) {
+            log.error("a batch of {} database writes failed to commit", batch.size(), e);
+            batch.forEach(pending -> pending.result.completeExceptionally(e));
+            return;
+        }
+        if (!events.isEmpty()) {
+            try {
+                hub.publish(events);
+            } catch (RuntimeException e) {
+                log.error("publishing {} committed events failed; streams catch up from the log", events.size(), e);
+            }
+        }
+        batch.forEach(Pending::complete);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        writer.interrupt();
+        writer.join(10_000);
+    }
+
+    /** One caller's work, its outcome held until the batch commits. */
+    private static final class Pending<T> {
+        final Journal.Work<T> work;
+        final Map<String, String> logContext;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        List<JobEvent> recorded = List.of();
+        T value;
+        Throwable failure;
+
+        Pending(Journal.Work<T> work, Map<String, String> logContext) {
+            this.work = work;
+            this.logContext = logContext;
+        }
+
+        void runIn(Handle h, Journal.Tx tx) throws SQLException {
+            // The caller's log context (its job id), so lines written for it here still say which job.
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
+            Connection connection = h.getConnection();
+            Savepoint savepoint = connection.setSavepoint();
+            try {
+                value = work.run(tx);
+                recorded = tx.recorded();
+            } catch (RuntimeException | Error e) {
+                connection.rollback(savepoint);
+                failure = e;
+            } finally {
+                connection.releaseSavepoint(savepoint);
+                MDC.clear();
+            }
+        }
+
+        void complete() {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        }
+    }
+}
