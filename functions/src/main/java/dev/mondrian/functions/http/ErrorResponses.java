@@ -1,6 +1,8 @@
 package dev.mondrian.functions.http;
 
 import jakarta.servlet.http.HttpServletRequest;
+import dev.mondrian.functions.store.StorageFailure;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -76,6 +78,11 @@ public class ErrorResponses {
     ResponseEntity<ApiError> unexpected(Exception e, HttpServletRequest request) {
         if (request.getRequestURI().startsWith("/fn/") && isInputConversion(e)) {
             return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON of the function's input");
+        }
+        Optional<StorageFailure> storage = StorageFailure.of(e);
+        if (storage.isPresent()) {
+            log.error("storage failure on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            return error(storage.get().status(), storage.get().message());
         }
         log.error("internal failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the failure was logged");

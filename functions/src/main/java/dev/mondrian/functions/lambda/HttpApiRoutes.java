@@ -16,6 +16,7 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.runnerapi.Runners;
+import dev.mondrian.functions.store.StorageFailure;
 import dev.mondrian.functions.uploads.S3Uploads;
 import dev.mondrian.functions.uploads.StoredImage;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,11 @@ class HttpApiRoutes {
         } catch (JacksonException e) {
             return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON of the expected shape");
         } catch (RuntimeException e) {
+            Optional<StorageFailure> storage = StorageFailure.of(e);
+            if (storage.isPresent()) {
+                log.error("storage failure on {} {}: {}", route, event.getRawPath(), e.toString());
+                return error(storage.get().status(), storage.get().message());
+            }
             log.error("internal failure on {} {}", route, event.getRawPath(), e);
             return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the failure was logged");
         }

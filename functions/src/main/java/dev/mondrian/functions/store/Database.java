@@ -6,6 +6,7 @@ import dev.mondrian.functions.MondrianProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jdbi.v3.core.Jdbi;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -60,10 +61,16 @@ public class Database {
     }
 
     private static void createDataDir(MondrianProperties properties) {
+        Path dir = properties.dataDir().toAbsolutePath();
         try {
-            Files.createDirectories(properties.dataDir());
+            Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data folder " + properties.dataDir().toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot create the data folder " + dir, e);
+        }
+        // Said plainly at start, rather than as the first write's SQLite error (or a recovery that cannot run).
+        if (!Files.isWritable(dir)) {
+            throw new IllegalStateException("the data folder " + dir + " is read-only; Mondrian keeps its database there"
+                    + " and must be able to write it (set MONDRIAN_DATA_DIR to a writable folder)");
         }
     }
 }

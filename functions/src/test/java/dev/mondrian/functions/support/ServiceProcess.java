@@ -30,11 +30,22 @@ public final class ServiceProcess implements AutoCloseable {
      * @param properties more {@code --name=value} settings, such as a short lease
      */
     public ServiceProcess(Path dataDir, List<String> launch, List<String> properties) throws IOException {
+        this(dataDir, dataDir.resolve("service.log"), launch, properties);
+    }
+
+    /** @param log where the service's output goes (outside a data folder that may turn read-only) */
+    public ServiceProcess(Path dataDir, Path log, List<String> launch, List<String> properties) throws IOException {
         this.dataDir = dataDir;
         this.launch = List.copyOf(launch);
         this.properties = List.copyOf(properties);
         this.port = freePort();
-        this.log = dataDir.resolve("service.log");
+        this.log = log;
+    }
+
+    /** The service from this JVM's class path, its output in {@code log}. */
+    public static ServiceProcess logging(Path dataDir, Path log) throws IOException {
+        return new ServiceProcess(dataDir, log,
+                List.of("-cp", System.getProperty("java.class.path"), "dev.mondrian.functions.MondrianApplication"), List.of());
     }
 
     public Path log() {
