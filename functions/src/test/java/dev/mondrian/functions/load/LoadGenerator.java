@@ -4,6 +4,7 @@ import dev.mondrian.functions.support.Http;
 import dev.mondrian.functions.support.ServiceProcess;
 import dev.mondrian.functions.support.ServiceTest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,28 +31,39 @@ import tools.jackson.databind.JsonNode;
 /**
  * The load harness (issue 8): one functions process on SQLite, {@code jobs} runners played over the real runner
  * API posting thinking updates with text at {@code rate} updates per second in all, and {@code clients} SSE and
- * {@code websockets} WebSocket clients spread over the jobs. It reports the connections held, the service's resident memory, the callback
- * latency (runner's round trip), the delivery latency (the event's commit time to its arrival at each client),
- * and gaps and duplicates in every client's sequence of events, which must be zero.
+ * {@code websockets} WebSocket clients spread over the jobs. It reports the connections held, the service's resident
+ * memory, the callback latency (runner's round trip), the delivery latency (the event's commit time to its arrival
+ * at each client), and gaps and duplicates in every client's sequence of events, which must be zero.
  *
- * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds] [websockets]}; progress every 5 s; the service's JVM options
- * from {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]} measures job
- * submission instead: multipart uploads of a 100 kB photo.
+ * <p>Clients behave like the page: a stream that ends before the job's {@code done} is resumed after the last seq
+ * seen ({@code Last-Event-ID}, {@code ?after=}); runners repeat an update the service did not acknowledge, with the
+ * same {@code update_seq}. With {@code crash}, the service is killed with SIGKILL halfway and started again on the
+ * same data; afterwards every job's log is read back and must hold exactly the updates the runners were told were
+ * accepted, in order.
+ *
+ * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds] [websockets] [crash]}; progress every 5 s; the
+ * service's JVM options from {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]}
+ * measures job submission instead: multipart uploads of a 100 kB photo.
  */
 public final class LoadGenerator {
     private static final Pattern AT = Pattern.compile("\"at\":(\\d+)");
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
     private static final Pattern TYPE = Pattern.compile("\"type\":\"([a-z_]+)\"");
+    private static final Pattern TEXT = Pattern.compile("\"text\":\"([^\"]*)\"");
+    private static final long RETRY_MS = 200;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final ConcurrentLinkedQueue<Long> callbackMicros = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> deliveryMillis = new ConcurrentLinkedQueue<>();
+    private final Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger gaps = new AtomicInteger();
     private final AtomicInteger duplicates = new AtomicInteger();
     private final AtomicInteger ended = new AtomicInteger();
-    private final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicInteger resumed = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private volatile long giveUpNanos = Long.MAX_VALUE;
 
     public static void main(String[] args) throws Exception {
         if (args.length > 1 && args[1].equals("submit")) {
@@ -63,14 +77,22 @@ public final class LoadGenerator {
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
         int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
         int webSockets = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
-        new LoadGenerator().run(Path.of(args[0]), clients, jobs, rate, seconds, webSockets);
+        boolean crash = args.length > 6 && args[6].equals("crash");
+        new LoadGenerator().run(serviceLaunch(Path.of(args[0])), clients, jobs, rate, seconds, webSockets, crash);
     }
 
-    private void run(Path jar, int sseClients, int jobs, int rate, int seconds, int webSockets) throws Exception {
+    /** What a run found; every count but the totals must be zero. */
+    record Report(int clients, int sawDone, int gaps, int duplicates, long accepted, int jobsMissing,
+                  int jobsDiffering) {}
+
+    /** @param launch what follows {@code java} to start the service: {@code -jar <exec jar>}, or a class path and main class */
+    Report run(List<String> launch, int sseClients, int jobs, int rate, int seconds, int webSockets, boolean crash)
+            throws Exception {
         int clients = sseClients + webSockets;
         Path data = Files.createTempDirectory("mondrian-load-");
-        try (ServiceProcess service = new ServiceProcess(data, serviceLaunch(jar),
-                List.of("--mondrian.claim-wait=0s", "--logging.level.root=WARN")).start()) {
+        try (ServiceProcess service = new ServiceProcess(data, launch,
+                List.of("--mondrian.claim-wait=0s", "--mondrian.heartbeat-interval=15s", "--logging.level.root=WARN"))
+                .start()) {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < jobs; i++) {
@@ -89,7 +111,8 @@ public final class LoadGenerator {
                 if (i < sseClients) {
                     Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
                 } else {
-                    watch(service.base().replace("http://", "ws://") + "/api/jobs/" + id + "/ws", opened);
+                    new WebSocketClient(service.base().replace("http://", "ws://") + "/api/jobs/" + id + "/ws", opened)
+                            .connect();
                 }
             }
             opened.await();
@@ -98,13 +121,25 @@ public final class LoadGenerator {
 
             long start = System.nanoTime();
             long end = start + Duration.ofSeconds(seconds).toNanos();
+            giveUpNanos = end + Duration.ofSeconds(120).toNanos();
             List<Thread> runners = new ArrayList<>();
             double perRunnerPerSecond = (double) rate / jobs;
             for (JsonNode claim : claims) {
                 runners.add(Thread.ofVirtual().start(() -> play(service.base(), claim, perRunnerPerSecond, end)));
             }
+            long crashAt = crash ? start + Duration.ofSeconds(seconds).toNanos() / 2 : Long.MAX_VALUE;
             while (System.nanoTime() < end) {
-                Thread.sleep(5_000);
+                Thread.sleep(Math.max(1, Math.min(5_000, (crashAt - System.nanoTime()) / 1_000_000)));
+                if (System.nanoTime() >= crashAt) {
+                    crashAt = Long.MAX_VALUE;
+                    long committed = accepted.get();
+                    service.kill();
+                    long down = System.nanoTime();
+                    service.start();
+                    System.out.printf("%4d s: service killed (SIGKILL) after %d updates accepted; up again in %.1f s%n",
+                            (down - start) / 1_000_000_000, committed, (System.nanoTime() - down) / 1e9);
+                    continue;
+                }
                 System.out.printf("%4d s: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB%n",
                         (System.nanoTime() - start) / 1_000_000_000, accepted.get(),
                         accepted.get() / ((System.nanoTime() - start) / 1e9), connected.get(), rssMb(service.pid()));
@@ -122,15 +157,51 @@ public final class LoadGenerator {
             while (ended.get() < clients && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            System.out.printf("%nclients %d: %d saw their job's done, %d were closed by the service (fell behind their"
-                    + " buffer; a real client resumes from its last seq); jobs %d, updates accepted %d (%.0f/s)%n", clients,
-                    ended.get(), dropped.get(), jobs, accepted.get(), accepted.get() / (double) seconds);
+            System.out.printf("%nclients %d: %d saw their job's done, %d reconnection attempts (streams that ended before"
+                            + " done); jobs %d, updates accepted %d (%.0f/s), %d sent again after no answer%n", clients,
+                    ended.get(), resumed.get(), jobs, accepted.get(), accepted.get() / (double) seconds, retried.get());
             System.out.printf("service RSS at the end of the load: %d MB%n", peakRss);
             System.out.printf("callback latency ms: %s%n", percentiles(callbackMicros, 1000.0));
             System.out.printf("delivery latency ms: %s (%d deliveries)%n", percentiles(deliveryMillis, 1.0),
                     deliveryMillis.size());
             System.out.printf("gaps %d, duplicates %d%n", gaps.get(), duplicates.get());
+            int[] audit = crash ? audit(service.base(), ids) : new int[2];
+            if (crash) {
+                System.out.printf("after the crash: %d jobs read back, %d missing, %d whose log differs from the %d"
+                        + " accepted updates%n", jobs, audit[0], audit[1], accepted.get());
+            }
+            return new Report(clients, ended.get(), gaps.get(), duplicates.get(), accepted.get(), audit[0], audit[1]);
         }
+    }
+
+    /**
+     * Reads every job's whole log back and compares its token texts with the updates runners were told were
+     * accepted: a committed update missing, or one kept twice, is counted. Returns {jobs missing, jobs differing}.
+     */
+    private int[] audit(String base, List<String> ids) throws IOException, InterruptedException {
+        int jobsLost = 0;
+        int mismatched = 0;
+        for (String id : ids) {
+            HttpResponse<java.util.stream.Stream<String>> replay = client.send(HttpRequest.newBuilder(
+                    URI.create(base + "/api/jobs/" + id + "/events")).build(), HttpResponse.BodyHandlers.ofLines());
+            if (replay.statusCode() != 200) {
+                jobsLost++;
+                continue;
+            }
+            List<String> texts = new ArrayList<>();
+            for (String line : (Iterable<String>) replay.body()::iterator) {
+                if (line.startsWith("data: ") && line.contains("\"type\":\"token\"")) {
+                    Matcher text = TEXT.matcher(line);
+                    texts.add(text.find() ? text.group(1) : "");
+                } else if (line.startsWith("data: ") && line.contains("\"type\":\"done\"")) {
+                    break;
+                }
+            }
+            if (!texts.equals(acknowledged.getOrDefault(id, List.of()))) {
+                mismatched++;
+            }
+        }
+        return new int[] {jobsLost, mismatched};
     }
 
     /** Job submission: {@code jobs} multipart uploads of a 100 kB photo from {@code concurrency} clients at once. */
@@ -198,35 +269,51 @@ public final class LoadGenerator {
 
     /** One SSE client: counts gaps and duplicates in the seq numbers, times each token event from its commit. */
     private void follow(String url, CountDownLatch opened) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build();
-        boolean counted = false;
-        try {
-            HttpResponse<java.util.stream.Stream<String>> response = client.send(request, HttpResponse.BodyHandlers.ofLines());
-            connected.incrementAndGet();
-            opened.countDown();
-            counted = true;
-            long last = 0;
-            long id = 0;
-            for (String line : (Iterable<String>) response.body()::iterator) {
-                if (line.startsWith("id: ")) {
-                    id = Long.parseLong(line.substring(4));
-                } else if (line.startsWith("data: ")) {
-                    boolean done = received(line, id, last);
-                    last = Math.max(last, id);
-                    if (done) {
-                        return;
+        long last = 0;
+        boolean first = true;
+        while (System.nanoTime() < giveUpNanos) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+            if (last > 0) {
+                request.header("Last-Event-ID", Long.toString(last));
+            }
+            boolean open = false;
+            try {
+                HttpResponse<java.util.stream.Stream<String>> response = client.send(request.build(),
+                        HttpResponse.BodyHandlers.ofLines());
+                if (response.statusCode() == 200) {
+                    open = true;
+                    connected.incrementAndGet();
+                    if (first) {
+                        first = false;
+                        opened.countDown();
+                    }
+                    long id = 0;
+                    for (String line : (Iterable<String>) response.body()::iterator) {
+                        if (line.startsWith("id: ")) {
+                            id = Long.parseLong(line.substring(4));
+                        } else if (line.startsWith("data: ")) {
+                            boolean done = received(line, id, last);
+                            last = Math.max(last, id);
+                            if (done) {
+                                return;
+                            }
+                        }
                     }
                 }
+            } catch (IOException | UncheckedIOException e) {
+                // the service went away or closed the stream: resume below, as a browser would
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                if (open) {
+                    connected.decrementAndGet();
+                }
             }
-        } catch (java.io.UncheckedIOException e) {
-            dropped.incrementAndGet(); // the service closed the stream: a client that fell behind its buffer
-        } catch (IOException | InterruptedException e) {
-            System.err.println("client lost: " + e);
-        } finally {
-            connected.decrementAndGet();
-            if (!counted) {
-                opened.countDown();
-            }
+            resumed.incrementAndGet();
+            pause();
+        }
+        if (first) {
+            opened.countDown();
         }
     }
 
@@ -249,68 +336,101 @@ public final class LoadGenerator {
         return false;
     }
 
-    /** One WebSocket client: the same accounting as SSE, over the event JSON's own seq. */
-    private void watch(String url, CountDownLatch opened) {
-        client.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-            private final StringBuilder message = new StringBuilder();
-            private long last;
-            private boolean finished;
-
-            @Override
-            public void onOpen(WebSocket webSocket) {
-                connected.incrementAndGet();
-                opened.countDown();
-                webSocket.request(1);
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean complete) {
-                message.append(data);
-                if (complete) {
-                    String json = message.toString();
-                    message.setLength(0);
-                    Matcher seq = SEQ.matcher(json);
-                    long id = seq.find() ? Long.parseLong(seq.group(1)) : -1;
-                    if (received(json, id, last)) {
-                        finish();
-                    }
-                    last = Math.max(last, id);
-                }
-                webSocket.request(1);
-                return null;
-            }
-
-            @Override
-            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                if (!finished) {
-                    dropped.incrementAndGet(); // closed before done: it fell behind its buffer
-                    finish();
-                }
-                return null;
-            }
-
-            @Override
-            public void onError(WebSocket webSocket, Throwable error) {
-                System.err.println("websocket client lost: " + error);
-                finish();
-            }
-
-            private void finish() {
-                if (!finished) {
-                    finished = true;
-                    connected.decrementAndGet();
-                }
-            }
-        }).exceptionally(error -> {
-            System.err.println("websocket client could not connect: " + error);
-            opened.countDown();
-            return null;
-        });
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /** One runner: thinking updates with a little text at its share of the rate, until the end. */
+    /** One WebSocket client: the same accounting as SSE over the event JSON's own seq; reconnects with {@code ?after=}. */
+    private final class WebSocketClient implements WebSocket.Listener {
+        private final String url;
+        private final CountDownLatch opened;
+        private final StringBuilder message = new StringBuilder();
+        private long last;
+        private boolean first = true;
+        private boolean finished;
+
+        WebSocketClient(String url, CountDownLatch opened) {
+            this.url = url;
+            this.opened = opened;
+        }
+
+        void connect() {
+            client.newWebSocketBuilder().buildAsync(URI.create(url + (last > 0 ? "?after=" + last : "")), this)
+                    .exceptionally(error -> {
+                        lost();
+                        return null;
+                    });
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            connected.incrementAndGet();
+            if (first) {
+                first = false;
+                opened.countDown();
+            }
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean complete) {
+            message.append(data);
+            if (complete) {
+                String json = message.toString();
+                message.setLength(0);
+                Matcher seq = SEQ.matcher(json);
+                long id = seq.find() ? Long.parseLong(seq.group(1)) : -1;
+                if (received(json, id, last)) {
+                    finished = true;
+                }
+                last = Math.max(last, id);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            connected.decrementAndGet();
+            if (!finished) {
+                lost();
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            connected.decrementAndGet();
+            lost();
+        }
+
+        /** Closed before {@code done}: resume after the last seq, unless the run is over. */
+        private void lost() {
+            if (System.nanoTime() >= giveUpNanos) {
+                if (first) {
+                    opened.countDown();
+                }
+                return;
+            }
+            resumed.incrementAndGet();
+            Thread.ofVirtual().start(() -> {
+                pause();
+                connect();
+            });
+        }
+    }
+
+    /**
+     * One runner: thinking updates with a little text at its share of the rate, until the end. An update the
+     * service did not answer is sent again with the same {@code update_seq}, which the service takes once.
+     */
     private void play(String base, JsonNode claim, double perSecond, long end) {
         String jobId = claim.get("job_id").asString();
+        List<String> told = acknowledged.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>());
         long intervalNanos = (long) (1e9 / perSecond);
         long next = System.nanoTime() + (long) (Math.random() * intervalNanos);
         int seq = 0;
@@ -320,20 +440,31 @@ public final class LoadGenerator {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
             seq++;
+            String text = "w" + seq + " ";
             String body = "{\"lease_id\":\"" + claim.get("lease").get("id").asString() + "\",\"lease_epoch\":"
                     + claim.get("lease").get("epoch").asLong() + ",\"update_seq\":" + seq + ",\"tokens\":" + seq
-                    + ",\"tokens_per_second\":10,\"text\":\"w" + seq + " \"}";
-            long sent = System.nanoTime();
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/" + jobId + "/thinking"))
-                        .header("Authorization", "Bearer " + ServiceTest.RUNNER_TOKEN).header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    accepted.incrementAndGet();
-                    callbackMicros.add((System.nanoTime() - sent) / 1_000);
+                    + ",\"tokens_per_second\":10,\"text\":\"" + text + "\"}";
+            while (System.nanoTime() < giveUpNanos) {
+                long sent = System.nanoTime();
+                try {
+                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/" + jobId
+                                    + "/thinking")).header("Authorization", "Bearer " + ServiceTest.RUNNER_TOKEN)
+                            .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body))
+                            .build(), HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() == 200) {
+                        accepted.incrementAndGet();
+                        told.add(text);
+                        callbackMicros.add((System.nanoTime() - sent) / 1_000);
+                        break;
+                    }
+                    System.err.println("callback refused: " + response.statusCode());
+                } catch (IOException e) {
+                    // the service is down (or restarting): the same update again shortly
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (IOException | InterruptedException e) {
-                System.err.println("callback failed: " + e);
+                retried.incrementAndGet();
+                pause();
             }
             next += intervalNanos;
         }

@@ -70,7 +70,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--mondrian.data-dir=" + dataDir);
         command.add("--mondrian.runner-token=" + ServiceTest.RUNNER_TOKEN);
         command.add("--mondrian.admin-token=" + ServiceTest.ADMIN_TOKEN);
-        command.add("--mondrian.heartbeat-interval=1s");
+        if (properties.stream().noneMatch(p -> p.startsWith("--mondrian.heartbeat-interval="))) {
+            command.add("--mondrian.heartbeat-interval=1s"); // tests see keep-alives without waiting 15 s
+        }
         command.addAll(properties);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
