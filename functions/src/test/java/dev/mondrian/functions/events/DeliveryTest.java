@@ -3,8 +3,6 @@ package dev.mondrian.functions.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.functions.MondrianProperties;
-import dev.mondrian.functions.store.Dialect;
-import dev.mondrian.functions.store.Migrations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,10 +68,7 @@ class DeliveryTest {
 
     @BeforeEach
     void database(@TempDir Path dir) {
-        jdbi = Jdbi.create("jdbc:sqlite:" + dir.resolve("events.db"));
-        new Migrations(jdbi, Dialect.SQLITE).apply();
-        jdbi.useHandle(h -> h.execute("INSERT INTO jobs (id, status, advisor, prompt, mode, max_tokens, temperature, "
-                + "update_interval_ms, created_at) VALUES ('job', 'running', 'ansel', 'p', 'baseline', 10, 0.5, 1000, 0)"));
+        jdbi = OneJobDatabase.create(dir);
         log = new EventLog(jdbi, JsonMapper.builder().build());
         hub = new LocalEventHub(new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 10_000, DataSize.ofMegabytes(1), 1000, "", "", ""));

@@ -2,8 +2,6 @@ package dev.mondrian.functions.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mondrian.functions.store.Dialect;
-import dev.mondrian.functions.store.Migrations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +40,7 @@ class EventStreamTest {
 
     @BeforeEach
     void database(@TempDir Path dir) {
-        jdbi = Jdbi.create("jdbc:sqlite:" + dir.resolve("events.db"));
-        new Migrations(jdbi, Dialect.SQLITE).apply();
-        jdbi.useHandle(h -> h.execute("INSERT INTO jobs (id, status, advisor, prompt, mode, max_tokens, temperature, "
-                + "update_interval_ms, created_at) VALUES ('job', 'running', 'ansel', 'p', 'baseline', 10, 0.5, 1000, 0)"));
+        jdbi = OneJobDatabase.create(dir);
         log = new EventLog(jdbi, JsonMapper.builder().build());
     }
 

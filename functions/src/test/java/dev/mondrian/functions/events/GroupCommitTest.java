@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mondrian.functions.store.Dialect;
-import dev.mondrian.functions.store.Migrations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +26,7 @@ class GroupCommitTest {
 
     @BeforeEach
     void database(@TempDir Path dir) {
-        jdbi = Jdbi.create("jdbc:sqlite:" + dir.resolve("journal.db"));
-        new Migrations(jdbi, Dialect.SQLITE).apply();
-        jdbi.useHandle(h -> h.execute("INSERT INTO jobs (id, status, advisor, prompt, mode, max_tokens, temperature, "
-                + "update_interval_ms, created_at) VALUES ('job', 'running', 'ansel', 'p', 'baseline', 10, 0.5, 1000, 0)"));
+        jdbi = OneJobDatabase.create(dir);
         EventHub hub = new EventHub() {
             @Override
             public Subscription subscribe(String jobId) {
