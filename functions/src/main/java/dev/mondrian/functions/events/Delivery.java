@@ -82,13 +82,19 @@ public final class Delivery {
                 end();
                 return;
             }
+            boolean sent = false;
             for (Optional<JobEvent> event; (event = stream.poll()).isPresent(); ) {
                 sink.send(event.get());
-                lastWriteNanos = System.nanoTime();
+                sent = true;
                 if (event.get().isDone()) {
+                    sink.flush();
                     end();
                     return;
                 }
+            }
+            if (sent) {
+                sink.flush();
+                lastWriteNanos = System.nanoTime();
             }
             if (keepAliveDue) {
                 keepAliveDue = false;

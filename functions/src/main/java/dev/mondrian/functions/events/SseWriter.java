@@ -46,7 +46,15 @@ public final class SseWriter implements EventSink, AsyncListener {
 
     @Override
     public void send(JobEvent event) throws IOException {
-        write("id: " + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.json() + "\n\n");
+        append("id: " + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.json() + "\n\n");
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+        if (over) {
+            throw new IOException("the response is over");
+        }
+        out.flush();
     }
 
     /** An event outside the job's log (no id, so it does not move the client's Last-Event-ID). */
@@ -67,12 +75,17 @@ public final class SseWriter implements EventSink, AsyncListener {
         }
     }
 
-    private synchronized void write(String frame) throws IOException {
+    private void write(String frame) throws IOException {
+        append(frame);
+        flush();
+    }
+
+    /** Into the response's buffer; a frame larger than the buffer goes out at once, whole. */
+    private synchronized void append(String frame) throws IOException {
         if (over) {
             throw new IOException("the response is over");
         }
         out.write(frame.getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     private synchronized boolean isOver() {
