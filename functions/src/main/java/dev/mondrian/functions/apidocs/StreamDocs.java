@@ -6,25 +6,33 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.ComposedSchema;
+import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.tags.Tag;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the streams carry, which springdoc cannot see behind a handler that writes to the response itself: the
- * {@code JobEvent} schema (one per {@link EventPayload} type, with the fields every event carries) that the SSE
- * routes refer to, and the WebSocket route, which is no MVC route at all (WebSocketRoutes).
+ * The streams, which springdoc cannot see behind handlers that write to the response themselves: the {@code JobEvent}
+ * schema (one per {@link EventPayload} type, with the fields every event carries), the two SSE routes' framing,
+ * responses and resume parameters, and the WebSocket route, which is no MVC route at all (WebSocketRoutes). Kept here
+ * rather than on the events package's controllers, whose internals change on their own.
  */
 final class StreamDocs {
     static final String JOB_EVENT = "JobEvent";
+    static final String EVENTS_PATH = "/api/jobs/{id}/events";
+    static final String ORIGINAL_STREAM_PATH = "/stream/{id}";
     static final String WEBSOCKET_PATH = "/api/jobs/{id}/ws";
+    private static final String EVENTS_TAG = "events";
 
     private StreamDocs() {}
 
@@ -33,10 +41,47 @@ final class StreamDocs {
         for (Class<?> payload : EventPayload.class.getPermittedSubclasses()) {
             String name = payload.getSimpleName() + "Event";
             api.getComponents().addSchemas(name, event(typeOf(payload)).allOf(List.of(payloadSchema(api, payload))));
-            anyEvent.addOneOfItem(new Schema<>().$ref("#/components/schemas/" + name));
+            anyEvent.addOneOfItem(ref(name));
         }
         api.getComponents().addSchemas(JOB_EVENT, anyEvent.description("One event of a job's ordered log."));
+        api.addTagsItem(new Tag().name(EVENTS_TAG).description("A job's ordered events, live: Server-Sent Events or a WebSocket."));
+        sse(api.getPaths().get(EVENTS_PATH).getGet().operationId("jobEvents").tags(List.of(EVENTS_TAG))
+                .summary("The job's events as Server-Sent Events")
+                .description("""
+                        Frames `id: <seq>`, `event: <type>`, `data: <JobEvent as JSON>`: the events after the resume \
+                        point, then live ones; a `: keep-alive` comment every mondrian.heartbeat-interval while idle; the \
+                        stream ends after `done`. A client too slow for its buffer is disconnected and resumes from its \
+                        last seq."""));
+        sse(api.getPaths().get(ORIGINAL_STREAM_PATH).getGet().operationId("originalStream")
+                .summary("The job's events as Server-Sent Events, after a connected greeting")
+                .description("""
+                        First `event: connected` with `{"type": "connected", "job_id": ...}` (no `id:`), then exactly \
+                        the frames of GET /api/jobs/{id}/events, resumable the same way."""));
         api.path(WEBSOCKET_PATH, new PathItem().get(webSocket()));
+    }
+
+    private static void sse(Operation operation) {
+        operation.responses(new ApiResponses()
+                .addApiResponse("200", new ApiResponse().description("the event stream").content(new Content()
+                        .addMediaType("text/event-stream", new MediaType().schema(ref(JOB_EVENT)))))
+                .addApiResponse("400", new ApiResponse().description("Last-Event-ID or after is not a non-negative seq"))
+                .addApiResponse("404", new ApiResponse().description("no job with this id")));
+        for (Parameter parameter : operation.getParameters()) {
+            switch (parameter.getName()) {
+                case "Last-Event-ID" -> parameter.schema(seq()).description("resume after this seq (browsers send it by "
+                        + "themselves when they reconnect); wins over after");
+                case "after" -> parameter.schema(seq()).description("resume after this seq (default 0: the whole log)");
+                default -> { }
+            }
+        }
+    }
+
+    private static Schema<?> seq() {
+        return new IntegerSchema().format("int64").minimum(BigDecimal.ZERO);
+    }
+
+    private static Schema<?> ref(String schema) {
+        return new Schema<>().$ref("#/components/schemas/" + schema);
     }
 
     /** The fields EventLog adds to every payload. */
@@ -87,7 +132,7 @@ final class StreamDocs {
     }
 
     private static Operation webSocket() {
-        return new Operation().operationId("jobWebSocket").addTagsItem("events")
+        return new Operation().operationId("jobWebSocket").addTagsItem(EVENTS_TAG)
                 .summary("The job's events over a WebSocket")
                 .description("""
                         A WebSocket (`ws://` or `wss://`; `GET` with `Upgrade: websocket`, which OpenAPI cannot \
@@ -98,7 +143,7 @@ final class StreamDocs {
                 .addParametersItem(new Parameter().in("path").name("id").required(true).schema(new StringSchema()))
                 .addParametersItem(new Parameter().in("query").name("after").required(false)
                         .description("resume after this seq (default 0: the whole log)")
-                        .schema(new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO)))
+                        .schema(seq()))
                 .responses(new ApiResponses()
                         .addApiResponse("101", new ApiResponse().description("switching protocols; then each text "
                                 + "frame is one JobEvent as JSON"))

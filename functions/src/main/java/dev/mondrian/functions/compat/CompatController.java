@@ -110,18 +110,9 @@ class CompatController {
     }
 
     /** Same events as {@code /api/jobs/{id}/events}, preceded by the original {@code connected} greeting. */
-    @Operation(operationId = "originalStream", summary = "The job's events as Server-Sent Events, after a connected greeting",
-            description = "First `event: connected` with `{\"type\": \"connected\", \"job_id\": ...}` (no `id:`), then exactly "
-                    + "the frames of GET /api/jobs/{id}/events, resumable the same way.")
-    @ApiResponse(responseCode = "200", description = "the event stream",
-            content = @Content(mediaType = "text/event-stream", schema = @Schema(ref = "#/components/schemas/JobEvent")))
-    @ApiResponse(responseCode = "400", description = "Last-Event-ID or after is not a non-negative seq")
-    @ApiResponse(responseCode = "404", description = "no job with this id")
     @GetMapping("/stream/{id}")
     void stream(@PathVariable String id,
-                @Parameter(description = "resume after this seq; wins over after", schema = @Schema(type = "integer", minimum = "0"))
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                @Parameter(description = "resume after this seq (default 0: the whole log)", schema = @Schema(type = "integer", minimum = "0"))
                 @RequestParam(required = false) String after,
                 HttpServletResponse response) throws IOException {
         String greeting = json.writeValueAsString(new OriginalWire.Connected("connected", id));
