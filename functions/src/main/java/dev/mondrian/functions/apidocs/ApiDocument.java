@@ -24,8 +24,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document of the HTTP contract, {@code GET /api/openapi} (YAML: {@code /api/openapi.yaml}). springdoc
- * generates it from the controllers and their annotations; this adds what it cannot see: the bearer tokens, the
- * error body, the field names as the service writes them, and the document's own two routes.
+ * generates it from the controllers and their annotations; this adds what it cannot see: the bearer tokens (and
+ * TokenRoutes, which routes need them), the field names as the service writes them, the streams (StreamDocs), the
+ * document's own two routes, and the error bodies (ResponseBodies).
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocument {
@@ -39,7 +40,7 @@ class ApiDocument {
             **Errors.** Every error is a 4xx or 5xx response with a JSON body `{"error": "..."}` (schema `ApiError`), \
             also when the server refuses a request before the service sees it.
 
-            **Tokens.** Runner routes need `Authorization: Bearer <runner token>`, listing all jobs the admin token; \
+            **Tokens.** Runner routes need `Authorization: Bearer <runner token>`, listing all jobs needs the admin token; \
             a missing or wrong token is 401. Job ids are 128-bit random: whoever has the id can read the job.
 
             **Streams.** `GET /api/jobs/{id}/events` and `GET /stream/{id}` are Server-Sent Events: each frame is \
@@ -77,14 +78,14 @@ class ApiDocument {
         return api -> {
             StreamDocs.addTo(api);
             // springdoc serves the document but does not list its own routes.
-            api.path(path, document("This document, as JSON.", "application/json"));
-            api.path(path + ".yaml", document("This document, as YAML.", "application/vnd.oai.openapi"));
+            api.path(path, document("openApiJson", "This document, as JSON.", "application/json"));
+            api.path(path + ".yaml", document("openApiYaml", "This document, as YAML.", "application/vnd.oai.openapi"));
             ResponseBodies.addTo(api);
         };
     }
 
-    private static PathItem document(String summary, String mediaType) {
-        return new PathItem().get(new Operation().operationId(mediaType.endsWith("json") ? "openApiJson" : "openApiYaml")
+    private static PathItem document(String operationId, String summary, String mediaType) {
+        return new PathItem().get(new Operation().operationId(operationId)
                 .addTagsItem("documentation").summary(summary)
                 .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("the OpenAPI document")
                         .content(new Content().addMediaType(mediaType, new MediaType().schema(new Schema<>()

@@ -8,7 +8,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 
 /**
- * The bodies springdoc cannot tell from a route's return type: every error response gets the contract's
+ * The bodies springdoc cannot tell from a route's return type: every 4xx response gets the contract's
  * {@code {"error": ...}}, every operation a {@code default} response for the errors any route may answer (a malformed
  * request, a wrong method, a failure), and a 204 has no body.
  */
@@ -24,9 +24,9 @@ final class ResponseBodies {
             if (code.equals("204")) {
                 response.setContent(null);
             }
-            // springdoc gives a declared response the route's return type; a 4xx is always an ApiError. A 5xx keeps a
-            // body of its own (health's 503) and is an ApiError otherwise.
-            if (code.startsWith("4") || (code.startsWith("5") && response.getContent() == null)) {
+            // springdoc gives a declared response the route's return type; a 4xx is always an ApiError. (The one 5xx a
+            // route declares, health's 503, has the route's own body.)
+            if (code.startsWith("4")) {
                 response.setContent(errorBody());
             }
         });
