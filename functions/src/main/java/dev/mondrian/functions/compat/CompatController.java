@@ -11,6 +11,12 @@ import dev.mondrian.functions.jobs.Jobs;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
 import dev.mondrian.functions.runnerapi.Runners;
 import dev.mondrian.functions.uploads.Parts;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -37,6 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  * working unchanged. They are thin adapters over the same jobs, event log and runner API.
  */
 @RestController
+@Tag(name = "original service", description = "The original Mondrian service's routes, field and event names, "
+        + "over the same jobs, for its iOS app, web client and scripts.")
 class CompatController {
     private static final int DEFAULT_LIST = 100;
 
@@ -58,6 +66,11 @@ class CompatController {
     }
 
     /** The iOS app sends the photo as {@code image}, curl users as {@code file}. */
+    @Operation(operationId = "originalUpload", summary = "Create a job from a photo (field image or file)")
+    @ApiResponse(responseCode = "201", description = "the job, queued; the URLs are absolute")
+    @ApiResponse(responseCode = "400", description = "no photo, an unknown advisor, a bad mode")
+    @ApiResponse(responseCode = "413", description = "the image is over mondrian.max-upload-size bytes or mondrian.max-image-pixels pixels")
+    @ApiResponse(responseCode = "415", description = "the upload is not a JPEG, PNG, GIF or BMP image")
     @PostMapping(path = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<OriginalWire.Upload> upload(@RequestParam(required = false) MultipartFile image,
                                                @RequestParam(required = false) MultipartFile file,
@@ -77,14 +90,21 @@ class CompatController {
     }
 
     /** Open to anyone in the original service; listing every job is an admin operation here. */
+    @Operation(operationId = "originalListJobs", summary = "The newest jobs first (admin)")
+    @ApiResponse(responseCode = "200", description = "the jobs")
+    @ApiResponse(responseCode = "400", description = "limit out of range")
     @RequiresToken(RequiresToken.Role.ADMIN)
     @GetMapping("/jobs")
-    OriginalWire.JobList list(@RequestParam(required = false) Integer limit) {
+    OriginalWire.JobList list(@Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "100"))
+                              @RequestParam(required = false) Integer limit) {
         List<OriginalWire.JobSummary> list = jobs.list(limit == null ? DEFAULT_LIST : limit).stream()
                 .map(JobSnapshot::summary).toList();
         return new OriginalWire.JobList(list, list.size(), Instant.now().toString());
     }
 
+    @Operation(operationId = "originalJob", summary = "The job with the original service's field names")
+    @ApiResponse(responseCode = "200", description = "the job")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
     @GetMapping({"/jobs/{id}", "/status/{id}"})
     OriginalWire.JobDetail job(@PathVariable String id) {
         return snapshot.detail(jobs.get(id));
@@ -100,6 +120,9 @@ class CompatController {
         streams.serve(id, lastEventId, after, request, response, writer -> writer.sendUnnumbered("connected", greeting));
     }
 
+    @Operation(operationId = "originalAnalysis", summary = "The finished analysis as an HTML page (the text escaped)")
+    @ApiResponse(responseCode = "200", description = "the page", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "no job with this id, or no analysis yet")
     @GetMapping("/analysis/{id}")
     ResponseEntity<String> analysis(@PathVariable String id) {
         JobView job = jobs.get(id);
@@ -114,6 +137,12 @@ class CompatController {
                 .body(AnalysisPage.render(advisorName, job.analysis()));
     }
 
+    @Operation(operationId = "originalThinking", summary = "A status line for a queued or running job (a thinking_update)",
+            description = "The original advisor service's callback: no lease; the job's statistics stay as its runner reported them.")
+    @ApiResponse(responseCode = "200", description = "recorded")
+    @ApiResponse(responseCode = "400", description = "thinking missing or over 4000 characters")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
+    @ApiResponse(responseCode = "409", description = "the job has ended")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PutMapping("/job/{id}/thinking")
     CallbackAck thinking(@PathVariable String id, @RequestBody OriginalWire.ThinkingNote body) {

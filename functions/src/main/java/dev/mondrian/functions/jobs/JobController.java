@@ -2,6 +2,11 @@ package dev.mondrian.functions.jobs;
 
 import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.uploads.Parts;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -15,6 +20,7 @@ import org.springframework.web.multipart.MultipartFile;
 
 /** The client routes of the job API. */
 @RestController
+@Tag(name = "jobs", description = "Create a critique job, read it, cancel it.")
 class JobController {
     private final Jobs jobs;
 
@@ -22,30 +28,55 @@ class JobController {
         this.jobs = jobs;
     }
 
+    @Operation(operationId = "createJob", summary = "Create a job from a photo, a prompt, or both",
+            description = "A multipart form (or an urlencoded one without image). The image is accepted by its bytes, "
+                    + "not its name: JPEG, PNG, GIF or BMP.")
+    @ApiResponse(responseCode = "201", description = "the job, queued; Location is its URL")
+    @ApiResponse(responseCode = "400", description = "neither image nor prompt, an unknown advisor, a field out of range")
+    @ApiResponse(responseCode = "413", description = "the image is over mondrian.max-upload-size bytes or mondrian.max-image-pixels pixels")
+    @ApiResponse(responseCode = "415", description = "the upload is not a JPEG, PNG, GIF or BMP image")
     @PostMapping(path = "/api/jobs", consumes = {MediaType.MULTIPART_FORM_DATA_VALUE, MediaType.APPLICATION_FORM_URLENCODED_VALUE})
-    ResponseEntity<JobView> create(@RequestParam(required = false) MultipartFile image,
-                                   @RequestParam(required = false) String prompt,
-                                   @RequestParam(required = false) String advisor,
-                                   @RequestParam(required = false) String mode,
-                                   @RequestParam(name = "max_tokens", required = false) String maxTokens,
-                                   @RequestParam(required = false) String temperature,
-                                   @RequestParam(name = "update_interval_ms", required = false) String updateIntervalMs) {
+    ResponseEntity<JobView> create(
+            @Parameter(description = "the photo (multipart only); optional with a prompt") @RequestParam(required = false) MultipartFile image,
+            @Parameter(description = "the question, at most 8000 characters; optional with an image") @RequestParam(required = false) String prompt,
+            @Parameter(description = "an advisor id from GET /api/advisors (default: the first)") @RequestParam(required = false) String advisor,
+            @Parameter(description = "the original service's analysis mode, kept with the job",
+                    schema = @Schema(pattern = "[a-z_]{1,32}", defaultValue = "baseline")) @RequestParam(required = false) String mode,
+            @Parameter(description = "longest analysis in tokens", schema = @Schema(type = "integer", minimum = "1", maximum = "8192", defaultValue = "512"))
+            @RequestParam(name = "max_tokens", required = false) String maxTokens,
+            @Parameter(description = "sampling temperature", schema = @Schema(type = "number", minimum = "0", maximum = "2", defaultValue = "0.7"))
+            @RequestParam(required = false) String temperature,
+            @Parameter(description = "how often a thinking_update with the statistics comes",
+                    schema = @Schema(type = "integer", minimum = "100", maximum = "600000", defaultValue = "5000"))
+            @RequestParam(name = "update_interval_ms", required = false) String updateIntervalMs) {
         JobView job = jobs.create(new JobRequest(prompt, advisor, mode, maxTokens, temperature, updateIntervalMs,
                 Parts.bytes(image), null));
         return ResponseEntity.created(URI.create(job.links().self())).body(job);
     }
 
+    @Operation(operationId = "getJob", summary = "The job: status, attempts, tokens, tokens/s, progress, analysis or error")
+    @ApiResponse(responseCode = "200", description = "the job")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
     @GetMapping("/api/jobs/{id}")
     JobView get(@PathVariable String id) {
         return jobs.get(id);
     }
 
+    @Operation(operationId = "listJobs", summary = "The newest jobs first (admin)")
+    @ApiResponse(responseCode = "200", description = "the jobs")
+    @ApiResponse(responseCode = "400", description = "limit out of range")
     @RequiresToken(RequiresToken.Role.ADMIN)
     @GetMapping("/api/jobs")
-    List<JobView> list(@RequestParam(required = false) Integer limit) {
+    List<JobView> list(@Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "50"))
+                       @RequestParam(required = false) Integer limit) {
         return jobs.list(limit);
     }
 
+    @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job",
+            description = "Idempotent: cancelling a cancelled job answers it again. A running job's runner stops at its next callback.")
+    @ApiResponse(responseCode = "200", description = "the job, cancelled")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
+    @ApiResponse(responseCode = "409", description = "the job already completed or failed")
     @PostMapping("/api/jobs/{id}/cancel")
     JobView cancel(@PathVariable String id) {
         return jobs.cancel(id);

@@ -9,6 +9,7 @@ import dev.mondrian.functions.http.Tokens;
 import dev.mondrian.functions.jobs.JobRequest;
 import dev.mondrian.functions.jobs.JobView;
 import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.logging.LogFields;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
@@ -70,7 +71,14 @@ class HttpApiRoutes {
         return request.withImage(uploads.orElseThrow(() -> ApiException.badRequest(NO_UPLOADS)).read(request.imageKey()));
     }
 
+    /** Every line logged while a route with a job id in its path is handled carries it (LogFields). */
     APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        try (var fields = LogFields.of(event.getPathParameters() == null ? null : event.getPathParameters().get("id"), null)) {
+            return dispatch(event);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse dispatch(APIGatewayV2HTTPEvent event) {
         String route = event.getRouteKey();
         try {
             return switch (route == null ? "" : route) {

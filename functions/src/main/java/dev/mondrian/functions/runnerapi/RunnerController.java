@@ -11,6 +11,11 @@ import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
 import dev.mondrian.functions.uploads.StoredImage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The runner routes; every one needs the runner token. */
 @RestController
+@Tag(name = "runners", description = "The GPU runners' side: claim a job under a lease, report progress, finish.")
 class RunnerController {
     private final Runners runners;
     private final Jobs jobs;
@@ -31,6 +37,12 @@ class RunnerController {
         this.jobs = jobs;
     }
 
+    @Operation(operationId = "claimJob", summary = "Long-poll for the oldest queued job and take it under a lease",
+            description = "runner_id (at most 128 characters) is recorded with the claim; wait_ms (0 to 60000, default "
+                    + "mondrian.claim-wait) is how long to wait for a job.")
+    @ApiResponse(responseCode = "200", description = "the job, now running under the lease")
+    @ApiResponse(responseCode = "204", description = "no job came within wait_ms")
+    @ApiResponse(responseCode = "400", description = "wait_ms out of range or runner_id too long")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/claim")
     ResponseEntity<ClaimedJob> claim(@RequestBody(required = false) ClaimRequest request) {
@@ -39,30 +51,60 @@ class RunnerController {
                 .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
+    @Operation(operationId = "heartbeatJob", summary = "Renew the lease")
+    @ApiResponse(responseCode = "200", description = "renewed; lease_expires_at is the new expiry")
+    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
+    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/heartbeat")
     CallbackAck heartbeat(@PathVariable String id, @RequestBody Heartbeat body) {
         return runners.heartbeat(body.forJob(id));
     }
 
+    @Operation(operationId = "thinkingUpdate", summary = "Report progress: new text and, when present, statistics",
+            description = "text becomes a token event, the statistics (or message) a thinking_update; renews the lease. "
+                    + "update_seq, rising per lease, makes a retried update count once (duplicate: true).")
+    @ApiResponse(responseCode = "200", description = "recorded; last_seq is the job's newest event")
+    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
+    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PutMapping("/api/jobs/{id}/thinking")
     CallbackAck thinking(@PathVariable String id, @RequestBody ThinkingRequest b) {
         return runners.thinking(b.forJob(id));
     }
 
+    @Operation(operationId = "completeJob", summary = "Finish the job with its analysis",
+            description = "Idempotent: completing again under the same lease answers duplicate: true.")
+    @ApiResponse(responseCode = "200", description = "completed")
+    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
+    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/complete")
     CallbackAck complete(@PathVariable String id, @RequestBody CompleteRequest b) {
         return runners.complete(b.forJob(id));
     }
 
+    @Operation(operationId = "failJob", summary = "End the job as failed, saying why; it is not retried",
+            description = "Idempotent: failing again under the same lease answers duplicate: true.")
+    @ApiResponse(responseCode = "200", description = "failed")
+    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
+    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/fail")
     CallbackAck fail(@PathVariable String id, @RequestBody FailRequest b) {
         return runners.fail(b.forJob(id));
     }
 
+    @Operation(operationId = "releaseJob", summary = "Hand the job back to the queue at once (the runner is stopping)",
+            description = "The claim does not count as an attempt; reason is shown to the job's clients.")
+    @ApiResponse(responseCode = "200", description = "queued again")
+    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
+    @ApiResponse(responseCode = "404", description = "no job with this id")
+    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping("/api/runner/jobs/{id}/release")
     CallbackAck release(@PathVariable String id, @RequestBody ReleaseRequest b) {
@@ -70,6 +112,13 @@ class RunnerController {
     }
 
     /** The job's image, for the runner that claimed it (runners never touch the database). */
+    @Operation(operationId = "jobImage", summary = "The job's uploaded image, for the runner that claimed it")
+    @ApiResponse(responseCode = "200", description = "the image's bytes, with its type",
+            content = {@Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
+                       @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+                       @Content(mediaType = "image/gif", schema = @Schema(type = "string", format = "binary")),
+                       @Content(mediaType = "image/bmp", schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "404", description = "no job with this id, or it has no image")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @GetMapping("/api/runner/jobs/{id}/image")
     ResponseEntity<byte[]> image(@PathVariable String id) {

@@ -11,6 +11,7 @@ import dev.mondrian.functions.jobs.Job;
 import dev.mondrian.functions.jobs.JobRepository;
 import dev.mondrian.functions.jobs.JobStatus;
 import dev.mondrian.functions.jobs.QueueSignal;
+import dev.mondrian.functions.logging.LogFields;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
@@ -110,7 +111,9 @@ public class Runners {
     }
 
     private ClaimedJob claimed(Job job) {
-        log.info("job {}: claimed by runner {} (attempt {})", job.id(), job.runnerId(), job.attempts());
+        try (var fields = LogFields.of(job.id(), job.runnerId())) {
+            log.info("job {}: claimed by runner {} (attempt {})", job.id(), job.runnerId(), job.attempts());
+        }
         ImageRef image = job.imageId() == null ? null : images.info(job.imageId())
                 .map(info -> new ImageRef(imageUrl(job), info.contentType(), info.width(), info.height()))
                 .orElseThrow();
@@ -215,7 +218,9 @@ public class Runners {
         checkLength("error", request.error(), MAX_MESSAGE_CHARS);
         return finish(request.jobId(), request.leaseId(), request.leaseEpoch(), JobStatus.FAILED, (tx, job) -> {
             jobs.finish(tx.handle(), job.id(), JobStatus.FAILED, null, request.error(), tx.now());
-            log.warn("job {}: runner reported failure: {}", job.id(), request.error());
+            try (var fields = LogFields.of(job.id(), job.runnerId())) {
+                log.warn("job {}: runner reported failure: {}", job.id(), request.error());
+            }
             tx.record(job.id(), new EventPayload.Error(request.error()),
                     status(JobStatus.FAILED, 100, "failed", "Analysis failed", job.attempts()),
                     new EventPayload.Done(JobStatus.FAILED.wire()));
@@ -233,7 +238,9 @@ public class Runners {
             leases.release(tx.handle(), job.id(), job.leaseEpoch());
             String reason = request.reason() == null || request.reason().isBlank()
                     ? "The runner stopped; waiting for another runner" : request.reason();
-            log.info("job {}: released by runner {}: {}", job.id(), job.runnerId(), reason);
+            try (var fields = LogFields.of(job.id(), job.runnerId())) {
+                log.info("job {}: released by runner {}: {}", job.id(), job.runnerId(), reason);
+            }
             tx.record(job.id(), status(JobStatus.QUEUED, 0, "requeued", reason, job.attempts() - 1));
             Job queued = jobs.find(tx.handle(), job.id()).orElseThrow();
             return new CallbackAck(queued.id(), queued.status().wire(), null, queued.lastSeq(), false);
@@ -266,7 +273,9 @@ public class Runners {
         List<Job> expired = leases.runningWithLeaseExpiredBefore(now);
         boolean requeued = false;
         for (Job job : expired) {
-            requeued |= journal.run(tx -> expire(tx, job));
+            try (var fields = LogFields.of(job.id(), job.runnerId())) {
+                requeued |= journal.run(tx -> expire(tx, job));
+            }
         }
         if (requeued) {
             queue.jobQueued();

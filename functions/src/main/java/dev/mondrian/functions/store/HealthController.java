@@ -1,5 +1,8 @@
 package dev.mondrian.functions.store;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -11,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Liveness that means something: the service answers and its database answers. */
 @RestController
+@Tag(name = "health")
 class HealthController {
     private static final Logger log = LoggerFactory.getLogger(HealthController.class);
     private final Jdbi jdbi;
@@ -19,6 +23,9 @@ class HealthController {
         this.jdbi = jdbi;
     }
 
+    @Operation(operationId = "health", summary = "The service answers and its database answers")
+    @ApiResponse(responseCode = "200", description = "{\"status\": \"ok\", \"database\": \"ok\"}")
+    @ApiResponse(responseCode = "503", description = "{\"status\": \"unavailable\", \"database\": \"unreachable\"}")
     @GetMapping("/health")
     ResponseEntity<Map<String, String>> health() {
         try {

@@ -9,12 +9,14 @@ import dev.mondrian.runner.protocol.RunnerWire.LeaseRef;
 import dev.mondrian.runner.protocol.RunnerWire.Release;
 import dev.mondrian.runner.protocol.RunnerWire.ThinkingUpdate;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One job's callbacks to the functions service, sent in order by a thread of their own so that
@@ -77,7 +79,11 @@ final class JobCallbacks implements AutoCloseable {
         this.lastAckAt = now;
         this.lastSentAt = now - deltaNanos;
         this.nextStatsAt = now + statsNanos;
-        this.sender = Thread.ofPlatform().name("callbacks-" + jobId).daemon().start(this::run);
+        Map<String, String> logFields = MDC.getCopyOfContextMap(); // the job's and runner's ids, for the sender's lines
+        this.sender = Thread.ofPlatform().name("callbacks-" + jobId).daemon().start(() -> {
+            MDC.setContextMap(logFields == null ? Map.of() : logFields);
+            run();
+        });
     }
 
     /** A status line for the job's clients, sent at once with the stats so far. */

@@ -1,5 +1,6 @@
 package dev.mondrian.runner.service;
 
+import dev.mondrian.runner.logging.LogFields;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A runner as an operating-system process: load the model once, claim until SIGTERM or Ctrl-C,
@@ -21,6 +23,7 @@ public final class RunnerProcess {
 
     public static void run(RunnerOptions options) throws IOException, InterruptedException {
         long start = System.nanoTime();
+        MDC.put(LogFields.RUNNER_ID, options.runnerId());
         int threads = ComputeThreads.configure(options.model(), options.threads());
         try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context())) {
             log.info("loaded {} on {} ({} compute thread(s)) in {} ms", options.model(), host.model().device(), threads,

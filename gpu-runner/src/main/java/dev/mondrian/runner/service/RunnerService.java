@@ -1,5 +1,6 @@
 package dev.mondrian.runner.service;
 
+import dev.mondrian.runner.logging.LogFields;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
 import dev.mondrian.runner.protocol.RunnerWire.ClaimedJob;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The runner's claim loop: {@code jobs} workers, each long-polling for a job and running it on
@@ -46,6 +48,7 @@ public final class RunnerService {
     }
 
     private void work() {
+        MDC.put(LogFields.RUNNER_ID, options.runnerId());
         Backoff backoff = new Backoff(250, 5_000);
         String problem = null;
         boolean reached = false;
@@ -88,6 +91,7 @@ public final class RunnerService {
     private void run(ClaimedJob job) {
         JobExecution execution = new JobExecution(job, host, client, options);
         running.add(execution);
+        MDC.put(LogFields.JOB_ID, job.jobId());
         try {
             if (stopping) {
                 execution.release(RELEASE_REASON); // claimed just as shutdown began: hand it straight back
@@ -99,6 +103,7 @@ public final class RunnerService {
             log.error("job {}: runner error", job.jobId(), e);
         } finally {
             running.remove(execution);
+            MDC.remove(LogFields.JOB_ID);
         }
     }
 
@@ -107,12 +112,15 @@ public final class RunnerService {
      * back to the queue so another runner takes them at once; returns when every worker ended.
      */
     void shutdown() throws InterruptedException {
+        MDC.put(LogFields.RUNNER_ID, options.runnerId()); // the shutdown hook's own thread
         stopping = true;
         claiming.forEach(Thread::interrupt);
         log.info("shutting down: {} job(s) running, waiting up to {} for them", running.size(), options.drainTimeout());
         if (!joinAll(options.drainTimeout())) {
             for (JobExecution execution : running) {
-                log.info("job {}: handing it back to the queue", execution.jobId());
+                try (var jobField = MDC.putCloseable(LogFields.JOB_ID, execution.jobId())) {
+                    log.info("job {}: handing it back to the queue", execution.jobId());
+                }
                 execution.release(RELEASE_REASON);
             }
             if (!joinAll(Duration.ofSeconds(30))) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A runner as its own operating-system process, started exactly as {@code ./mondrian start}
@@ -25,6 +26,12 @@ final class RunnerChild implements AutoCloseable {
     }
 
     static RunnerChild start(Path model, String functionsUrl, Path log, String... flags) throws IOException {
+        return start(model, functionsUrl, log, Map.of(), flags);
+    }
+
+    /** @param environment variables added to this JVM's, such as MONDRIAN_LOG_FORMAT */
+    static RunnerChild start(Path model, String functionsUrl, Path log, Map<String, String> environment, String... flags)
+            throws IOException {
         Path classpathFile = Path.of(System.getProperty("mondrian.runner.classpath"));
         String classpath = classpathFile.resolveSibling("classes") + java.io.File.pathSeparator
                 + Files.readString(classpathFile).strip();
@@ -33,8 +40,10 @@ final class RunnerChild implements AutoCloseable {
                 "dev.mondrian.runner.Main", "runner", "--model", model.toString(), "--functions-url", functionsUrl,
                 "--runner-token", TOKEN, "--device", "cpu", "--delta-interval-ms", "50", "--claim-wait-ms", "2000"));
         command.addAll(List.of(flags));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new RunnerChild(process, log);
     }
 

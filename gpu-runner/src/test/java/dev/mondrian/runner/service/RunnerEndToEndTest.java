@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -146,6 +147,35 @@ class RunnerEndToEndTest {
         assertThat(job.get("analysis").asString()).isEqualTo(analysis);
         assertThat(job.get("tokens").asInt()).isEqualTo(300);
         assertThat(runner.log()).contains("functions service reachable at");
+    }
+
+    @Test
+    void withJsonLogsEveryRunnerLineIsAJsonObjectWithTheRunnerAndJobIds() throws Exception {
+        functions("--mondrian.log-format=json").start();
+        RunnerChild runner = RunnerChild.start(model, functions.base(), dir.resolve("runner.log"),
+                Map.of("MONDRIAN_LOG_FORMAT", "json"), "--runner-id", "json-runner");
+        processes.add(runner);
+        String id = upload(60);
+        assertThat(json(events(id).awaitEnd(WAIT).frames().getLast()).get("status").asString()).isEqualTo("completed");
+        runner.terminate(WAIT);
+
+        String log = runner.log();
+        assertThat(log).doesNotContain(RunnerChild.TOKEN).doesNotContain("IHDR"); // the token; a PNG's bytes
+        List<JsonNode> lines = log.lines().map(line -> {
+            JsonNode node = Http.JSON.readTree(line);
+            assertThat(node.isObject()).as(line).isTrue();
+            return node;
+        }).toList();
+        assertThat(lines).extracting(line -> line.get("message").asString())
+                .anyMatch(message -> message.startsWith("loaded "))
+                .anyMatch(message -> message.startsWith("job " + id + ": started"))
+                .anyMatch(message -> message.startsWith("job " + id + ": ended"))
+                .anyMatch(message -> message.equals("runner stopped"));
+        // DJL's own lines as well as the runner's: every line after the first logger was made.
+        assertThat(lines).allSatisfy(line -> assertThat(line.path("runner_id").asString()).as(line.toString())
+                .isEqualTo("json-runner"));
+        assertThat(lines).filteredOn(line -> line.get("message").asString().contains(id))
+                .allSatisfy(line -> assertThat(line.path("job_id").asString()).as(line.toString()).isEqualTo(id));
     }
 
     @Test
