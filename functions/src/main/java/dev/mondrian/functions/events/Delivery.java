@@ -1,5 +1,6 @@
 package dev.mondrian.functions.events;
 
+import dev.mondrian.functions.logging.LogFields;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -64,14 +65,16 @@ public final class Delivery {
     }
 
     private void drain() {
-        int handled = 1;
-        while (true) {
-            if (!ended) {
-                step();
-            }
-            handled = signals.addAndGet(-handled);
-            if (handled == 0) {
-                return;
+        try (LogFields.Scope job = LogFields.of(jobId, null)) {
+            int handled = 1;
+            while (true) {
+                if (!ended) {
+                    step();
+                }
+                handled = signals.addAndGet(-handled);
+                if (handled == 0) {
+                    return;
+                }
             }
         }
     }

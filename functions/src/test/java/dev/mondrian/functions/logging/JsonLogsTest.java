@@ -52,14 +52,14 @@ class JsonLogsTest {
             // A runner that goes silent: the lease expires, the job is re-queued, claimed again and handed back.
             lostJob = http.multipart("/api/jobs", Http.form("prompt", "And the shadows?")).json().get("job_id").asString();
             runner.claim(5000);
-            // A client that leaves a stream: the service notices at its next keep-alive, inside the request.
+            // A client that leaves a stream: the service notices at its next keep-alive, on the stream's own drain.
             try (SseClient stream = SseClient.open(service.base() + "/api/jobs/" + lostJob + "/events")) {
                 stream.awaitFrame(frame -> frame.event().equals("status_update"), WAIT);
             }
             Claim again = runner.claim(10_000);
             assertThat(again.jobId()).isEqualTo(lostJob);
             assertThat(runner.release(again, "stopping").status()).isEqualTo(200);
-            awaitLine(service.log(), line -> line.contains("SSE client went away"));
+            awaitLine(service.log(), line -> line.contains("client went away"));
         }
 
         String text = Files.readString(dir.resolve("service.log"));
@@ -80,7 +80,7 @@ class JsonLogsTest {
                 .anyMatch(message -> message.contains("expired; re-queued"))
                 .anyMatch(message -> message.contains("released by runner"));
         assertThat(aboutTheRunner).allSatisfy(line -> assertThat(field(line, "runner_id")).isEqualTo("test-runner"));
-        assertThat(ours).filteredOn(line -> line.get("message").asString().contains("SSE client went away"))
+        assertThat(ours).filteredOn(line -> line.get("message").asString().contains("client went away"))
                 .allSatisfy(line -> assertThat(field(line, "job_id")).isEqualTo(lostJob)).isNotEmpty();
     }
 
