@@ -52,6 +52,11 @@ class JobWebSocket extends TextWebSocketHandler implements HandshakeInterceptor 
             if (!m.matches()) {
                 throw ApiException.notFound("no such route");
             }
+            if (!"websocket".equalsIgnoreCase(request.getHeaders().getUpgrade())) {
+                // Spring would answer a plain-text 400; the contract's refusals are JSON.
+                throw ApiException.badRequest("this route is a WebSocket: connect with a WebSocket client"
+                        + " (Upgrade: websocket), or read the same events as SSE at /api/jobs/{id}/events");
+            }
             String after = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(AFTER);
             attributes.put(AFTER, ResumePoint.afterSeq(null, after));
             attributes.put(JOB, jobs.require(m.group(1)).id());

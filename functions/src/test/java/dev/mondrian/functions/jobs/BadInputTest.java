@@ -132,6 +132,12 @@ class BadInputTest extends ServiceTest {
     }
 
     @Test
+    void aPlainRequestToTheWebSocketRoute() {
+        String id = http.multipart("/api/jobs", Http.form("prompt", "p")).json().get("job_id").asString();
+        assertRefused(400, "connect with a WebSocket client", () -> http.get("/api/jobs/" + id + "/ws"));
+    }
+
+    @Test
     void listingJobsNeedsTheAdminToken() {
         assertRefused(401, "admin token", () -> http.get("/api/jobs"));
         assertRefused(401, "admin token", () -> http.get("/api/jobs", RUNNER_TOKEN));
