@@ -258,10 +258,13 @@ public final class LoadGenerator {
         return out.toByteArray();
     }
 
-    /** JVM options of the service under test, e.g. a heap limit: MONDRIAN_LOAD_SERVICE_OPTS="-Xmx512m". */
+    /**
+     * The service as {@code ./mondrian start} runs it ({@code functions/jvm.options}), then any options in
+     * {@code MONDRIAN_LOAD_SERVICE_OPTS} (later ones win, e.g. another heap limit: "-Xmx1g").
+     */
     private static List<String> serviceLaunch(Path jar) {
-        List<String> launch = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("MONDRIAN_LOAD_SERVICE_OPTS", "")
-                .split("\\s+")));
+        List<String> launch = new ArrayList<>(List.of("@functions/jvm.options"));
+        launch.addAll(Arrays.asList(System.getenv().getOrDefault("MONDRIAN_LOAD_SERVICE_OPTS", "").split("\\s+")));
         launch.removeIf(String::isBlank);
         launch.addAll(List.of("-jar", jar.toString()));
         return launch;
