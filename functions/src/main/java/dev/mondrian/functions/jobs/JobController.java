@@ -1,9 +1,7 @@
 package dev.mondrian.functions.jobs;
 
-import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.uploads.Parts;
 import java.net.URI;
-import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,7 +11,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-/** The client routes of the job API. */
+/** The client routes of the job API (the listing of all jobs is the operator's: see the admin package). */
 @RestController
 class JobController {
     private final Jobs jobs;
@@ -38,12 +36,6 @@ class JobController {
     @GetMapping("/api/jobs/{id}")
     JobView get(@PathVariable String id) {
         return jobs.get(id);
-    }
-
-    @RequiresToken(RequiresToken.Role.ADMIN)
-    @GetMapping("/api/jobs")
-    List<JobView> list(@RequestParam(required = false) Integer limit) {
-        return jobs.list(limit);
     }
 
     @PostMapping("/api/jobs/{id}/cancel")
