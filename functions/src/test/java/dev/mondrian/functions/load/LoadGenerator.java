@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
  * latency (runner's round trip), the delivery latency (the event's commit time to its arrival at each client),
  * and gaps and duplicates in every client's sequence of events, which must be zero.
  *
- * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds]}; progress every 5 s; the service's JVM options
+ * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds]}; the report on stdout, progress on stderr every
+ * 5 s with rates and the time left ({@link ProgressLine}); the service's JVM options
  * from {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]} measures job
  * submission instead: multipart uploads of a 100 kB photo.
  */
@@ -68,21 +69,32 @@ public final class LoadGenerator {
                 List.of("--mondrian.claim-wait=0s", "--logging.level.root=WARN")).start()) {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                ids.add(http.multipart("/api/jobs", Http.form("prompt", "load " + i)).json().get("job_id").asString());
+            AtomicLong created = new AtomicLong();
+            try (ProgressLine progress = ProgressLine.start("creating jobs", jobs, "jobs", created::get)) {
+                for (int i = 0; i < jobs; i++) {
+                    ids.add(http.multipart("/api/jobs", Http.form("prompt", "load " + i)).json().get("job_id").asString());
+                    created.incrementAndGet();
+                }
             }
             List<JsonNode> claims = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN, Map.of("runner_id", "load-" + i))
-                        .json());
+            AtomicLong claimed = new AtomicLong();
+            try (ProgressLine progress = ProgressLine.start("claiming jobs", jobs, "jobs", claimed::get)) {
+                for (int i = 0; i < jobs; i++) {
+                    claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN,
+                            Map.of("runner_id", "load-" + i)).json());
+                    claimed.incrementAndGet();
+                }
             }
             System.out.printf("%d jobs created and claimed; opening %d SSE clients%n", jobs, clients);
             CountDownLatch opened = new CountDownLatch(clients);
-            for (int i = 0; i < clients; i++) {
-                String id = ids.get(i % jobs);
-                Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
+            try (ProgressLine progress = ProgressLine.start("opening SSE clients", clients, "clients",
+                    () -> clients - opened.getCount())) {
+                for (int i = 0; i < clients; i++) {
+                    String id = ids.get(i % jobs);
+                    Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
+                }
+                opened.await();
             }
-            opened.await();
             System.out.printf("%d clients connected; service RSS %d MB; posting %d updates/s for %d s%n",
                     connected.get(), rssMb(service.pid()), rate, seconds);
 
@@ -94,10 +106,11 @@ public final class LoadGenerator {
                 runners.add(Thread.ofVirtual().start(() -> play(service.base(), claim, perRunnerPerSecond, end)));
             }
             while (System.nanoTime() < end) {
-                Thread.sleep(5_000);
-                System.out.printf("%4d s: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB%n",
-                        (System.nanoTime() - start) / 1_000_000_000, accepted.get(),
-                        accepted.get() / ((System.nanoTime() - start) / 1e9), connected.get(), rssMb(service.pid()));
+                Thread.sleep(Math.min(ProgressLine.EVERY.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                System.err.printf("load: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB, %s elapsed, %s left%n",
+                        accepted.get(), accepted.get() / elapsed, connected.get(), rssMb(service.pid()),
+                        ProgressLine.clock(elapsed), ProgressLine.clock(Math.max(0, seconds - elapsed)));
             }
             for (Thread runner : runners) {
                 runner.join();
@@ -109,8 +122,10 @@ public final class LoadGenerator {
                                 "lease_epoch", claim.get("lease").get("epoch").asLong(), "analysis", "done"));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (ended.get() < clients && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            try (ProgressLine progress = ProgressLine.start("clients seeing done", clients, "clients", ended::get)) {
+                while (ended.get() < clients && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
             }
             System.out.printf("%nclients %d: %d saw their job's done, %d were closed by the service (fell behind their"
                     + " buffer; a real client resumes from its last seq); jobs %d, updates accepted %d (%.0f/s)%n", clients,
@@ -132,6 +147,7 @@ public final class LoadGenerator {
             Http http = new Http(service.base());
             AtomicInteger next = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
+            AtomicLong answered = new AtomicLong();
             ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
             // A warm-up the size of one round, not counted: the JIT is part of start-up, not of the rate.
             for (int i = 0; i < concurrency; i++) {
@@ -139,20 +155,23 @@ public final class LoadGenerator {
             }
             long start = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
-            for (int c = 0; c < concurrency; c++) {
-                senders.add(Thread.ofVirtual().start(() -> {
-                    while (next.getAndIncrement() < jobs) {
-                        long sent = System.nanoTime();
-                        int status = http.multipart("/api/jobs", Http.form("image", photo, "prompt", "load")).status();
-                        micros.add((System.nanoTime() - sent) / 1_000);
-                        if (status != 201) {
-                            refused.incrementAndGet();
+            try (ProgressLine progress = ProgressLine.start("submitting jobs", jobs, "jobs", answered::get)) {
+                for (int c = 0; c < concurrency; c++) {
+                    senders.add(Thread.ofVirtual().start(() -> {
+                        while (next.getAndIncrement() < jobs) {
+                            long sent = System.nanoTime();
+                            int status = http.multipart("/api/jobs", Http.form("image", photo, "prompt", "load")).status();
+                            micros.add((System.nanoTime() - sent) / 1_000);
+                            answered.incrementAndGet();
+                            if (status != 201) {
+                                refused.incrementAndGet();
+                            }
                         }
-                    }
-                }));
-            }
-            for (Thread sender : senders) {
-                sender.join();
+                    }));
+                }
+                for (Thread sender : senders) {
+                    sender.join();
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("%d jobs with a %d-byte photo from %d clients in %.1f s: %.0f jobs/s, %d refused;"
