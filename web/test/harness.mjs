@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const RUNNER_TOKEN = 'runner-token-for-browser-tests';
+export const ADMIN_TOKEN = 'admin-token-for-browser-tests';
 export const SCREENSHOTS = join(WEB, 'target', 'screenshots');
 
 function functionsJar() {
@@ -48,7 +49,7 @@ export async function startService(properties = []) {
       const out = openSync(log, 'a');
       child = spawn(java, ['--enable-native-access=ALL-UNNAMED', '-jar', functionsJar(), `--server.port=${port}`,
         '--server.address=127.0.0.1', `--mondrian.data-dir=${dataDir}`, `--mondrian.runner-token=${RUNNER_TOKEN}`,
-        '--mondrian.heartbeat-interval=1s', ...properties], { stdio: ['ignore', out, out] });
+        `--mondrian.admin-token=${ADMIN_TOKEN}`, '--mondrian.heartbeat-interval=1s', ...properties], { stdio: ['ignore', out, out] });
       const deadline = Date.now() + 90_000;
       while (Date.now() < deadline) {
         if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}; see ${log}`);
@@ -128,6 +129,9 @@ export function scriptedRunner(base) {
       seq += 1;
       return call('PUT', `/api/jobs/${job.job_id}/thinking`,
         { lease_id: job.lease.id, lease_epoch: job.lease.epoch, update_seq: seq, ...fields });
+    },
+    fail(job, error) {
+      return call('POST', `/api/runner/jobs/${job.job_id}/fail`, { lease_id: job.lease.id, lease_epoch: job.lease.epoch, error });
     },
     complete(job, analysis, tokens) {
       return call('POST', `/api/runner/jobs/${job.job_id}/complete`, {

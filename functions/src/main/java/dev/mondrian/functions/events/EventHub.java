@@ -11,6 +11,9 @@ import org.jdbi.v3.core.Handle;
 public interface EventHub {
     Subscription subscribe(String jobId);
 
+    /** Tells {@code listener} of every job that records events from now on, on any instance, until it is closed. */
+    JobChangeListener.Registration listenToAll(JobChangeListener listener);
+
     /** Hands committed events to this instance's subscribers. */
     void publish(List<JobEvent> events);
 

@@ -13,6 +13,7 @@ public class LocalEventHub implements EventHub {
     private static final Logger log = LoggerFactory.getLogger(LocalEventHub.class);
 
     private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
+    private final AllJobsListeners allJobs = new AllJobsListeners();
     private final int bufferSize;
 
     public LocalEventHub(MondrianProperties properties) {
@@ -29,7 +30,13 @@ public class LocalEventHub implements EventHub {
     }
 
     @Override
+    public JobChangeListener.Registration listenToAll(JobChangeListener listener) {
+        return allJobs.add(listener);
+    }
+
+    @Override
     public void publish(List<JobEvent> events) {
+        allJobs.changed(events);
         for (JobEvent event : events) {
             Set<Subscription> set = subscribers.get(event.jobId());
             if (set == null) {
@@ -42,6 +49,16 @@ public class LocalEventHub implements EventHub {
                 }
             }
         }
+    }
+
+    /** Another instance recorded events of a job no stream here watches: only the all-jobs listeners care. */
+    void changedElsewhere(String jobId) {
+        allJobs.changed(jobId);
+    }
+
+    /** Other instances' events may have gone unheard. */
+    void missedOtherInstances() {
+        allJobs.resync();
     }
 
     /** The jobs this instance has subscribers for, now. */

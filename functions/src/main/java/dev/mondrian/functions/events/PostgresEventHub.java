@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * fills any gap from the log. Whenever the listening connection is (re)opened, every watched job is
  * nudged with its newest event, so a stream that missed notifications while the connection was down
  * finds its gap and catches up.
+ *
+ * <p>All-jobs listeners ({@link #listenToAll}) hear of every other instance's notice, watched job or not, and
+ * are told to resync whenever the listening connection is (re)opened.
  */
 final class PostgresEventHub implements EventHub, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresEventHub.class);
@@ -63,6 +66,11 @@ final class PostgresEventHub implements EventHub, AutoCloseable {
     @Override
     public Subscription subscribe(String jobId) {
         return local.subscribe(jobId);
+    }
+
+    @Override
+    public JobChangeListener.Registration listenToAll(JobChangeListener listener) {
+        return local.listenToAll(listener);
     }
 
     @Override
@@ -126,7 +134,11 @@ final class PostgresEventHub implements EventHub, AutoCloseable {
     }
 
     private void deliver(Notice notice) {
-        if (notice.instance().equals(instance) || !local.watching(notice.jobId())) {
+        if (notice.instance().equals(instance)) {
+            return;
+        }
+        if (!local.watching(notice.jobId())) {
+            local.changedElsewhere(notice.jobId());
             return;
         }
         int count = (int) (notice.lastSeq() - notice.firstSeq() + 1);
@@ -134,6 +146,7 @@ final class PostgresEventHub implements EventHub, AutoCloseable {
     }
 
     private void nudgeWatchedJobs() {
+        local.missedOtherInstances();
         for (String jobId : local.watchedJobs()) {
             eventLog.newest(jobId).ifPresent(event -> local.publish(List.of(event)));
         }

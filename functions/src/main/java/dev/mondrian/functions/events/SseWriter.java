@@ -25,9 +25,21 @@ public final class SseWriter implements EventSink, AsyncListener {
     private boolean over;
     private volatile Delivery delivery;
 
+    /** A writer for an asynchronous response: {@link EventPump} streams to it from its own threads. */
     SseWriter(AsyncContext async, HttpServletResponse response) throws IOException {
+        this(async, response, true);
+    }
+
+    /** A writer used by the request's own thread until it returns (which ends the response). */
+    public static SseWriter onRequestThread(HttpServletResponse response) throws IOException {
+        return new SseWriter(null, response, false);
+    }
+
+    private SseWriter(AsyncContext async, HttpServletResponse response, boolean asynchronous) throws IOException {
         this.async = async;
-        async.addListener(this);
+        if (asynchronous) {
+            async.addListener(this);
+        }
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache, no-transform");
@@ -71,7 +83,9 @@ public final class SseWriter implements EventSink, AsyncListener {
     public synchronized void close() {
         if (!over) {
             over = true;
-            async.complete();
+            if (async != null) {
+                async.complete();
+            }
         }
     }
 
@@ -97,7 +111,7 @@ public final class SseWriter implements EventSink, AsyncListener {
         synchronized (this) {
             if (!over) {
                 over = true;
-                if (complete) {
+                if (complete && async != null) {
                     async.complete();
                 }
             }

@@ -1,6 +1,5 @@
 package dev.mondrian.functions.jobs;
 
-import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.uploads.Parts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -8,7 +7,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
-import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-/** The client routes of the job API. */
+/** The client routes of the job API (the listing of all jobs is the operator's: see the admin package). */
 @RestController
 @Tag(name = "jobs", description = "Create a critique job, read it, cancel it.")
 class JobController {
@@ -60,16 +58,6 @@ class JobController {
     @GetMapping("/api/jobs/{id}")
     JobView get(@PathVariable String id) {
         return jobs.get(id);
-    }
-
-    @Operation(operationId = "listJobs", summary = "The newest jobs first (admin)")
-    @ApiResponse(responseCode = "200", description = "the jobs")
-    @ApiResponse(responseCode = "400", description = "limit out of range")
-    @RequiresToken(RequiresToken.Role.ADMIN)
-    @GetMapping("/api/jobs")
-    List<JobView> list(@Parameter(schema = @Schema(type = "integer", minimum = "1", maximum = "500", defaultValue = "50"))
-                       @RequestParam(required = false) Integer limit) {
-        return jobs.list(limit);
     }
 
     @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job",

@@ -66,11 +66,16 @@ public class Jobs {
     }
 
     public List<JobView> list(Integer limit) {
+        return repository.newestFirst(listLimit(limit)).stream().map(JobView::of).toList();
+    }
+
+    /** How many jobs a listing asks for: 1 to 500, 50 when it does not say; the admin's listing takes it too. */
+    public static int listLimit(Integer limit) {
         int n = limit == null ? 50 : limit;
         if (n < 1 || n > MAX_LIST) {
             throw ApiException.badRequest("limit must be between 1 and " + MAX_LIST + ", got " + n);
         }
-        return repository.newestFirst(n).stream().map(JobView::of).toList();
+        return n;
     }
 
     /** Idempotent for a job already cancelled; a job that ended otherwise cannot be cancelled. */

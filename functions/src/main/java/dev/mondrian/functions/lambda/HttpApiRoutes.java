@@ -2,6 +2,7 @@ package dev.mondrian.functions.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.mondrian.functions.admin.AdminJobs;
 import dev.mondrian.functions.advisors.AdvisorCatalog;
 import dev.mondrian.functions.http.ApiError;
 import dev.mondrian.functions.http.ApiException;
@@ -47,15 +48,17 @@ class HttpApiRoutes {
     private static final String NO_UPLOADS = "uploads through S3 are not configured here (mondrian.upload-bucket)";
 
     private final Jobs jobs;
+    private final AdminJobs adminJobs;
     private final Runners runners;
     private final AdvisorCatalog advisors;
     private final Tokens tokens;
     private final JsonMapper json;
     private final Optional<S3Uploads> uploads;
 
-    HttpApiRoutes(Jobs jobs, Runners runners, AdvisorCatalog advisors, Tokens tokens, JsonMapper json,
-                  Optional<S3Uploads> uploads) {
+    HttpApiRoutes(Jobs jobs, AdminJobs adminJobs, Runners runners, AdvisorCatalog advisors, Tokens tokens,
+                  JsonMapper json, Optional<S3Uploads> uploads) {
         this.jobs = jobs;
+        this.adminJobs = adminJobs;
         this.runners = runners;
         this.advisors = advisors;
         this.tokens = tokens;
@@ -86,7 +89,7 @@ class HttpApiRoutes {
                 case "POST /api/uploads" -> respond(HttpStatus.CREATED, JSON, json.writeValueAsString(
                         uploads.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, NO_UPLOADS))
                                 .newUpload(body(event, S3Uploads.UploadRequest.class).size())));
-                case "GET /api/jobs" -> admin(event, () -> ok(jobs.list(integer(event, "limit"))));
+                case "GET /api/jobs" -> admin(event, () -> ok(adminJobs.list(integer(event, "limit"))));
                 case "GET /api/jobs/{id}" -> ok(jobs.get(id(event)));
                 case "POST /api/jobs/{id}/cancel" -> ok(jobs.cancel(id(event)));
                 case "GET /api/advisors" -> ok(advisors.all());

@@ -1,6 +1,7 @@
 package dev.mondrian.functions.lambda;
 
 import dev.mondrian.functions.events.EventHub;
+import dev.mondrian.functions.events.JobChangeListener;
 import dev.mondrian.functions.events.JobEvent;
 import dev.mondrian.functions.events.Subscription;
 import java.util.LinkedHashMap;
@@ -27,6 +28,11 @@ class PushingEventHub implements EventHub {
     @Override
     public Subscription subscribe(String jobId) {
         return inner.subscribe(jobId);
+    }
+
+    @Override
+    public JobChangeListener.Registration listenToAll(JobChangeListener listener) {
+        return inner.listenToAll(listener);
     }
 
     @Override

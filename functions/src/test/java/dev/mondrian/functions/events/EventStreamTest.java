@@ -31,6 +31,11 @@ class EventStreamTest {
         }
 
         @Override
+        public JobChangeListener.Registration listenToAll(JobChangeListener listener) {
+            throw new UnsupportedOperationException("streams of one job never listen to all");
+        }
+
+        @Override
         public void publish(List<JobEvent> events) {}
 
         void deliver(JobEvent event) {

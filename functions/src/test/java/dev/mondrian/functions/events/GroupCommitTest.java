@@ -34,6 +34,11 @@ class GroupCommitTest {
             }
 
             @Override
+            public JobChangeListener.Registration listenToAll(JobChangeListener listener) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public void publish(List<JobEvent> events) {
                 // Published only once committed: the log already holds every one of them.
                 for (JobEvent event : events) {

@@ -62,4 +62,30 @@ class LocalEventHubTest {
         hub.publish(List.of(event("a", 3)));
         assertThat(a.poll()).isNull();
     }
+
+    @Test
+    void anAllJobsListenerHearsOfEachJobOncePerPublishUntilClosed() throws Exception {
+        LocalEventHub hub = hub();
+        List<String> heard = new ArrayList<>();
+        Subscription a = hub.subscribe("a");
+        JobChangeListener.Registration registration = hub.listenToAll(new JobChangeListener() {
+            @Override
+            public void changed(String jobId) {
+                heard.add(jobId);
+            }
+
+            @Override
+            public void resync() {
+                heard.add("resync");
+            }
+        });
+        hub.publish(List.of(event("a", 1), event("b", 1), event("a", 2)));
+        hub.changedElsewhere("c");
+        hub.missedOtherInstances();
+        assertThat(heard).containsExactly("a", "b", "c", "resync");
+        assertThat(a.poll().seq()).isEqualTo(1);
+        registration.close();
+        hub.publish(List.of(event("b", 2)));
+        assertThat(heard).hasSize(4);
+    }
 }

@@ -41,8 +41,9 @@ import tools.jackson.databind.JsonNode;
  * same data; afterwards every job's log is read back and must hold exactly the updates the runners were told were
  * accepted, in order.
  *
- * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds] [websockets] [crash]}; progress every 5 s; the
- * service's JVM options from {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]}
+ * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds] [websockets] [crash]}; the report on stdout,
+ * progress on stderr every 5 s with rates and the time left ({@link ProgressLine}); the service's JVM options from
+ * {@code functions/jvm.options}, then {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]}
  * measures job submission instead: multipart uploads of a 100 kB photo.
  */
 public final class LoadGenerator {
@@ -95,27 +96,38 @@ public final class LoadGenerator {
                 .start()) {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                ids.add(http.multipart("/api/jobs", Http.form("prompt", "load " + i)).json().get("job_id").asString());
+            AtomicLong created = new AtomicLong();
+            try (ProgressLine progress = ProgressLine.start("creating jobs", jobs, "jobs", created::get)) {
+                for (int i = 0; i < jobs; i++) {
+                    ids.add(http.multipart("/api/jobs", Http.form("prompt", "load " + i)).json().get("job_id").asString());
+                    created.incrementAndGet();
+                }
             }
             List<JsonNode> claims = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN, Map.of("runner_id", "load-" + i))
-                        .json());
+            AtomicLong claimed = new AtomicLong();
+            try (ProgressLine progress = ProgressLine.start("claiming jobs", jobs, "jobs", claimed::get)) {
+                for (int i = 0; i < jobs; i++) {
+                    claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN,
+                            Map.of("runner_id", "load-" + i)).json());
+                    claimed.incrementAndGet();
+                }
             }
             System.out.printf("%d jobs created and claimed; opening %d SSE and %d WebSocket clients%n", jobs, sseClients,
                     webSockets);
             CountDownLatch opened = new CountDownLatch(clients);
-            for (int i = 0; i < clients; i++) {
-                String id = ids.get(i % jobs);
-                if (i < sseClients) {
-                    Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
-                } else {
-                    new WebSocketClient(service.base().replace("http://", "ws://") + "/api/jobs/" + id + "/ws", opened)
-                            .connect();
+            try (ProgressLine progress = ProgressLine.start("opening clients", clients, "clients",
+                    () -> clients - opened.getCount())) {
+                for (int i = 0; i < clients; i++) {
+                    String id = ids.get(i % jobs);
+                    if (i < sseClients) {
+                        Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
+                    } else {
+                        new WebSocketClient(service.base().replace("http://", "ws://") + "/api/jobs/" + id + "/ws",
+                                opened).connect();
+                    }
                 }
+                opened.await();
             }
-            opened.await();
             System.out.printf("%d clients connected; service RSS %d MB; posting %d updates/s for %d s%n",
                     connected.get(), rssMb(service.pid()), rate, seconds);
 
@@ -129,7 +141,8 @@ public final class LoadGenerator {
             }
             long crashAt = crash ? start + Duration.ofSeconds(seconds).toNanos() / 2 : Long.MAX_VALUE;
             while (System.nanoTime() < end) {
-                Thread.sleep(Math.max(1, Math.min(5_000, (crashAt - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.max(1, Math.min(Math.min(ProgressLine.EVERY.toMillis(), (end - System.nanoTime()) / 1_000_000),
+                        (crashAt - System.nanoTime()) / 1_000_000)));
                 if (System.nanoTime() >= crashAt) {
                     crashAt = Long.MAX_VALUE;
                     long committed = accepted.get();
@@ -140,9 +153,10 @@ public final class LoadGenerator {
                             (down - start) / 1_000_000_000, committed, (System.nanoTime() - down) / 1e9);
                     continue;
                 }
-                System.out.printf("%4d s: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB%n",
-                        (System.nanoTime() - start) / 1_000_000_000, accepted.get(),
-                        accepted.get() / ((System.nanoTime() - start) / 1e9), connected.get(), rssMb(service.pid()));
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                System.err.printf("load: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB, %s elapsed, %s left%n",
+                        accepted.get(), accepted.get() / elapsed, connected.get(), rssMb(service.pid()),
+                        ProgressLine.clock(elapsed), ProgressLine.clock(Math.max(0, seconds - elapsed)));
             }
             for (Thread runner : runners) {
                 runner.join();
@@ -154,8 +168,10 @@ public final class LoadGenerator {
                                 "lease_epoch", claim.get("lease").get("epoch").asLong(), "analysis", "done"));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (ended.get() < clients && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            try (ProgressLine progress = ProgressLine.start("clients seeing done", clients, "clients", ended::get)) {
+                while (ended.get() < clients && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
             }
             System.out.printf("%nclients %d: %d saw their job's done, %d reconnection attempts (streams that ended before"
                             + " done); jobs %d, updates accepted %d (%.0f/s), %d sent again after no answer%n", clients,
@@ -213,6 +229,7 @@ public final class LoadGenerator {
             Http http = new Http(service.base());
             AtomicInteger next = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
+            AtomicLong answered = new AtomicLong();
             ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
             // A warm-up the size of one round, not counted: the JIT is part of start-up, not of the rate.
             for (int i = 0; i < concurrency; i++) {
@@ -220,20 +237,23 @@ public final class LoadGenerator {
             }
             long start = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
-            for (int c = 0; c < concurrency; c++) {
-                senders.add(Thread.ofVirtual().start(() -> {
-                    while (next.getAndIncrement() < jobs) {
-                        long sent = System.nanoTime();
-                        int status = http.multipart("/api/jobs", Http.form("image", photo, "prompt", "load")).status();
-                        micros.add((System.nanoTime() - sent) / 1_000);
-                        if (status != 201) {
-                            refused.incrementAndGet();
+            try (ProgressLine progress = ProgressLine.start("submitting jobs", jobs, "jobs", answered::get)) {
+                for (int c = 0; c < concurrency; c++) {
+                    senders.add(Thread.ofVirtual().start(() -> {
+                        while (next.getAndIncrement() < jobs) {
+                            long sent = System.nanoTime();
+                            int status = http.multipart("/api/jobs", Http.form("image", photo, "prompt", "load")).status();
+                            micros.add((System.nanoTime() - sent) / 1_000);
+                            answered.incrementAndGet();
+                            if (status != 201) {
+                                refused.incrementAndGet();
+                            }
                         }
-                    }
-                }));
-            }
-            for (Thread sender : senders) {
-                sender.join();
+                    }));
+                }
+                for (Thread sender : senders) {
+                    sender.join();
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("%d jobs with a %d-byte photo from %d clients in %.1f s: %.0f jobs/s, %d refused;"

@@ -58,6 +58,7 @@ class PostgresScaleOutTest {
             Http httpB = new Http(b.base());
 
             aRunnerReportingToOneInstanceIsSeenLiveOnTheOther(httpA, b.base());
+            anAdminStreamOnOneInstanceHearsOfEveryJobOfTheOther(httpA, b.base());
             aStreamCatchesUpWhatItsInstanceMissedWhileNotListening(url, httpA, b.base());
 
             List<String> ids = submit(httpA, httpB);
@@ -113,6 +114,28 @@ class PostgresScaleOutTest {
         assertThat(onB.awaitEnd(WAIT).frames().getLast().event()).isEqualTo("done");
     }
 
+    /** An admin stream on B, and no stream of the job there: B hears of the job, run wholly through A, all the same. */
+    private static void anAdminStreamOnOneInstanceHearsOfEveryJobOfTheOther(Http httpA, String baseB) throws Exception {
+        try (SseClient admin = SseClient.withToken(baseB + "/api/admin/events", ServiceTest.ADMIN_TOKEN)) {
+            admin.awaitFrame(f -> f.event().equals("jobs"), WAIT);
+            String id = httpA.multipart("/api/jobs", Http.form("prompt", "listed across instances")).json()
+                    .get("job_id").asString();
+            awaitRow(admin, id, "\"status\":\"queued\"");
+            FakeRunner runner = new FakeRunner(httpA, TOKEN);
+            FakeRunner.Claim claim = runner.claim(5000);
+            assertThat(claim.jobId()).isEqualTo(id);
+            assertThat(runner.thinking(claim, "update_seq", 1, "tokens", 7, "text", "listed ").status()).isEqualTo(200);
+            awaitRow(admin, id, "\"tokens\":7,");
+            assertThat(runner.complete(claim, "listed").status()).isEqualTo(200);
+            awaitRow(admin, id, "\"status\":\"completed\"");
+        }
+    }
+
+    private static void awaitRow(SseClient admin, String id, String field) throws InterruptedException {
+        admin.awaitFrame(f -> f.event().equals("job") && f.data().contains("\"job_id\":\"" + id + "\"")
+                && f.data().contains(field), WAIT);
+    }
+
     /**
      * The instances' listening connections are cut (as a network blip or a database failover would) and an
      * update is committed before they can reconnect: B never hears of it, yet its stream shows it, because
@@ -127,6 +150,8 @@ class PostgresScaleOutTest {
         assertThat(claim.jobId()).isEqualTo(id);
         SseClient onB = SseClient.open(baseB + "/api/jobs/" + id + "/events");
         onB.awaitFrame(f -> f.data().contains("\"running\""), WAIT);
+        SseClient admin = SseClient.withToken(baseB + "/api/admin/events", ServiceTest.ADMIN_TOKEN);
+        admin.awaitFrame(f -> f.event().equals("jobs"), WAIT);
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
              ResultSet cut = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                      + "WHERE datname = current_database() AND query LIKE 'LISTEN%'")) {
@@ -140,6 +165,13 @@ class PostgresScaleOutTest {
         onB.awaitFrame(f -> f.event().equals("token") && f.data().contains("missed "), WAIT);
         assertThat(runner.complete(claim, "caught up").status()).isEqualTo(200);
         assertThat(onB.awaitEnd(WAIT).frames().getLast().event()).isEqualTo("done");
+        // The admin stream cannot know what it missed meanwhile: it sends the whole list again.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (admin.frames().stream().filter(f -> f.event().equals("jobs")).count() < 2) {
+            assertThat(System.nanoTime()).as("a second list after the reconnect; got %s", admin.frames()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        admin.close();
     }
 
     /** Half the jobs through each instance, the two halves at once; returns the ids in submission order. */

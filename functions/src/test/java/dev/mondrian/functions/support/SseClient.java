@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -27,20 +28,23 @@ public final class SseClient implements AutoCloseable {
     private volatile int status;
     private volatile boolean ended;
 
-    private SseClient(String url, String lastEventId) {
+    private SseClient(String url, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
+        headers.forEach(request::header);
         reader = Thread.ofVirtual().start(() -> read(request.build()));
     }
 
     public static SseClient open(String url) {
-        return new SseClient(url, null);
+        return new SseClient(url, Map.of());
     }
 
     public static SseClient resume(String url, String lastEventId) {
-        return new SseClient(url, lastEventId);
+        return new SseClient(url, Map.of("Last-Event-ID", lastEventId));
+    }
+
+    /** A stream behind a bearer token (the admin stream). */
+    public static SseClient withToken(String url, String token) {
+        return new SseClient(url, Map.of("Authorization", "Bearer " + token));
     }
 
     private void read(HttpRequest request) {

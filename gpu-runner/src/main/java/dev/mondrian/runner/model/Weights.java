@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mondrian.runner.progress.ProgressLine;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Every tensor of a model folder, loaded once into the compute dtype on the model's device and
- * addressed by canonical Hugging Face names (LLaVA's two saved layouts are mapped onto one).
+ * addressed by canonical Hugging Face names (LLaVA's two saved layouts are mapped onto one). A load
+ * that takes a while says how far it got on stderr ({@link ProgressLine}).
  */
 public final class Weights {
     private static final List<String[]> RENAMES = List.of(
@@ -45,19 +48,27 @@ public final class Weights {
         if (files.isEmpty()) {
             throw new IOException(folder + " has no *.safetensors weights");
         }
+        List<SafeTensors> shards = new ArrayList<>();
+        long bytes = 0;
+        for (Path file : files) {
+            SafeTensors st = SafeTensors.open(file);
+            shards.add(st);
+            bytes += st.entries().values().stream().mapToLong(e -> e.end() - e.begin()).sum();
+        }
         Map<String, NDArray> tensors = new HashMap<>();
         // Tensors are filled on the CPU, in PyTorch's own memory, then moved and converted as the device wants.
-        try (NDManager staging = manager.getDevice().isGpu() ? NDManager.newBaseManager(Device.cpu()) : null) {
+        try (NDManager staging = manager.getDevice().isGpu() ? NDManager.newBaseManager(Device.cpu()) : null;
+             ProgressLine progress = ProgressLine.start("loading " + folder.getFileName(), bytes, "MB", 1_000_000)) {
             NDManager cpu = staging == null ? manager : staging;
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
-            for (Path file : files) {
-                SafeTensors st = SafeTensors.open(file);
+            for (SafeTensors st : shards) {
                 for (SafeTensors.Entry entry : st.entries().values()) {
                     NDArray array = toArray(cpu, st, entry, chunk);
                     NDArray placed = place(array, manager, computeType);
                     if (tensors.put(canonical(entry.name()), placed) != null) {
                         throw new IOException("tensor " + entry.name() + " appears twice in " + folder);
                     }
+                    progress.add(entry.end() - entry.begin());
                 }
             }
         }

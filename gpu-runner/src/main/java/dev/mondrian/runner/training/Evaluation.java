@@ -7,6 +7,7 @@ import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.AdvisorPrompt;
+import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.protocol.RunnerWire.Advisor;
 import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.sampling.SamplingParams;
@@ -64,17 +65,20 @@ public final class Evaluation {
         Map<Property, Integer> correct = new EnumMap<>(Property.class);
         Map<Property, Integer> statedCount = new EnumMap<>(Property.class);
         double tps = 0;
-        for (Case photo : photos) {
-            Generated generated = generate(photo, maxTokens);
-            tps += generated.tokensPerSecond();
-            Map<Property, Enum<?>> stated = reader.read(generated.text());
-            for (Property property : Property.values()) {
-                if (stated.containsKey(property)) {
-                    statedCount.merge(property, 1, Integer::sum);
+        try (ProgressLine progress = ProgressLine.start("evaluating", photos.size(), "photos")) {
+            for (Case photo : photos) {
+                Generated generated = generate(photo, maxTokens);
+                tps += generated.tokensPerSecond();
+                Map<Property, Enum<?>> stated = reader.read(generated.text());
+                for (Property property : Property.values()) {
+                    if (stated.containsKey(property)) {
+                        statedCount.merge(property, 1, Integer::sum);
+                    }
+                    if (property.of(photo.measured()).equals(stated.get(property))) {
+                        correct.merge(property, 1, Integer::sum);
+                    }
                 }
-                if (property.of(photo.measured()).equals(stated.get(property))) {
-                    correct.merge(property, 1, Integer::sum);
-                }
+                progress.add(1);
             }
         }
         return new Score(statedCount, correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size());

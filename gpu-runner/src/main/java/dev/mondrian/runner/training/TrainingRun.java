@@ -4,6 +4,7 @@ import dev.mondrian.runner.generation.PeakMemory;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.AdvisorPrompt;
+import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.protocol.RunnerWire.Advisor;
 import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.tokenizer.BpeTrainer;
@@ -132,14 +133,14 @@ public final class TrainingRun {
                 return;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double left = seconds / (step + 1) * (steps - step - 1);
+            double left = ProgressLine.secondsLeft(step + 1, steps, seconds);
             StringBuilder probe = new StringBuilder();
             trainer.probeAccuracy().forEach((property, share) ->
                     probe.append(probe.isEmpty() ? "  probe right: " : ", ").append(property.label()).append(' ')
                             .append(Math.round(share * 100)).append('%'));
             progress.accept("%s %d/%d  loss %.3f  %.1f examples/s  %s elapsed, %s left  peak memory %d MB%s%s"
                     .formatted(name, step + 1, steps, recent / Math.max(1, recentSteps), (step + 1) * batch / seconds,
-                    clock(seconds), clock(left), PeakMemory.bytes() >> 20,
+                    ProgressLine.clock(seconds), ProgressLine.clock(left), PeakMemory.bytes() >> 20,
                     trainer.skippedSteps() > 0 ? "  (" + trainer.skippedSteps() + " steps skipped)" : "", probe));
             recent = 0;
             recentSteps = 0;
@@ -169,10 +170,5 @@ public final class TrainingRun {
                     true).forEach(m -> corpus.add(m.text()));
         }
         return corpus;
-    }
-
-    private static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return "%d:%02d:%02d".formatted(s / 3600, s / 60 % 60, s % 60);
     }
 }

@@ -11,6 +11,7 @@ import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.SafeTensorsWriter.DType;
 import dev.mondrian.runner.model.TinyDecoder;
+import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
@@ -25,7 +26,7 @@ import java.util.SplittableRandom;
  * memory-bandwidth bound: decoding one token reads every weight once, so no engine can beat
  * bandwidth / weight bytes. Not a test; run by {@code ./mondrian bench}, which writes each model
  * in one JVM and measures it in another, so the peak-memory figure is the engine's alone. Prints
- * one Markdown table row.
+ * one Markdown table row on stdout; progress goes to stderr.
  */
 public final class EngineBenchmark {
     private static final int PROMPT = 128;
@@ -76,12 +77,16 @@ public final class EngineBenchmark {
             double[] prefill = new double[RUNS];
             double[] decode = new double[RUNS];
             long peak = 0;
-            generate(generator, prompt); // warm-up: first calls pay for PyTorch's lazy initialisation
-            for (int run = 0; run < RUNS; run++) {
-                GenerationStep last = generate(generator, prompt);
-                prefill[run] = last.promptTps();
-                decode[run] = last.generationTps();
-                peak = last.peakMemoryBytes();
+            try (ProgressLine progress = ProgressLine.start("engine " + shape + " " + dtype, RUNS + 1, "runs")) {
+                generate(generator, prompt); // warm-up: first calls pay for PyTorch's lazy initialisation
+                progress.add(1);
+                for (int run = 0; run < RUNS; run++) {
+                    GenerationStep last = generate(generator, prompt);
+                    prefill[run] = last.promptTps();
+                    decode[run] = last.generationTps();
+                    peak = last.peakMemoryBytes();
+                    progress.add(1);
+                }
             }
             // Measured after the runs so its 1 GiB buffer stays out of the peak-memory figure.
             double bandwidth = readBandwidth();

@@ -1,5 +1,6 @@
 package dev.mondrian.runner.model;
 
+import dev.mondrian.runner.progress.ProgressLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +141,10 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
 
     /** Writes a checkpoint too big to hold in memory twice: each tensor is made, written and dropped. */
     public void writeStreaming(Path dir, SafeTensorsWriter.DType dtype) throws IOException {
-        write(dir, dtype, 1, (name, values) -> {});
+        try (ProgressLine progress = ProgressLine.start("writing " + dtype + " weights", parameters(), "M parameters",
+                1_000_000)) {
+            write(dir, dtype, 1, (name, values) -> progress.add(values.length));
+        }
     }
 
     private void write(Path dir, SafeTensorsWriter.DType dtype, int shards, BiConsumer<String, float[]> keep)

@@ -11,6 +11,7 @@ import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.TextDecoder;
+import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.RunnerWire.Lease;
 import dev.mondrian.runner.sampling.SamplingParams;
@@ -34,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * text batches and 5 s stats, sent over real HTTP to a loopback server that acknowledges each
  * call), alternated run by run. Concurrency: two whole jobs one after the other against the same
  * two interleaved on two threads over the shared model, and, as the measure of what batched
- * decoding could gain, one 2-token decoder step against two 1-token steps.
+ * decoding could gain, one 2-token decoder step against two 1-token steps. Each prints one Markdown
+ * table row on stdout; progress goes to stderr.
  */
 public final class RunnerBenchmark {
     private static final int PROMPT = 128;
@@ -58,9 +60,16 @@ public final class RunnerBenchmark {
             if (args[0].equals("streaming")) {
                 streaming(host, size, threads, prompt, decode, size == Size.TINY ? 31 : 7);
             } else {
-                double sequential = sequential(host, prompt, decode);
-                double interleaved = interleaved(host, prompt, decode);
-                double[] step = stepMillis(host, prompt);
+                double sequential;
+                double interleaved;
+                double[] step;
+                try (ProgressLine progress = ProgressLine.start("concurrency " + size, 3, "measurements")) {
+                    sequential = sequential(host, prompt, decode);
+                    progress.add(1);
+                    interleaved = interleaved(host, prompt, decode);
+                    progress.add(1);
+                    step = stepMillis(host, prompt);
+                }
                 System.out.printf("| %s | %d | %.1f | %.1f | %.2f ms | %.2f ms |%n", size, threads, sequential, interleaved,
                         2 * step[0], step[1]);
             }
@@ -83,16 +92,19 @@ public final class RunnerBenchmark {
             double[] streamed = new double[runs];
             double[] control = new double[runs];
             int callsPerRun = 0;
-            for (int run = 0; run < runs; run++) {
-                for (int slot = 0; slot < 3; slot++) {
-                    switch ((slot + run) % 3) {
-                        case 0 -> bare[run] = bare(host, prompt, decode).generationTps();
-                        case 1 -> {
-                            int before = calls.get();
-                            streamed[run] = streamed(host, client, prompt, decode);
-                            callsPerRun = calls.get() - before;
+            try (ProgressLine progress = ProgressLine.start("streaming " + size, 3L * runs, "runs")) {
+                for (int run = 0; run < runs; run++) {
+                    for (int slot = 0; slot < 3; slot++) {
+                        switch ((slot + run) % 3) {
+                            case 0 -> bare[run] = bare(host, prompt, decode).generationTps();
+                            case 1 -> {
+                                int before = calls.get();
+                                streamed[run] = streamed(host, client, prompt, decode);
+                                callsPerRun = calls.get() - before;
+                            }
+                            default -> control[run] = bare(host, prompt, decode).generationTps();
                         }
-                        default -> control[run] = bare(host, prompt, decode).generationTps();
+                        progress.add(1);
                     }
                 }
             }

@@ -1,0 +1,152 @@
+// The operator's page: every job, live, from the service's admin stream. The page itself holds no data and
+// needs no token to load; the token the operator pastes stays in this tab's sessionStorage and travels only
+// in the Authorization header. Everything shown is set as text (textContent), never as HTML.
+import { followAdmin } from './admin-stream.js';
+
+const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = 'mondrian.admin-token';
+// The newest jobs the stream starts with; jobs that change later are added to them.
+const LIMIT = 100;
+// The most rows kept: past it, those updated longest ago go (running jobs update, so they stay).
+const MAX_ROWS = 500;
+const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+
+const rows = new Map();
+let follower = null;
+let renderPending = false;
+
+function storedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null; // storage disabled: the operator pastes the token again after a reload
+  }
+}
+
+function storeToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // storage disabled: the page still works for as long as it stays open
+  }
+}
+
+function connect(token) {
+  follower?.close();
+  rows.clear();
+  render();
+  $('token-error').textContent = '';
+  $('token-form').hidden = true;
+  $('jobs-panel').hidden = false;
+  follower = followAdmin(token, {
+    limit: LIMIT,
+    onJobs(list) {
+      rows.clear();
+      list.forEach(keep);
+      scheduleRender();
+    },
+    onJob(row) {
+      keep(row);
+      scheduleRender();
+    },
+    onState: showState,
+  });
+}
+
+function disconnect(message = '') {
+  follower?.close();
+  follower = null;
+  storeToken(null);
+  $('jobs-panel').hidden = true;
+  $('token-form').hidden = false;
+  $('token').value = '';
+  $('token-error').textContent = message;
+  $('token').focus();
+}
+
+function showState(state, detail) {
+  if (state === 'refused') {
+    disconnect(`The service refused this token: ${detail}.`);
+    return;
+  }
+  const line = $('connection');
+  line.hidden = state !== 'reconnecting';
+  line.textContent = state === 'reconnecting' ? detail ?? 'Reconnecting…' : '';
+  $('jobs-panel').dataset.state = state;
+}
+
+function keep(row) {
+  rows.set(row.job_id, row);
+  if (rows.size <= MAX_ROWS) return;
+  const stalest = [...rows.values()].reduce((a, b) => (b.updated_at < a.updated_at ? b : a));
+  rows.delete(stalest.job_id);
+}
+
+// Changes come in batches several times a second; the table is redrawn at most once per frame.
+function scheduleRender() {
+  if (renderPending) return;
+  renderPending = true;
+  requestAnimationFrame(() => {
+    renderPending = false;
+    render();
+  });
+}
+
+function render() {
+  const sorted = [...rows.values()].sort((a, b) => b.created_at - a.created_at || a.job_id.localeCompare(b.job_id));
+  $('job-rows').replaceChildren(...sorted.map(tableRow));
+  $('no-jobs').hidden = sorted.length > 0;
+  const counts = STATUSES.map((status) => [status, sorted.filter((row) => row.status === status).length])
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${n} ${status}`);
+  $('summary').textContent = counts.length ? `Shown: ${counts.join(' · ')}` : '';
+}
+
+function tableRow(job) {
+  const tr = document.createElement('tr');
+  tr.dataset.jobId = job.job_id;
+  const cell = (field, text) => {
+    const td = document.createElement('td');
+    td.dataset.field = field;
+    td.textContent = text;
+    tr.append(td);
+    return td;
+  };
+  const id = cell('job', '');
+  const link = document.createElement('a');
+  link.href = `/#job=${encodeURIComponent(job.job_id)}`;
+  link.textContent = job.job_id.slice(0, 8);
+  link.title = job.job_id;
+  id.append(link);
+  cell('status', job.status).dataset.status = job.status;
+  cell('attempts', String(job.attempts));
+  cell('runner', job.runner_id ?? '–');
+  cell('tokens', `${job.tokens} of ≤ ${job.max_tokens}`);
+  cell('tokens_per_second', job.tokens_per_second > 0 ? job.tokens_per_second.toFixed(1) : '–');
+  cell('error', job.error ?? '').classList.add('error-text');
+  cell('created', time(job.created_at));
+  cell('updated', time(job.updated_at));
+  return tr;
+}
+
+function time(epochMs) {
+  const at = new Date(epochMs);
+  return at.toDateString() === new Date().toDateString() ? at.toLocaleTimeString() : at.toLocaleString();
+}
+
+$('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = $('token').value.trim();
+  if (!token) {
+    $('token-error').textContent = 'Paste the admin token first.';
+    return;
+  }
+  storeToken(token);
+  connect(token);
+});
+$('forget').addEventListener('click', () => disconnect());
+
+const saved = storedToken();
+if (saved) connect(saved);
+else $('token').focus();

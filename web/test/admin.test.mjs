@@ -1,0 +1,116 @@
+// The operator's page (admin.html) in a real headless Chromium against the real functions service: the token
+// pasted into the page, every job's row kept live by the admin stream while a runner is played over the runner API.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ADMIN_TOKEN, RUNNER_TOKEN, launchBrowser, screenshot, scriptedRunner, startService } from './harness.mjs';
+
+describe('the operator page', () => {
+  let browser;
+  let service;
+  let runner;
+  before(async () => {
+    browser = await launchBrowser();
+    service = await startService();
+    runner = scriptedRunner(service.base);
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.kill();
+  });
+
+  async function openAdmin() {
+    const page = await (await browser.newContext({ viewport: { width: 1300, height: 800 } })).newPage();
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${service.base}/admin.html`);
+    return { page, problems };
+  }
+
+  async function signIn(page, token) {
+    await page.fill('#token', token);
+    await page.click('#connect');
+  }
+
+  /** A row's cells by field, as the page shows them. */
+  function cells(page, id) {
+    return page.evaluate((jobId) => {
+      const row = document.querySelector(`#job-rows tr[data-job-id="${jobId}"]`);
+      return row && Object.fromEntries([...row.cells].map((td) => [td.dataset.field, td.textContent]));
+    }, id);
+  }
+
+  /** Waits until the job's row shows `expected` (a subset of its cells); a timeout says what it showed. */
+  async function untilRow(page, id, expected) {
+    const deadline = Date.now() + 20_000;
+    let shown;
+    while (Date.now() < deadline) {
+      shown = await cells(page, id);
+      if (shown && Object.entries(expected).every(([field, text]) => shown[field] === text)) return shown;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`row ${id} never showed ${JSON.stringify(expected)}; it showed ${JSON.stringify(shown)}`);
+  }
+
+  async function createJob(prompt) {
+    const response = await fetch(`${service.base}/api/jobs`, {
+      method: 'POST',
+      body: new URLSearchParams({ prompt, max_tokens: '300' }),
+    });
+    assert.equal(response.status, 201);
+    return (await response.json()).job_id;
+  }
+
+  it('refuses a wrong token, and the runner token, with the reason the service gave', async () => {
+    const { page, problems } = await openAdmin();
+    for (const token of ['not-the-admin-token', RUNNER_TOKEN]) {
+      await signIn(page, token);
+      await page.waitForFunction(() => /admin token/.test(document.getElementById('token-error').textContent));
+      assert.equal(await page.textContent('#token-error'),
+        'The service refused this token: missing or wrong admin token.');
+      assert.equal(await page.isHidden('#jobs-panel'), true);
+      assert.equal(await page.locator('#job-rows tr').count(), 0);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('mondrian.admin-token')), null);
+    }
+    await screenshot(page, 'admin-refused');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('shows a job\'s row change live as a runner reports, as text only, and keeps the token for the tab', async () => {
+    const { page, problems } = await openAdmin();
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await signIn(page, ADMIN_TOKEN);
+    await page.waitForFunction(() => document.getElementById('jobs-panel').dataset.state === 'live');
+    assert.equal(await page.isHidden('#token-form'), true);
+
+    const id = await createJob('Watched from the operator page');
+    await untilRow(page, id, { status: 'queued', attempts: '0', runner: '–', tokens: '0 of ≤ 300' });
+
+    const job = await runner.claim();
+    assert.equal(job.job_id, id);
+    await untilRow(page, id, { status: 'running', attempts: '1', runner: 'browser-test' });
+    for (const [tokens, tps] of [[10, 20], [25, 31.25], [60, 42]]) {
+      assert.equal((await runner.thinking(job, { text: 'more ', tokens, tokens_per_second: tps })).status, 200);
+      await untilRow(page, id, { status: 'running', tokens: `${tokens} of ≤ 300`, tokens_per_second: tps.toFixed(1) });
+    }
+    await screenshot(page, 'admin-live');
+
+    const error = '<img src=x onerror="window.__xss = 1"> ran out of memory';
+    assert.equal((await runner.fail(job, error)).status, 200);
+    await untilRow(page, id, { status: 'failed', error });
+    assert.equal(await page.locator('#job-rows img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.match(await page.textContent('#summary'), /1 failed/);
+
+    // The token stays with the tab (a reload reconnects by itself) and never travels in an address.
+    await page.reload();
+    await untilRow(page, id, { status: 'failed', attempts: '1', runner: 'browser-test' });
+    assert.ok(requests.every((url) => !url.includes(ADMIN_TOKEN)), `a request carried the token: ${requests}`);
+    await page.click('#forget');
+    assert.equal(await page.isVisible('#token-form'), true);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('mondrian.admin-token')), null);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+});
