@@ -47,9 +47,6 @@ import tools.jackson.databind.JsonNode;
  * measures job submission instead: multipart uploads of a 100 kB photo.
  */
 public final class LoadGenerator {
-    private static final Pattern AT = Pattern.compile("\"at\":(\\d+)");
-    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
-    private static final Pattern TYPE = Pattern.compile("\"type\":\"([a-z_]+)\"");
     private static final Pattern TEXT = Pattern.compile("\"text\":\"([^\"]*)\"");
     private static final long RETRY_MS = 200;
 
@@ -103,17 +100,7 @@ public final class LoadGenerator {
                     created.incrementAndGet();
                 }
             }
-            List<JsonNode> claims = new ArrayList<>();
-            AtomicLong claimed = new AtomicLong();
-            try (ProgressLine progress = ProgressLine.start("claiming jobs", jobs, "jobs", claimed::get)) {
-                for (int i = 0; i < jobs; i++) {
-                    claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN,
-                            Map.of("runner_id", "load-" + i)).json());
-                    claimed.incrementAndGet();
-                }
-            }
-            System.out.printf("%d jobs created and claimed; opening %d SSE and %d WebSocket clients%n", jobs, sseClients,
-                    webSockets);
+            System.out.printf("%d jobs created; opening %d SSE and %d WebSocket clients%n", jobs, sseClients, webSockets);
             CountDownLatch opened = new CountDownLatch(clients);
             try (ProgressLine progress = ProgressLine.start("opening clients", clients, "clients",
                     () -> clients - opened.getCount())) {
@@ -130,6 +117,16 @@ public final class LoadGenerator {
             }
             System.out.printf("%d clients connected; service RSS %d MB; posting %d updates/s for %d s%n",
                     connected.get(), rssMb(service.pid()), rate, seconds);
+            // Claimed only now, so no lease lapses while thousands of clients connect.
+            List<JsonNode> claims = new ArrayList<>();
+            AtomicLong claimed = new AtomicLong();
+            try (ProgressLine progress = ProgressLine.start("claiming jobs", jobs, "jobs", claimed::get)) {
+                for (int i = 0; i < jobs; i++) {
+                    claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN,
+                            Map.of("runner_id", "load-" + i)).json());
+                    claimed.incrementAndGet();
+                }
+            }
 
             long start = System.nanoTime();
             long end = start + Duration.ofSeconds(seconds).toNanos();
@@ -347,16 +344,34 @@ public final class LoadGenerator {
         } else if (seq > last + 1) {
             gaps.incrementAndGet();
         }
-        Matcher type = TYPE.matcher(json);
-        Matcher at = AT.matcher(json);
-        if (type.find() && type.group(1).equals("token") && at.find()) {
-            deliveryMillis.add(System.currentTimeMillis() - Long.parseLong(at.group(1)));
+        // indexOf, not a regular expression: ten thousand clients parse 40 000 events a second on the same cores
+        // as the service under test.
+        String type = field(json, "\"type\":\"", '"');
+        if ("token".equals(type)) {
+            String at = field(json, "\"at\":", ',');
+            if (at != null) {
+                deliveryMillis.add(System.currentTimeMillis() - Long.parseLong(at));
+            }
         }
-        if (type.find(0) && type.group(1).equals("done")) {
+        if ("done".equals(type)) {
             ended.incrementAndGet();
             return true;
         }
         return false;
+    }
+
+    /** The text after {@code prefix} up to {@code end} (or the closing brace), or null without the prefix. */
+    private static String field(String json, String prefix, char end) {
+        int start = json.indexOf(prefix);
+        if (start < 0) {
+            return null;
+        }
+        start += prefix.length();
+        int stop = json.indexOf(end, start);
+        if (stop < 0) {
+            stop = json.indexOf('}', start);
+        }
+        return json.substring(start, stop);
     }
 
     private static void pause() {
@@ -405,8 +420,8 @@ public final class LoadGenerator {
             if (complete) {
                 String json = message.toString();
                 message.setLength(0);
-                Matcher seq = SEQ.matcher(json);
-                long id = seq.find() ? Long.parseLong(seq.group(1)) : -1;
+                String seq = field(json, "\"seq\":", ',');
+                long id = seq == null ? -1 : Long.parseLong(seq);
                 if (received(json, id, last)) {
                     finished = true;
                 }
@@ -480,7 +495,10 @@ public final class LoadGenerator {
                         callbackMicros.add((System.nanoTime() - sent) / 1_000);
                         break;
                     }
-                    System.err.println("callback refused: " + response.statusCode());
+                    if (response.statusCode() / 100 == 4) {
+                        System.err.println("callback refused (" + response.statusCode() + "); runner stops");
+                        return;
+                    }
                 } catch (IOException e) {
                     // the service is down (or restarting): the same update again shortly
                 } catch (InterruptedException e) {
