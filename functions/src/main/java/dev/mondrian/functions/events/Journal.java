@@ -1,5 +1,6 @@
 package dev.mondrian.functions.events;
 
+import dev.mondrian.functions.metrics.EventMeters;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -15,11 +16,13 @@ public class Journal {
     private final Jdbi jdbi;
     private final EventLog log;
     private final EventHub hub;
+    private final EventMeters meters;
 
-    public Journal(Jdbi jdbi, EventLog log, EventHub hub) {
+    public Journal(Jdbi jdbi, EventLog log, EventHub hub, EventMeters meters) {
         this.jdbi = jdbi;
         this.log = log;
         this.hub = hub;
+        this.meters = meters;
     }
 
     public interface Work<T> {
@@ -32,6 +35,7 @@ public class Journal {
         private final EventLog log;
         private final long now;
         private final List<JobEvent> recorded = new ArrayList<>();
+        private final List<Runnable> afterCommit = new ArrayList<>();
 
         private Tx(Handle handle, EventLog log, long now) {
             this.handle = handle;
@@ -51,14 +55,23 @@ public class Journal {
         public void record(String jobId, EventPayload... payloads) {
             recorded.addAll(log.append(handle, jobId, List.of(payloads), now));
         }
+
+        /**
+         * Runs once the transaction committed, never if it rolled back: for effects outside the database (metrics).
+         */
+        public void afterCommit(Runnable action) {
+            afterCommit.add(action);
+        }
     }
 
     public <T> T run(Work<T> work) {
         List<JobEvent> recorded = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
         T result = jdbi.inTransaction(h -> {
             Tx tx = new Tx(h, log, System.currentTimeMillis());
             T value = work.run(tx);
             recorded.addAll(tx.recorded);
+            afterCommit.addAll(tx.afterCommit);
             if (!recorded.isEmpty()) {
                 hub.beforeCommit(h, recorded);
             }
@@ -66,7 +79,9 @@ public class Journal {
         });
         if (!recorded.isEmpty()) {
             hub.publish(recorded);
+            recorded.forEach(event -> meters.published(event.type()));
         }
+        afterCommit.forEach(Runnable::run);
         return result;
     }
 }

@@ -14,9 +14,12 @@ public class LocalEventHub implements EventHub {
 
     private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
     private final int bufferSize;
+    private final Runnable onDrop;
 
-    public LocalEventHub(MondrianProperties properties) {
+    /** @param onDrop told of every subscriber dropped for falling behind (metrics) */
+    public LocalEventHub(MondrianProperties properties, Runnable onDrop) {
         this.bufferSize = properties.subscriberBuffer();
+        this.onDrop = onDrop;
     }
 
     @Override
@@ -38,6 +41,7 @@ public class LocalEventHub implements EventHub {
             for (Subscription subscription : set) {
                 if (!subscription.offer(event)) {
                     set.remove(subscription);
+                    onDrop.run();
                     log.warn("dropped a slow subscriber of job {} at seq {}", event.jobId(), event.seq());
                 }
             }

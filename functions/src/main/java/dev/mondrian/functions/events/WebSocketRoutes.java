@@ -1,6 +1,7 @@
 package dev.mondrian.functions.events;
 
 import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.metrics.OpenStreams;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -11,14 +12,17 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableWebSocket
 class WebSocketRoutes implements WebSocketConfigurer {
     private final JobWebSocket handler;
+    private final OpenStreams openStreams;
 
-    WebSocketRoutes(Jobs jobs, EventPump pump, JsonMapper json) {
+    WebSocketRoutes(Jobs jobs, EventPump pump, JsonMapper json, OpenStreams openStreams) {
         this.handler = new JobWebSocket(jobs, pump, json);
+        this.openStreams = openStreams;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         // Job data is reachable only through its unguessable id, so any origin may connect.
-        registry.addHandler(handler, "/api/jobs/*/ws").addInterceptors(handler).setAllowedOriginPatterns("*");
+        registry.addHandler(openStreams.counting(handler), "/api/jobs/*/ws").addInterceptors(handler)
+                .setAllowedOriginPatterns("*");
     }
 }
