@@ -4,8 +4,8 @@ import dev.mondrian.functions.jobs.JobStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,9 +26,12 @@ public class JobMeters {
         this.started = Counter.builder("mondrian.jobs.started")
                 .description("Claims: a runner took a job (a job run again after a lost lease counts again)")
                 .register(registry);
-        Stream.of(JobStatus.values()).filter(JobStatus::isFinal).forEach(status -> finished.put(status,
-                Counter.builder("mondrian.jobs.finished").tag("status", status.wire())
-                        .description("Jobs that reached a final status").register(registry)));
+        for (JobStatus status : JobStatus.values()) {
+            if (status.isFinal()) {
+                finished.put(status, Counter.builder("mondrian.jobs.finished").tag("status", status.wire())
+                        .description("Jobs that reached a final status").register(registry));
+            }
+        }
         for (Expiry expiry : Expiry.values()) {
             expired.put(expiry, Counter.builder("mondrian.leases.expired").tag("outcome", wire(expiry))
                     .description("Leases a runner stopped renewing: the job went back to the queue, or failed "
@@ -51,6 +54,6 @@ public class JobMeters {
     }
 
     private static String wire(Expiry expiry) {
-        return expiry.name().toLowerCase(java.util.Locale.ROOT);
+        return expiry.name().toLowerCase(Locale.ROOT);
     }
 }
