@@ -24,7 +24,7 @@ public final class MetricsServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static MetricsServer start(InetSocketAddress address, RunnerMetrics metrics) throws IOException {
+    public static MetricsServer start(InetSocketAddress address, PrometheusMetrics metrics) throws IOException {
         HttpServer server = HttpServer.create(address, 0);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -35,7 +35,7 @@ public final class MetricsServer implements AutoCloseable {
         return new MetricsServer(server);
     }
 
-    private static void answer(HttpExchange exchange, RunnerMetrics metrics) throws IOException {
+    private static void answer(HttpExchange exchange, PrometheusMetrics metrics) throws IOException {
         if (!exchange.getRequestURI().getPath().equals(PATH)) {
             error(exchange, 404, "no such route; the metrics are at " + PATH);
         } else if (!exchange.getRequestMethod().equals("GET")) {

@@ -1,6 +1,7 @@
 package dev.mondrian.runner.service;
 
 import dev.mondrian.runner.metrics.MetricsServer;
+import dev.mondrian.runner.metrics.PrometheusMetrics;
 import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.protocol.FunctionsClient;
@@ -28,10 +29,11 @@ public final class RunnerProcess {
         try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context())) {
             log.info("loaded {} on {} ({} compute thread(s)) in {} ms", options.model(), host.model().device(), threads,
                     (System.nanoTime() - start) / 1_000_000);
-            RunnerMetrics metrics = new RunnerMetrics(options.runnerId(), options.model(), host.model().device());
+            RunnerMetrics metrics = options.metricsPort() == null ? RunnerMetrics.NONE
+                    : new PrometheusMetrics(options.runnerId(), options.model(), host.model().device());
             FunctionsClient client = new FunctionsClient(options.functionsUrl(), () -> token(options));
             RunnerService service = new RunnerService(options, host, client, metrics);
-            try (MetricsServer server = metricsServer(options, metrics)) {
+            try (MetricsServer server = metrics instanceof PrometheusMetrics served ? serve(options, served) : null) {
                 Thread hook = new Thread(() -> {
                     try {
                         service.shutdown();
@@ -46,11 +48,7 @@ public final class RunnerProcess {
         }
     }
 
-    /** The metrics server the options ask for, or null. */
-    private static MetricsServer metricsServer(RunnerOptions options, RunnerMetrics metrics) throws IOException {
-        if (options.metricsPort() == null) {
-            return null;
-        }
+    private static MetricsServer serve(RunnerOptions options, PrometheusMetrics metrics) throws IOException {
         InetSocketAddress address = new InetSocketAddress(options.metricsAddress(), options.metricsPort());
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("--metrics-address '" + options.metricsAddress()

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class MetricsServerTest {
     @Test
     void theScrapeShowsWhatTheRunnerServesAndWhatItGenerated() throws Exception {
-        RunnerMetrics metrics = new RunnerMetrics("runner-7", Path.of("models", "llava-small"), Device.cpu());
+        PrometheusMetrics metrics = new PrometheusMetrics("runner-7", Path.of("models", "llava-small"), Device.cpu());
         AtomicInteger running = new AtomicInteger(1);
         metrics.runningJobs(running::get);
         try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), metrics)) {
@@ -55,7 +55,7 @@ class MetricsServerTest {
 
     @Test
     void anythingButGetMetricsIsAJsonError() throws Exception {
-        RunnerMetrics metrics = new RunnerMetrics("runner", Path.of("model"), Device.cpu());
+        PrometheusMetrics metrics = new PrometheusMetrics("runner", Path.of("model"), Device.cpu());
         try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), metrics)) {
             Http http = new Http("http://127.0.0.1:" + server.address().getPort());
             for (String path : new String[] {"/", "/metrics/", "/actuator/prometheus"}) {
