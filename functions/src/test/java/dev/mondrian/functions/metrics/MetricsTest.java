@@ -1,5 +1,6 @@
 package dev.mondrian.functions.metrics;
 
+import static dev.mondrian.functions.support.Scrape.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.functions.support.FakeRunner.Claim;
@@ -10,48 +11,20 @@ import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.WsClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * The service's metrics, scraped at /actuator/prometheus as Prometheus would, move as jobs run through the real
- * runner API; only the admin token may read them. The lease settings are LeaseTest's (one shared application),
- * so a lease lapses within the test.
+ * runner API; only the admin token may read them. (A lapsed lease is counted in LeaseTest, whose leases are short.)
  */
-@TestPropertySource(properties = {
-        "mondrian.lease-duration=1s", "mondrian.max-attempts=2", "mondrian.lease-check-interval=100ms"})
 class MetricsTest extends ServiceTest {
     private static final String PROMETHEUS = "/actuator/prometheus";
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    private Scrape scrape() {
-        Http.Response response = http.get(PROMETHEUS, ADMIN_TOKEN);
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return Scrape.parse(response.body());
-    }
-
-    private Scrape awaitScrape(Predicate<Scrape> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Scrape now = scrape();
-        while (!condition.test(now)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the metrics did not reach the expected values within " + WAIT);
-            }
-            Thread.sleep(50);
-            now = scrape();
-        }
-        return now;
-    }
 
     private String createJob() {
         Http.Response created = http.multipart("/api/jobs", Http.form("prompt", "text only, please"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("job_id").asString();
-    }
-
-    private static double delta(Scrape before, Scrape after, String name, String... labels) {
-        return after.value(name, labels) - before.value(name, labels);
     }
 
     @Test
@@ -71,7 +44,8 @@ class MetricsTest extends ServiceTest {
             assertThat(refused.error()).as(disguised).isEqualTo("missing or wrong admin token");
         }
         assertThat(http.postJson("/%66n/claimJob", null, "{}").status()).isEqualTo(401);
-        for (String hidden : List.of("/actuator/env", "/actuator/heapdump", "/actuator/health", "/actuator/beans")) {
+        for (String hidden : List.of("/actuator", "/actuator/env", "/actuator/heapdump", "/actuator/health",
+                "/actuator/beans")) {
             Http.Response response = http.get(hidden, ADMIN_TOKEN);
             assertThat(response.status()).as(hidden).isEqualTo(404);
             assertThat(response.error()).as(hidden).isNotBlank();
@@ -86,19 +60,19 @@ class MetricsTest extends ServiceTest {
 
     @Test
     void aJobRunThroughTheRunnerApiMovesTheCountersGaugesAndTimers() throws Exception {
-        Scrape before = scrape();
+        Scrape before = metrics();
         String id = createJob();
-        Scrape queued = scrape();
+        Scrape queued = metrics();
         assertThat(delta(before, queued, "mondrian_jobs", "status", "queued")).isEqualTo(1);
 
         try (SseClient sse = SseClient.open(url("/api/jobs/" + id + "/events"));
              WsClient ws = new WsClient(wsUrl("/api/jobs/" + id + "/ws"))) {
-            awaitScrape(s -> delta(before, s, "mondrian_streams_open", "transport", "sse") == 1
+            awaitMetrics(s -> delta(before, s, "mondrian_streams_open", "transport", "sse") == 1
                     && delta(before, s, "mondrian_streams_open", "transport", "websocket") == 1);
 
             Claim claim = runner.claim(5000);
             assertThat(claim.jobId()).isEqualTo(id);
-            Scrape running = scrape();
+            Scrape running = metrics();
             assertThat(delta(before, running, "mondrian_jobs_started_total")).isEqualTo(1);
             assertThat(delta(before, running, "mondrian_jobs", "status", "running")).isEqualTo(1);
             assertThat(delta(before, running, "mondrian_jobs", "status", "queued")).isZero();
@@ -108,7 +82,7 @@ class MetricsTest extends ServiceTest {
             Thread.sleep(150); // the first text comes at least this long after the claim
             assertThat(runner.thinking(claim, "update_seq", 2, "text", "The light ", "tokens", 3,
                     "tokens_per_second", 42.5, "prompt_tokens", 20, "elapsed_ms", 160).status()).isEqualTo(200);
-            Scrape generating = scrape();
+            Scrape generating = metrics();
             assertThat(generating.value("mondrian_tokens_per_second", "runner", "test-runner")).isEqualTo(42.5);
             assertThat(runner.thinking(claim, "update_seq", 3, "text", "is soft.").status()).isEqualTo(200);
             assertThat(runner.complete(claim, "The light is soft.").status()).isEqualTo(200);
@@ -116,7 +90,7 @@ class MetricsTest extends ServiceTest {
             assertThat(ws.awaitClose(20)).isEqualTo(1000);
         }
 
-        Scrape after = awaitScrape(s -> delta(before, s, "mondrian_streams_open", "transport", "sse") == 0
+        Scrape after = awaitMetrics(s -> delta(before, s, "mondrian_streams_open", "transport", "sse") == 0
                 && delta(before, s, "mondrian_streams_open", "transport", "websocket") == 0);
         assertThat(delta(before, after, "mondrian_jobs_finished_total", "status", "completed")).isEqualTo(1);
         assertThat(delta(before, after, "mondrian_jobs", "status", "running")).isZero();
@@ -158,15 +132,15 @@ class MetricsTest extends ServiceTest {
 
     @Test
     void aRefusedCallbackIsTimedWithItsStatus() {
-        Scrape before = scrape();
+        Scrape before = metrics();
         assertThat(http.postJson("/api/runner/claim", "wrong", "{}").status()).isEqualTo(401);
-        assertThat(delta(before, scrape(), "mondrian_callbacks_seconds_count", "route", "/api/runner/claim",
+        assertThat(delta(before, metrics(), "mondrian_callbacks_seconds_count", "route", "/api/runner/claim",
                 "status", "401")).isEqualTo(1);
     }
 
     @Test
     void failedAndCancelledJobsAreCountedOnce() {
-        Scrape before = scrape();
+        Scrape before = metrics();
         createJob();
         Claim claim = runner.claim(5000);
         assertThat(runner.fail(claim, "the model cannot read this").status()).isEqualTo(200);
@@ -176,22 +150,9 @@ class MetricsTest extends ServiceTest {
             assertThat(http.post("/api/jobs/" + cancelled + "/cancel", "application/json", new byte[0]).status())
                     .isEqualTo(200);
         }
-        Scrape after = scrape();
+        Scrape after = metrics();
         assertThat(delta(before, after, "mondrian_jobs_finished_total", "status", "failed")).isEqualTo(1);
         assertThat(delta(before, after, "mondrian_jobs_finished_total", "status", "cancelled")).isEqualTo(1);
         assertThat(delta(before, after, "mondrian_jobs_finished_total", "status", "completed")).isZero();
-    }
-
-    @Test
-    void aLapsedLeaseIsCountedByWhatBecameOfTheJob() throws Exception {
-        Scrape before = scrape();
-        createJob();
-        runner.claim(5000); // and never heard from again
-        awaitScrape(s -> delta(before, s, "mondrian_leases_expired_total", "outcome", "requeued") == 1);
-        runner.claim(5000); // the last of its two attempts
-        Scrape after = awaitScrape(s -> delta(before, s, "mondrian_leases_expired_total", "outcome", "failed") == 1);
-        assertThat(delta(before, after, "mondrian_leases_expired_total", "outcome", "requeued")).isEqualTo(1);
-        assertThat(delta(before, after, "mondrian_jobs_finished_total", "status", "failed")).isEqualTo(1);
-        assertThat(delta(before, after, "mondrian_jobs_started_total")).isEqualTo(2);
     }
 }

@@ -50,6 +50,11 @@ public final class Scrape {
         return samples(name, labels).stream().mapToDouble(Sample::value).sum();
     }
 
+    /** How much {@link #value} grew from one scrape to a later one. */
+    public static double delta(Scrape before, Scrape after, String name, String... labels) {
+        return after.value(name, labels) - before.value(name, labels);
+    }
+
     public boolean has(String name, String... labels) {
         return !samples(name, labels).isEmpty();
     }
