@@ -1,6 +1,7 @@
 package dev.mondrian.functions.events;
 
 import dev.mondrian.functions.MondrianProperties;
+import dev.mondrian.functions.metrics.EventMeters;
 import dev.mondrian.functions.store.Dialect;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,8 +14,8 @@ import org.springframework.context.annotation.Configuration;
 class EventHubs {
 
     @Bean
-    EventHub eventHub(MondrianProperties properties, Dialect dialect, EventLog log) {
-        LocalEventHub local = new LocalEventHub(properties);
+    EventHub eventHub(MondrianProperties properties, Dialect dialect, EventLog log, EventMeters meters) {
+        LocalEventHub local = new LocalEventHub(properties, meters::subscriberDropped);
         // On Lambda (a WebSocket API to push to) no stream is held in the process: nothing to listen for.
         if (dialect != Dialect.POSTGRESQL || !properties.websocketManagementEndpoint().isBlank()) {
             return local;

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -33,14 +34,18 @@ final class GroupCommit implements AutoCloseable {
     private final Jdbi jdbi;
     private final EventHub hub;
     private final Function<Handle, Journal.Tx> transactions;
+    private final BiConsumer<List<JobEvent>, List<Runnable>> committed;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
-    GroupCommit(Jdbi jdbi, EventHub hub, Function<Handle, Journal.Tx> transactions) {
+    /** @param committed what follows a commit: its events (in order) and the after-commit actions of its work */
+    GroupCommit(Jdbi jdbi, EventHub hub, Function<Handle, Journal.Tx> transactions,
+                BiConsumer<List<JobEvent>, List<Runnable>> committed) {
         this.jdbi = jdbi;
         this.hub = hub;
         this.transactions = transactions;
+        this.committed = committed;
         this.writer = Thread.ofPlatform().name("database-writer").daemon().start(this::write);
     }
 
@@ -82,11 +87,13 @@ final class GroupCommit implements AutoCloseable {
 
     private void commit(List<Pending<?>> batch) {
         List<JobEvent> events = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
         try (Handle h = jdbi.open()) {
             h.begin();
             for (Pending<?> pending : batch) {
                 pending.runIn(h, transactions.apply(h));
                 events.addAll(pending.recorded);
+                afterCommit.addAll(pending.afterCommit);
             }
             if (!events.isEmpty()) {
                 hub.beforeCommit(h, events);
@@ -97,12 +104,10 @@ final class GroupCommit implements AutoCloseable {
             batch.forEach(pending -> pending.result.completeExceptionally(e));
             return;
         }
-        if (!events.isEmpty()) {
-            try {
-                hub.publish(events);
-            } catch (RuntimeException e) {
-                log.error("publishing {} committed events failed; streams catch up from the log", events.size(), e);
-            }
+        try {
+            committed.accept(events, afterCommit);
+        } catch (RuntimeException e) {
+            log.error("after committing {} events: {}; streams catch up from the log", events.size(), e.toString(), e);
         }
         batch.forEach(Pending::complete);
     }
@@ -120,6 +125,7 @@ final class GroupCommit implements AutoCloseable {
         final Map<String, String> logContext;
         final CompletableFuture<T> result = new CompletableFuture<>();
         List<JobEvent> recorded = List.of();
+        List<Runnable> afterCommit = List.of();
         T value;
         Throwable failure;
 
@@ -138,6 +144,7 @@ final class GroupCommit implements AutoCloseable {
             try {
                 value = work.run(tx);
                 recorded = tx.recorded();
+                afterCommit = tx.afterCommitActions();
             } catch (RuntimeException | Error e) {
                 connection.rollback(savepoint);
                 failure = e;

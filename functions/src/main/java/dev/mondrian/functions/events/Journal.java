@@ -1,5 +1,6 @@
 package dev.mondrian.functions.events;
 
+import dev.mondrian.functions.metrics.EventMeters;
 import dev.mondrian.functions.store.Dialect;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,15 @@ public class Journal implements DisposableBean {
     private final Jdbi jdbi;
     private final EventLog log;
     private final EventHub hub;
+    private final EventMeters meters;
     private final GroupCommit group;
 
-    public Journal(Jdbi jdbi, EventLog log, EventHub hub, Dialect dialect) {
+    public Journal(Jdbi jdbi, EventLog log, EventHub hub, EventMeters meters, Dialect dialect) {
         this.jdbi = jdbi;
         this.log = log;
         this.hub = hub;
-        this.group = dialect == Dialect.SQLITE ? new GroupCommit(jdbi, hub, this::tx) : null;
+        this.meters = meters;
+        this.group = dialect == Dialect.SQLITE ? new GroupCommit(jdbi, hub, this::tx, this::committed) : null;
     }
 
     public interface Work<T> {
@@ -41,6 +44,7 @@ public class Journal implements DisposableBean {
         private final EventLog log;
         private final long now;
         private final List<JobEvent> recorded = new ArrayList<>();
+        private final List<Runnable> afterCommit = new ArrayList<>();
 
         private Tx(Handle handle, EventLog log, long now) {
             this.handle = handle;
@@ -61,8 +65,19 @@ public class Journal implements DisposableBean {
             recorded.addAll(log.append(handle, jobId, List.of(payloads), now));
         }
 
+        /**
+         * Runs once the transaction committed, never if it rolled back: for effects outside the database (metrics).
+         */
+        public void afterCommit(Runnable action) {
+            afterCommit.add(action);
+        }
+
         List<JobEvent> recorded() {
             return recorded;
+        }
+
+        List<Runnable> afterCommitActions() {
+            return afterCommit;
         }
     }
 
@@ -71,23 +86,32 @@ public class Journal implements DisposableBean {
             return group.run(work);
         }
         List<JobEvent> recorded = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
         T result = jdbi.inTransaction(h -> {
             Tx tx = tx(h);
             T value = work.run(tx);
             recorded.addAll(tx.recorded);
+            afterCommit.addAll(tx.afterCommit);
             if (!recorded.isEmpty()) {
                 hub.beforeCommit(h, recorded);
             }
             return value;
         });
-        if (!recorded.isEmpty()) {
-            hub.publish(recorded);
-        }
+        committed(recorded, afterCommit);
         return result;
     }
 
     private Tx tx(Handle handle) {
         return new Tx(handle, log, System.currentTimeMillis());
+    }
+
+    /** What follows a commit: its events to the hub, then the work's own after-commit actions. */
+    private void committed(List<JobEvent> events, List<Runnable> afterCommit) {
+        if (!events.isEmpty()) {
+            hub.publish(events);
+            events.forEach(event -> meters.published(event.type()));
+        }
+        afterCommit.forEach(Runnable::run);
     }
 
     @Override

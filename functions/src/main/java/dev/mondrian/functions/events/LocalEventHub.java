@@ -15,9 +15,12 @@ public class LocalEventHub implements EventHub {
     private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
     private final AllJobsListeners allJobs = new AllJobsListeners();
     private final int bufferSize;
+    private final Runnable onDrop;
 
-    public LocalEventHub(MondrianProperties properties) {
+    /** @param onDrop told of every subscriber dropped for falling behind (metrics) */
+    public LocalEventHub(MondrianProperties properties, Runnable onDrop) {
         this.bufferSize = properties.subscriberBuffer();
+        this.onDrop = onDrop;
     }
 
     @Override
@@ -45,6 +48,7 @@ public class LocalEventHub implements EventHub {
             for (Subscription subscription : set) {
                 if (!subscription.offer(event)) {
                     set.remove(subscription);
+                    onDrop.run();
                     log.warn("dropped a slow subscriber of job {} at seq {}", event.jobId(), event.seq());
                 }
             }

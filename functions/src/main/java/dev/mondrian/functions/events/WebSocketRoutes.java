@@ -1,6 +1,7 @@
 package dev.mondrian.functions.events;
 
 import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.metrics.OpenStreams;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,9 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableWebSocket
 class WebSocketRoutes implements WebSocketConfigurer {
     private final JobWebSocket handler;
+    private final OpenStreams openStreams;
 
-    WebSocketRoutes(Jobs jobs, EventPump pump, JsonMapper json) {
+    WebSocketRoutes(Jobs jobs, EventPump pump, JsonMapper json, OpenStreams openStreams) {
         this.handler = new JobWebSocket(jobs, pump, json);
+        this.openStreams = openStreams;
     }
 
     /** Clients only listen on this route, so small inbound buffers keep each open socket cheap. */
@@ -32,6 +35,7 @@ class WebSocketRoutes implements WebSocketConfigurer {
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
         // Job data is reachable only through its unguessable id, so any origin may connect.
-        registry.addHandler(handler, "/api/jobs/*/ws").addInterceptors(handler).setAllowedOriginPatterns("*");
+        registry.addHandler(openStreams.counting(handler), "/api/jobs/*/ws").addInterceptors(handler)
+                .setAllowedOriginPatterns("*");
     }
 }

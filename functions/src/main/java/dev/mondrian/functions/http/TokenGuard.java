@@ -5,6 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Objects;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -13,18 +15,22 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Enforces {@link RequiresToken} on controller routes, and the runner token on the whole generic
- * function surface under {@code /fn/}, which spring-cloud-function-web serves outside MVC's
- * interceptors. A missing or wrong token is a 401 that changes nothing.
+ * Enforces {@link RequiresToken} on controller routes, and a token on the two surfaces served outside MVC's
+ * interceptors, each as a whole: the runner token on the generic functions under {@code /fn/}
+ * (spring-cloud-function-web), the admin token on the actuator's endpoints (the metrics). A missing or wrong token
+ * is a 401 that changes nothing.
  */
 @Component
 public class TokenGuard extends OncePerRequestFilter implements HandlerInterceptor {
     private final Tokens tokens;
     private final JsonMapper json;
+    private final String actuatorPath;
 
-    public TokenGuard(Tokens tokens, JsonMapper json) {
+    public TokenGuard(Tokens tokens, JsonMapper json,
+                      @Value("${management.endpoints.web.base-path:/actuator}") String actuatorPath) {
         this.tokens = tokens;
         this.json = json;
+        this.actuatorPath = actuatorPath;
     }
 
     @Override
@@ -41,17 +47,33 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/fn/");
+        return surface(request) == null;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (allowed(RequiresToken.Role.RUNNER, request)) {
+        RequiresToken.Role role = surface(request);
+        if (allowed(role, request)) {
             chain.doFilter(request, response);
         } else {
-            refuse(response, RequiresToken.Role.RUNNER);
+            refuse(response, role);
         }
+    }
+
+    /**
+     * The token the request's surface needs, or null for none. Judged on the path as the server routes it (decoded,
+     * path parameters and dot segments removed), so {@code /%66n/...} or {@code /actuator;x/...} cannot slip past.
+     */
+    private RequiresToken.Role surface(HttpServletRequest request) {
+        String path = request.getServletPath() + Objects.requireNonNullElse(request.getPathInfo(), "");
+        if (path.startsWith("/fn/")) {
+            return RequiresToken.Role.RUNNER;
+        }
+        if (path.equals(actuatorPath) || path.startsWith(actuatorPath + "/")) {
+            return RequiresToken.Role.ADMIN;
+        }
+        return null;
     }
 
     private boolean allowed(RequiresToken.Role role, HttpServletRequest request) {

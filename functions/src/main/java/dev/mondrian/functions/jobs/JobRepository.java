@@ -49,6 +49,11 @@ public class JobRepository {
                 .mapTo(Integer.class).findOne().isPresent());
     }
 
+    public long countWithStatus(JobStatus status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE status = :status")
+                .bind("status", status.wire()).mapTo(Long.class).one());
+    }
+
     public List<Job> newestFirst(int limit) {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT " + COLUMNS + " FROM jobs ORDER BY created_at DESC, id LIMIT :limit")

@@ -3,6 +3,7 @@ package dev.mondrian.functions.jobs;
 import dev.mondrian.functions.events.EventPayload;
 import dev.mondrian.functions.events.Journal;
 import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.metrics.JobMeters;
 import dev.mondrian.functions.uploads.ImageRepository;
 import dev.mondrian.functions.uploads.StoredImage;
 import java.security.SecureRandom;
@@ -21,14 +22,16 @@ public class Jobs {
     private final Journal journal;
     private final QueueSignal queue;
     private final ImageRepository images;
+    private final JobMeters meters;
 
     public Jobs(JobRepository repository, JobRequestValidator validator, Journal journal, QueueSignal queue,
-                ImageRepository images) {
+                ImageRepository images, JobMeters meters) {
         this.repository = repository;
         this.images = images;
         this.validator = validator;
         this.journal = journal;
         this.queue = queue;
+        this.meters = meters;
     }
 
     public JobView create(JobRequest request) {
@@ -91,6 +94,7 @@ public class Jobs {
             }
             tx.record(id, status(JobStatus.CANCELLED, 100, "cancelled", "Cancelled", job.attempts()),
                     new EventPayload.Done(JobStatus.CANCELLED.wire()));
+            tx.afterCommit(() -> meters.finished(JobStatus.CANCELLED));
             return JobView.of(repository.find(tx.handle(), id).orElseThrow());
         });
     }

@@ -23,8 +23,13 @@ public class QueueSignal implements SmartLifecycle {
     private volatile boolean closed;
     private volatile boolean running;
 
+    /**
+     * Opens the queue, also again after a stop: Spring stops lifecycle beans before a Lambda SnapStart checkpoint
+     * and starts them after the restore (and pauses and resumes cached test contexts the same way).
+     */
     @Override
     public void start() {
+        closed = false;
         running = true;
     }
 

@@ -12,6 +12,8 @@ import dev.mondrian.functions.jobs.JobRepository;
 import dev.mondrian.functions.jobs.JobStatus;
 import dev.mondrian.functions.jobs.QueueSignal;
 import dev.mondrian.functions.logging.LogFields;
+import dev.mondrian.functions.metrics.JobMeters;
+import dev.mondrian.functions.metrics.RunnerMeters;
 import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
 import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
@@ -54,13 +56,18 @@ public class Runners {
     private final AdvisorCatalog advisors;
     private final QueueSignal queue;
     private final Optional<S3Uploads> uploads;
+    private final JobMeters jobMeters;
+    private final RunnerMeters runnerMeters;
     private final long leaseMillis;
     private final long defaultWaitMillis;
     private final int maxAttempts;
 
     public Runners(Journal journal, JobRepository jobs, LeaseRepository leases, ImageRepository images,
-                   AdvisorCatalog advisors, QueueSignal queue, MondrianProperties properties, Optional<S3Uploads> uploads) {
+                   AdvisorCatalog advisors, QueueSignal queue, MondrianProperties properties,
+                   Optional<S3Uploads> uploads, JobMeters jobMeters, RunnerMeters runnerMeters) {
         this.uploads = uploads;
+        this.jobMeters = jobMeters;
+        this.runnerMeters = runnerMeters;
         this.journal = journal;
         this.jobs = jobs;
         this.leases = leases;
@@ -104,8 +111,14 @@ public class Runners {
         String leaseId = UUID.randomUUID().toString();
         return journal.run(tx -> {
             Optional<Job> job = leases.claimOldestQueued(tx.handle(), leaseId, runnerId, tx.now(), tx.now() + leaseMillis);
-            job.ifPresent(j -> tx.record(j.id(), status(JobStatus.RUNNING, 0, "analyzing",
-                    "A runner started the analysis (attempt " + j.attempts() + ")", j.attempts())));
+            job.ifPresent(j -> {
+                tx.record(j.id(), status(JobStatus.RUNNING, 0, "analyzing",
+                        "A runner started the analysis (attempt " + j.attempts() + ")", j.attempts()));
+                tx.afterCommit(() -> {
+                    jobMeters.started();
+                    runnerMeters.claimed(j.runnerId(), j.leaseId());
+                });
+            });
             return job;
         }).map(this::claimed);
     }
@@ -154,6 +167,8 @@ public class Runners {
             long updateSeq = request.updateSeq() == null ? job.lastUpdateSeq() + 1 : request.updateSeq();
             leases.recordProgress(tx.handle(), job.id(), updateSeq, tokens, tps, promptTokens, elapsed);
             leases.renew(tx.handle(), job.id(), tx.now() + leaseMillis);
+            tx.afterCommit(() -> runnerMeters.reported(job.runnerId(), job.leaseId(), !text.isEmpty(),
+                    request.tokensPerSecond()));
             if (!text.isEmpty()) {
                 tx.record(job.id(), new EventPayload.Token(text));
             }
@@ -207,6 +222,11 @@ public class Runners {
             tx.record(job.id(), status(JobStatus.COMPLETED, 100, "completed", "Analysis complete", job.attempts()),
                     new EventPayload.AnalysisComplete(request.analysis(), tokens, tps, promptTokens, elapsed),
                     new EventPayload.Done(JobStatus.COMPLETED.wire()));
+            tx.afterCommit(() -> {
+                jobMeters.finished(JobStatus.COMPLETED);
+                runnerMeters.reported(job.runnerId(), job.leaseId(), !request.analysis().isEmpty(),
+                        request.tokensPerSecond());
+            });
         });
     }
 
@@ -224,6 +244,7 @@ public class Runners {
             tx.record(job.id(), new EventPayload.Error(request.error()),
                     status(JobStatus.FAILED, 100, "failed", "Analysis failed", job.attempts()),
                     new EventPayload.Done(JobStatus.FAILED.wire()));
+            tx.afterCommit(() -> jobMeters.finished(JobStatus.FAILED));
         });
     }
 
@@ -291,6 +312,10 @@ public class Runners {
                 tx.record(job.id(), new EventPayload.Error(error),
                         status(JobStatus.FAILED, 100, "failed", "Analysis failed", job.attempts()),
                         new EventPayload.Done(JobStatus.FAILED.wire()));
+                tx.afterCommit(() -> {
+                    jobMeters.leaseExpired(JobMeters.Expiry.FAILED);
+                    jobMeters.finished(JobStatus.FAILED);
+                });
             }
             return false;
         }
@@ -301,6 +326,7 @@ public class Runners {
                 job.attempts(), maxAttempts);
         tx.record(job.id(), status(JobStatus.QUEUED, 0, "requeued",
                 "The runner stopped responding; waiting for another runner", job.attempts()));
+        tx.afterCommit(() -> jobMeters.leaseExpired(JobMeters.Expiry.REQUEUED));
         return true;
     }
 

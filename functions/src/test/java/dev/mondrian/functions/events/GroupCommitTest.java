@@ -3,7 +3,9 @@ package dev.mondrian.functions.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mondrian.functions.metrics.EventMeters;
 import dev.mondrian.functions.store.Dialect;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +51,8 @@ class GroupCommitTest {
                 published.addAll(events);
             }
         };
-        journal = new Journal(jdbi, new EventLog(jdbi, JsonMapper.builder().build()), hub, Dialect.SQLITE);
+        journal = new Journal(jdbi, new EventLog(jdbi, JsonMapper.builder().build()), hub,
+                new EventMeters(new SimpleMeterRegistry()), Dialect.SQLITE);
     }
 
     @Test

@@ -8,15 +8,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 class LocalEventHubTest {
     private static final int BUFFER = 8;
+    private final AtomicInteger drops = new AtomicInteger();
 
-    private static LocalEventHub hub() {
+    private LocalEventHub hub() {
         return new LocalEventHub(new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), BUFFER, DataSize.ofMegabytes(1), 1000, "", "", ""));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), BUFFER, DataSize.ofMegabytes(1), 1000, "", "", ""),
+                drops::incrementAndGet);
     }
 
     private static JobEvent event(String job, long seq) {
@@ -40,6 +43,7 @@ class LocalEventHubTest {
         assertThat(received).hasSize(100).isSorted().doesNotHaveDuplicates();
         assertThat(slow.overflowed()).isTrue();
         assertThat(fast.overflowed()).isFalse();
+        assertThat(drops).as("subscribers dropped, told once each").hasValue(1);
         // What the slow one buffered before it overflowed is still in order, for a clean hand-over.
         List<Long> buffered = new ArrayList<>();
         for (JobEvent e; (e = slow.poll()) != null; ) {

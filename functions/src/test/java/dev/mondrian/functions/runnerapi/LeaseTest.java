@@ -1,9 +1,11 @@
 package dev.mondrian.functions.runnerapi;
 
+import static dev.mondrian.functions.support.Scrape.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.functions.support.FakeRunner.Claim;
 import dev.mondrian.functions.support.Http;
+import dev.mondrian.functions.support.Scrape;
 import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.SseClient.Frame;
@@ -101,6 +103,19 @@ class LeaseTest extends ServiceTest {
         assertThat(log.frames().stream().filter(f -> f.event().equals("status_update"))
                 .map(f -> Http.JSON.readTree(f.data()).get("job_data").get("llm_thinking").asString()).toList())
                 .contains("Runner shutting down");
+    }
+
+    @Test
+    void aLapsedLeaseIsCountedByWhatBecameOfTheJob() throws Exception {
+        Scrape before = metrics();
+        createJob();
+        runner.claim(5000); // and never heard from again
+        awaitMetrics(s -> delta(before, s, "mondrian_leases_expired_total", "outcome", "requeued") == 1);
+        runner.claim(5000); // the last of its two attempts
+        Scrape after = awaitMetrics(s -> delta(before, s, "mondrian_leases_expired_total", "outcome", "failed") == 1);
+        assertThat(delta(before, after, "mondrian_leases_expired_total", "outcome", "requeued")).isEqualTo(1);
+        assertThat(delta(before, after, "mondrian_jobs_finished_total", "status", "failed")).isEqualTo(1);
+        assertThat(delta(before, after, "mondrian_jobs_started_total")).isEqualTo(2);
     }
 
     @Test

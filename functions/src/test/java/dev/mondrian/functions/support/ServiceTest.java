@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -66,6 +68,30 @@ public abstract class ServiceTest {
                 http.post("/api/jobs/" + job.get("job_id").asString() + "/cancel", "application/json", new byte[0]);
             }
         });
+    }
+
+    /** The service's metrics, scraped as Prometheus does (with the admin token). */
+    protected Scrape metrics() {
+        Http.Response response = http.get("/actuator/prometheus", ADMIN_TOKEN);
+        if (response.status() != 200) {
+            throw new AssertionError("metrics scrape answered " + response.status() + ": " + response.body());
+        }
+        return Scrape.parse(response.body());
+    }
+
+    /** Scrapes until the metrics meet the condition: what a request changed is counted just after it commits. */
+    protected Scrape awaitMetrics(Predicate<Scrape> condition) throws InterruptedException {
+        Duration wait = Duration.ofSeconds(20);
+        long deadline = System.nanoTime() + wait.toNanos();
+        Scrape now = metrics();
+        while (!condition.test(now)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the metrics did not reach the expected values within " + wait);
+            }
+            Thread.sleep(50);
+            now = metrics();
+        }
+        return now;
     }
 
     protected String url(String path) {

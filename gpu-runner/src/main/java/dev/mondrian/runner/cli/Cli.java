@@ -15,7 +15,7 @@ public final class Cli {
                             [--data-dir DIR] [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--jobs N]
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
                             [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
-                            [--repetition-penalty R]
+                            [--repetition-penalty R] [--metrics-port PORT] [--metrics-address ADDRESS]
                    train    --out DIR [--vision-steps N] [--steps N] [--batch N] [--learning-rate X] [--seed S] [--vocab N]
                             [--advisors FILE] [--threads N]
                    evaluate --model DIR [--photos N] [--max-tokens N] [--advisors FILE]

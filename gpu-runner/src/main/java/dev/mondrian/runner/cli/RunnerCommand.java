@@ -13,7 +13,7 @@ import java.util.Set;
 final class RunnerCommand {
     static final Set<String> OPTIONS = Set.of("functions-url", "runner-token", "runner-token-file", "data-dir", "model",
             "device", "threads", "context", "jobs", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
-            "runner-id", "top-k", "top-p", "repetition-penalty");
+            "runner-id", "top-k", "top-p", "repetition-penalty", "metrics-port", "metrics-address");
 
     /** Mondrian's own model, as the repository ships it; paths are from the repository's root, where ./mondrian runs. */
     static final Path DEFAULT_MODEL = Path.of("gpu-runner", "model");
@@ -29,7 +29,9 @@ final class RunnerCommand {
                 args.integer("jobs", 1), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
                 millis(args, "claim-wait-ms", 25_000), millis(args, "drain-timeout-ms", 30_000),
                 args.get("runner-id", defaultRunnerId()), args.integer("top-k", 0), args.decimal("top-p", 0.95),
-                args.decimal("repetition-penalty", 1.0));
+                args.decimal("repetition-penalty", 1.0),
+                args.get("metrics-port", null) == null ? null : args.integer("metrics-port", 0),
+                args.get("metrics-address", "0.0.0.0"));
     }
 
     static void run(Args args) throws IOException, InterruptedException {

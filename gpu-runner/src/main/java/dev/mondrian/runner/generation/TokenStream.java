@@ -83,7 +83,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
         }
         text.append(delta);
         if (finish != null || generated % MEMORY_EVERY == 1) {
-            peakMemory = PeakMemory.bytes();
+            peakMemory = ProcessMemory.peakBytes();
         }
         return step(delta, token);
     }

@@ -4,6 +4,7 @@ import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
@@ -33,13 +34,17 @@ final class JobExecution {
     private final ModelHost host;
     private final FunctionsClient client;
     private final RunnerOptions options;
+    private final RunnerMetrics.JobMeter meter;
     private volatile String releaseReason;
 
-    JobExecution(ClaimedJob job, ModelHost host, FunctionsClient client, RunnerOptions options) {
+    /** @param meter started when the claim was answered, so the time to the first token counts from there */
+    JobExecution(ClaimedJob job, ModelHost host, FunctionsClient client, RunnerOptions options,
+                 RunnerMetrics.JobMeter meter) {
         this.job = job;
         this.host = host;
         this.client = client;
         this.options = options;
+        this.meter = meter;
     }
 
     String jobId() {
@@ -104,6 +109,7 @@ final class JobExecution {
                     break;
                 }
                 last = stream.next();
+                meter.token(last.generationTps());
                 callbacks.progress(last.text(), progress(last, start));
             }
             if (callbacks.stopReason() != null) {

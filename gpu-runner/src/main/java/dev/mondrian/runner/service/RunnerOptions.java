@@ -10,13 +10,18 @@ import java.time.Duration;
  *
  * @param token the runner token, or null to read {@code tokenFile} (re-read on every call, so a
  *              runner started before the service that writes the file still gets in)
+ * @param metricsPort the port of the metrics server, or null for none
+ * @param metricsAddress the address it listens on
  */
 public record RunnerOptions(URI functionsUrl, String token, Path tokenFile, Path model, String device, String threads,
                             int context,
                             int jobs, Duration updateInterval, Duration deltaInterval, Duration claimWait,
                             Duration drainTimeout, String runnerId, int topK, double topP,
-                            double repetitionPenalty) {
+                            double repetitionPenalty, Integer metricsPort, String metricsAddress) {
     public RunnerOptions {
+        if (metricsPort != null && (metricsPort < 1 || metricsPort > 65_535)) {
+            throw new IllegalArgumentException("metrics port must be between 1 and 65535, got " + metricsPort);
+        }
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
         }

@@ -1,10 +1,14 @@
 package dev.mondrian.runner.service;
 
 import dev.mondrian.runner.logging.LogFields;
+import dev.mondrian.runner.metrics.MetricsServer;
+import dev.mondrian.runner.metrics.PrometheusMetrics;
+import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,19 +32,39 @@ public final class RunnerProcess {
         try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context())) {
             log.info("loaded {} on {} ({} compute thread(s)) in {} ms", options.model(), host.model().device(), threads,
                     (System.nanoTime() - start) / 1_000_000);
+            RunnerMetrics metrics = options.metricsPort() == null ? RunnerMetrics.NONE
+                    : new PrometheusMetrics(options.runnerId(), options.model(), host.model().device());
             FunctionsClient client = new FunctionsClient(options.functionsUrl(), () -> token(options));
-            RunnerService service = new RunnerService(options, host, client);
-            Thread hook = new Thread(() -> {
-                try {
-                    service.shutdown();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "runner-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            service.start();
-            service.awaitTermination();
+            RunnerService service = new RunnerService(options, host, client, metrics);
+            try (MetricsServer server = metrics instanceof PrometheusMetrics served ? serve(options, served) : null) {
+                Thread hook = new Thread(() -> {
+                    try {
+                        service.shutdown();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "runner-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                service.start();
+                service.awaitTermination();
+            }
         }
+    }
+
+    private static MetricsServer serve(RunnerOptions options, PrometheusMetrics metrics) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(options.metricsAddress(), options.metricsPort());
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("--metrics-address '" + options.metricsAddress()
+                    + "' is not an address");
+        }
+        MetricsServer server;
+        try {
+            server = MetricsServer.start(address, metrics);
+        } catch (IOException e) {
+            throw new IOException("cannot serve metrics at " + address + ": " + e.getMessage(), e);
+        }
+        log.info("metrics at http://{}:{}/metrics", options.metricsAddress(), server.address().getPort());
+        return server;
     }
 
     private static String token(RunnerOptions options) {

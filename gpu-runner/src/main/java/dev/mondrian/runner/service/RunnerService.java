@@ -1,6 +1,7 @@
 package dev.mondrian.runner.service;
 
 import dev.mondrian.runner.logging.LogFields;
+import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
 import dev.mondrian.runner.protocol.RunnerWire.ClaimedJob;
@@ -27,16 +28,19 @@ public final class RunnerService {
     private final RunnerOptions options;
     private final ModelHost host;
     private final FunctionsClient client;
+    private final RunnerMetrics metrics;
     private final List<Thread> workers = new ArrayList<>();
     /** Workers blocked in a claim; only these are interrupted at shutdown (never one inside PyTorch). */
     private final Set<Thread> claiming = ConcurrentHashMap.newKeySet();
     private final Set<JobExecution> running = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    RunnerService(RunnerOptions options, ModelHost host, FunctionsClient client) {
+    RunnerService(RunnerOptions options, ModelHost host, FunctionsClient client, RunnerMetrics metrics) {
         this.options = options;
         this.host = host;
         this.client = client;
+        this.metrics = metrics;
+        metrics.runningJobs(running::size);
     }
 
     void start() {
@@ -89,7 +93,7 @@ public final class RunnerService {
     }
 
     private void run(ClaimedJob job) {
-        JobExecution execution = new JobExecution(job, host, client, options);
+        JobExecution execution = new JobExecution(job, host, client, options, metrics.job());
         running.add(execution);
         MDC.put(LogFields.JOB_ID, job.jobId());
         try {

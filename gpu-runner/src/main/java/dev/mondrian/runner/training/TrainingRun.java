@@ -1,6 +1,6 @@
 package dev.mondrian.runner.training;
 
-import dev.mondrian.runner.generation.PeakMemory;
+import dev.mondrian.runner.generation.ProcessMemory;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.AdvisorPrompt;
@@ -140,7 +140,7 @@ public final class TrainingRun {
                             .append(Math.round(share * 100)).append('%'));
             progress.accept("%s %d/%d  loss %.3f  %.1f examples/s  %s elapsed, %s left  peak memory %d MB%s%s"
                     .formatted(name, step + 1, steps, recent / Math.max(1, recentSteps), (step + 1) * batch / seconds,
-                    ProgressLine.clock(seconds), ProgressLine.clock(left), PeakMemory.bytes() >> 20,
+                    ProgressLine.clock(seconds), ProgressLine.clock(left), ProcessMemory.peakBytes() >> 20,
                     trainer.skippedSteps() > 0 ? "  (" + trainer.skippedSteps() + " steps skipped)" : "", probe));
             recent = 0;
             recentSteps = 0;

@@ -54,8 +54,24 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("jobs must be at least 1");
         assertThat(run("runner", "--model", dir.toString(), "--update-interval-ms", "soon")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--update-interval-ms (or MONDRIAN_UPDATE_INTERVAL_MS) must be a whole number");
+        assertThat(run("runner", "--model", dir.toString(), "--metrics-port", "70000")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("metrics port must be between 1 and 65535, got 70000");
+        assertThat(run("runner", "--model", dir.toString(), "--metrics-port", "any")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--metrics-port (or MONDRIAN_METRICS_PORT) must be a whole number");
         assertThat(run("runner", "--model", dir.toString())).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("has no config.json");
+    }
+
+    @Test
+    void aMetricsPortTakenElsewhereStopsTheRunnerWithAMessage() throws Exception {
+        TinyDecoder.chat(TinyTokenizerFiles.VOCAB_SIZE).write(dir, SafeTensorsWriter.DType.F32, 1);
+        TinyTokenizerFiles.write(dir, false);
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int code = run("runner", "--model", dir.toString(), "--device", "cpu", "--metrics-address", "127.0.0.1",
+                    "--metrics-port", String.valueOf(taken.getLocalPort()));
+            assertThat(code).isEqualTo(1);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: cannot serve metrics at");
     }
 
     @Test

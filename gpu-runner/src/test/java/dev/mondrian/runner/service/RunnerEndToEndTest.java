@@ -3,12 +3,14 @@ package dev.mondrian.runner.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.functions.support.Http;
+import dev.mondrian.functions.support.Scrape;
 import dev.mondrian.functions.support.ServiceProcess;
 import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.SseClient.Frame;
 import dev.mondrian.functions.support.TestImages;
 import dev.mondrian.runner.model.TinyModels;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,6 +178,52 @@ class RunnerEndToEndTest {
                 .isEqualTo("json-runner"));
         assertThat(lines).filteredOn(line -> line.get("message").asString().contains(id))
                 .allSatisfy(line -> assertThat(line.path("job_id").asString()).as(line.toString()).isEqualTo(id));
+    }
+
+    @Test
+    void theRunnerAndTheServiceBothShowTheJobInTheirMetrics() throws Exception {
+        functions().start();
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        runner("runner", "--runner-id", "metrics-runner", "--metrics-port", String.valueOf(port),
+                "--metrics-address", "127.0.0.1");
+        Http runnerMetrics = new Http("http://127.0.0.1:" + port);
+        String id = upload(1500);
+        SseClient sse = events(id);
+        generating(sse);
+        assertThat(scrape(runnerMetrics, "/metrics", null).value("mondrian_runner_jobs_running")).isEqualTo(1);
+        sse.awaitEnd(WAIT);
+
+        int tokens = http.get("/api/jobs/" + id).json().get("tokens").asInt();
+        Scrape runner = scrape(runnerMetrics, "/metrics", null);
+        assertThat(runner.value("mondrian_runner_jobs_running")).isZero();
+        assertThat(runner.value("mondrian_runner_tokens_generated_total")).isEqualTo(tokens);
+        assertThat(runner.value("mondrian_runner_tokens_per_second")).isPositive();
+        assertThat(runner.value("mondrian_runner_first_token_seconds_count")).isEqualTo(1);
+        assertThat(runner.value("mondrian_runner_info", "runner", "metrics-runner", "model", "model", "device", "cpu"))
+                .isEqualTo(1);
+        assertThat(runner.value("process_resident_memory_bytes")).isGreaterThan(50 << 20);
+        assertThat(runner.value("jvm_memory_used_bytes", "area", "heap")).isPositive();
+
+        Scrape service = scrape(http, "/actuator/prometheus", ServiceTest.ADMIN_TOKEN);
+        assertThat(service.value("mondrian_jobs_started_total")).isEqualTo(1);
+        assertThat(service.value("mondrian_jobs_finished_total", "status", "completed")).isEqualTo(1);
+        assertThat(service.value("mondrian_first_token_seconds_count", "runner", "metrics-runner")).isEqualTo(1);
+        // The service sees the first text later than the runner made it: the callback's trip comes on top.
+        assertThat(service.value("mondrian_first_token_seconds_sum", "runner", "metrics-runner"))
+                .isGreaterThan(runner.value("mondrian_runner_first_token_seconds_sum"));
+        assertThat(service.value("mondrian_tokens_per_second", "runner", "metrics-runner")).isPositive();
+        assertThat(service.value("mondrian_callbacks_seconds_count", "route", "/api/runner/jobs/{id}/complete"))
+                .isEqualTo(1);
+        assertThat(service.value("mondrian_events_published_total", "type", "done")).isEqualTo(1);
+    }
+
+    private static Scrape scrape(Http http, String path, String token) {
+        Http.Response response = http.get(path, token);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return Scrape.parse(response.body());
     }
 
     @Test
