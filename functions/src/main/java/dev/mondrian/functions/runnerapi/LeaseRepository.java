@@ -40,12 +40,14 @@ class LeaseRepository {
                 .bind("expires", expiresAt).bind("id", jobId).execute();
     }
 
+    /** A runner's progress report, which also renews its lease until {@code expiresAt}. */
     void recordProgress(Handle h, String jobId, long updateSeq, int tokens, double tokensPerSecond, int promptTokens,
-                        long elapsedMs) {
+                        long elapsedMs, long expiresAt) {
         h.createUpdate("UPDATE jobs SET last_update_seq = :seq, tokens = :tokens, tokens_per_second = :tps, "
-                        + "prompt_tokens = :prompt, elapsed_ms = :elapsed WHERE id = :id")
+                        + "prompt_tokens = :prompt, elapsed_ms = :elapsed, lease_expires_at = :expires WHERE id = :id")
                 .bind("seq", updateSeq).bind("tokens", tokens).bind("tps", tokensPerSecond)
-                .bind("prompt", promptTokens).bind("elapsed", elapsedMs).bind("id", jobId).execute();
+                .bind("prompt", promptTokens).bind("elapsed", elapsedMs).bind("expires", expiresAt).bind("id", jobId)
+                .execute();
     }
 
     /**
