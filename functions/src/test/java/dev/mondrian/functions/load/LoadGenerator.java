@@ -4,7 +4,7 @@ import dev.mondrian.functions.support.Http;
 import dev.mondrian.functions.support.ServiceProcess;
 import dev.mondrian.functions.support.ServiceTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +53,10 @@ public final class LoadGenerator {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final ConcurrentLinkedQueue<Long> callbackMicros = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> deliveryMillis = new ConcurrentLinkedQueue<>();
+    /** The same, for the second half of the run only: the service warmed up, the start's backlog worked off. */
+    private final ConcurrentLinkedQueue<Long> laterCallbackMicros = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> laterDeliveryMillis = new ConcurrentLinkedQueue<>();
+    private volatile long secondHalfNanos = Long.MAX_VALUE;
     private final Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger gaps = new AtomicInteger();
@@ -90,7 +94,7 @@ public final class LoadGenerator {
         Path data = Files.createTempDirectory("mondrian-load-");
         try (ServiceProcess service = new ServiceProcess(data, launch,
                 List.of("--mondrian.claim-wait=0s", "--mondrian.heartbeat-interval=15s", "--logging.level.root=WARN"))
-                .start()) {
+                .start(); SseFleet fleet = sseFleet(service.base())) {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
             AtomicLong created = new AtomicLong();
@@ -107,7 +111,7 @@ public final class LoadGenerator {
                 for (int i = 0; i < clients; i++) {
                     String id = ids.get(i % jobs);
                     if (i < sseClients) {
-                        Thread.ofVirtual().start(() -> follow(service.base() + "/api/jobs/" + id + "/events", opened));
+                        fleet.open("/api/jobs/" + id + "/events", opened);
                     } else {
                         new WebSocketClient(service.base().replace("http://", "ws://") + "/api/jobs/" + id + "/ws",
                                 opened).connect();
@@ -131,11 +135,13 @@ public final class LoadGenerator {
             long start = System.nanoTime();
             long end = start + Duration.ofSeconds(seconds).toNanos();
             giveUpNanos = end + Duration.ofSeconds(120).toNanos();
+            fleet.giveUpAt(giveUpNanos);
             List<Thread> runners = new ArrayList<>();
             double perRunnerPerSecond = (double) rate / jobs;
             for (JsonNode claim : claims) {
                 runners.add(Thread.ofVirtual().start(() -> play(service.base(), claim, perRunnerPerSecond, end)));
             }
+            secondHalfNanos = start + Duration.ofSeconds(seconds).toNanos() / 2;
             long crashAt = crash ? start + Duration.ofSeconds(seconds).toNanos() / 2 : Long.MAX_VALUE;
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.max(1, Math.min(Math.min(ProgressLine.EVERY.toMillis(), (end - System.nanoTime()) / 1_000_000),
@@ -174,9 +180,11 @@ public final class LoadGenerator {
                             + " done); jobs %d, updates accepted %d (%.0f/s), %d sent again after no answer%n", clients,
                     ended.get(), resumed.get(), jobs, accepted.get(), accepted.get() / (double) seconds, retried.get());
             System.out.printf("service RSS at the end of the load: %d MB%n", peakRss);
-            System.out.printf("callback latency ms: %s%n", percentiles(callbackMicros, 1000.0));
-            System.out.printf("delivery latency ms: %s (%d deliveries)%n", percentiles(deliveryMillis, 1.0),
-                    deliveryMillis.size());
+            System.out.printf("callback latency ms: %s; second half: %s%n", percentiles(callbackMicros, 1000.0),
+                    percentiles(laterCallbackMicros, 1000.0));
+            System.out.printf("delivery latency ms: %s (%d deliveries); second half: %s (%d)%n",
+                    percentiles(deliveryMillis, 1.0), deliveryMillis.size(), percentiles(laterDeliveryMillis, 1.0),
+                    laterDeliveryMillis.size());
             System.out.printf("gaps %d, duplicates %d%n", gaps.get(), duplicates.get());
             int[] audit = crash ? audit(service.base(), ids) : new int[2];
             if (crash) {
@@ -287,54 +295,30 @@ public final class LoadGenerator {
         return launch;
     }
 
-    /** One SSE client: counts gaps and duplicates in the seq numbers, times each token event from its commit. */
-    private void follow(String url, CountDownLatch opened) {
-        long last = 0;
-        boolean first = true;
-        while (System.nanoTime() < giveUpNanos) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
-            if (last > 0) {
-                request.header("Last-Event-ID", Long.toString(last));
+    /** The SSE clients: their events go through the same accounting as the WebSocket clients'. */
+    private SseFleet sseFleet(String serviceBase) throws IOException {
+        URI base = URI.create(serviceBase);
+        return new SseFleet(new InetSocketAddress(base.getHost(), base.getPort()), new SseFleet.Listener() {
+            @Override
+            public boolean event(String data, long id, long lastId) {
+                return received(data, id, lastId);
             }
-            boolean open = false;
-            try {
-                HttpResponse<java.util.stream.Stream<String>> response = client.send(request.build(),
-                        HttpResponse.BodyHandlers.ofLines());
-                if (response.statusCode() == 200) {
-                    open = true;
-                    connected.incrementAndGet();
-                    if (first) {
-                        first = false;
-                        opened.countDown();
-                    }
-                    long id = 0;
-                    for (String line : (Iterable<String>) response.body()::iterator) {
-                        if (line.startsWith("id: ")) {
-                            id = Long.parseLong(line.substring(4));
-                        } else if (line.startsWith("data: ")) {
-                            boolean done = received(line, id, last);
-                            last = Math.max(last, id);
-                            if (done) {
-                                return;
-                            }
-                        }
-                    }
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // the service went away or closed the stream: resume below, as a browser would
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                if (open) {
-                    connected.decrementAndGet();
-                }
+
+            @Override
+            public void opened() {
+                connected.incrementAndGet();
             }
-            resumed.incrementAndGet();
-            pause();
-        }
-        if (first) {
-            opened.countDown();
-        }
+
+            @Override
+            public void closed() {
+                connected.decrementAndGet();
+            }
+
+            @Override
+            public void resumed() {
+                resumed.incrementAndGet();
+            }
+        });
     }
 
     /** Counts a gap or duplicate against the last seq seen and times token events; true for the job's {@code done}. */
@@ -350,7 +334,11 @@ public final class LoadGenerator {
         if ("token".equals(type)) {
             String at = field(json, "\"at\":", ',');
             if (at != null) {
-                deliveryMillis.add(System.currentTimeMillis() - Long.parseLong(at));
+                long millis = System.currentTimeMillis() - Long.parseLong(at);
+                deliveryMillis.add(millis);
+                if (System.nanoTime() >= secondHalfNanos) {
+                    laterDeliveryMillis.add(millis);
+                }
             }
         }
         if ("done".equals(type)) {
@@ -493,6 +481,9 @@ public final class LoadGenerator {
                         accepted.incrementAndGet();
                         told.add(text);
                         callbackMicros.add((System.nanoTime() - sent) / 1_000);
+                        if (sent >= secondHalfNanos) {
+                            laterCallbackMicros.add((System.nanoTime() - sent) / 1_000);
+                        }
                         break;
                     }
                     if (response.statusCode() / 100 == 4) {
