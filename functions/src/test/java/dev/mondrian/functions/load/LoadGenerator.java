@@ -77,7 +77,7 @@ public final class LoadGenerator {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int jobs = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
-        int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
+        int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 60;
         int webSockets = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
         boolean crash = args.length > 6 && args[6].equals("crash");
         new LoadGenerator().run(serviceLaunch(Path.of(args[0])), clients, jobs, rate, seconds, webSockets, crash);

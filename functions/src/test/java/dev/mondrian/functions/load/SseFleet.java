@@ -37,7 +37,8 @@ final class SseFleet implements AutoCloseable {
         void resumed();
     }
 
-    private static final long RETRY_MS = 200;
+    /** What the service's {@code retry:} field tells a browser to wait before asking again. */
+    private static final long RETRY_MS = 2000;
 
     private final InetSocketAddress address;
     private final Listener listener;
