@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,7 +17,10 @@ import org.springframework.stereotype.Component;
  * only while there is something to write, so an open stream is a few objects, not a parked thread.
  */
 @Component
-public class EventPump implements DisposableBean {
+public class EventPump implements SmartLifecycle, DisposableBean {
+    /** How long a stopping service waits for its streams to end before it goes on. */
+    private static final long STOP_WAIT_MS = 2_000;
+
     private final EventLog eventLog;
     private final EventHub hub;
     private final long keepAliveNanos;
@@ -24,6 +28,7 @@ public class EventPump implements DisposableBean {
     private final ScheduledExecutorService keepAlives = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("keep-alives").daemon().factory());
     private final Set<Delivery> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
 
     public EventPump(EventLog eventLog, EventHub hub, MondrianProperties properties) {
         this.eventLog = eventLog;
@@ -45,6 +50,35 @@ public class EventPump implements DisposableBean {
     /** Streams open now. */
     public int openStreams() {
         return open.size();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every open stream before the web server's graceful shutdown (a later phase) waits for its requests:
+     * a stream lasts as long as its job, so waiting for it would hold the shutdown for its whole timeout. Clients
+     * resume from their last event, on another instance or after the restart.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        open.forEach(Delivery::cancel);
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
+        try {
+            while (!open.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     private void sendKeepAlives() {

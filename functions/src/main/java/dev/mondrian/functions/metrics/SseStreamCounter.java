@@ -6,15 +6,14 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Counts a response as an open SSE stream from the moment it declares {@code text/event-stream} until it ends, which
- * keeps the stream code free of metrics. A stream served on the request's own thread (the operator's) ends with the
- * request; an asynchronous one (a job's, {@code SseStreams}) when its asynchronous response completes.
+ * Counts a job's SSE stream from the moment its request thread hands it over (an asynchronous
+ * {@code text/event-stream} response, as {@code SseStreams} serves) until the response completes, which keeps
+ * the stream code free of metrics. The operator's stream of every job is not a job's stream and is not counted.
  */
 @Component
 class SseStreamCounter extends OncePerRequestFilter {
@@ -32,27 +31,12 @@ class SseStreamCounter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Watched watched = new Watched(response);
-        try {
-            chain.doFilter(request, watched);
-        } finally {
-            if (request.isAsyncStarted()) {
-                countUntilComplete(request, watched);
-            } else if (watched.counted) {
-                streams.sseClosed();
-            }
-        }
-    }
-
-    /** The stream goes on after this request thread returns: counted until its asynchronous response completes. */
-    private void countUntilComplete(HttpServletRequest request, Watched watched) {
-        String type = watched.getContentType();
-        if (!watched.counted && (type == null || !type.startsWith("text/event-stream"))) {
+        chain.doFilter(request, response);
+        String type = response.getContentType();
+        if (!request.isAsyncStarted() || type == null || !type.startsWith("text/event-stream")) {
             return;
         }
-        if (!watched.counted) {
-            streams.sseOpened();
-        }
+        streams.sseOpened();
         try {
             request.getAsyncContext().addListener(new AsyncListener() {
                 @Override
@@ -72,23 +56,6 @@ class SseStreamCounter extends OncePerRequestFilter {
         } catch (IllegalStateException alreadyComplete) {
             // The stream ended before this thread got here (a finished job's short replay).
             streams.sseClosed();
-        }
-    }
-
-    private final class Watched extends HttpServletResponseWrapper {
-        private boolean counted;
-
-        Watched(HttpServletResponse response) {
-            super(response);
-        }
-
-        @Override
-        public void setContentType(String type) {
-            super.setContentType(type);
-            if (!counted && type != null && type.startsWith("text/event-stream")) {
-                counted = true;
-                streams.sseOpened();
-            }
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.SseClient.Frame;
 import dev.mondrian.functions.support.TestImages;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,22 @@ class RestartTest {
                     .map(f -> Http.JSON.readTree(f.data()).get("text").asString()).toList())
                     .containsExactly("one ", "two ", "three");
             assertThat(http.get("/api/jobs/" + id).json().get("status").asString()).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void aStoppingServiceEndsItsOpenStreamsInsteadOfWaitingOutItsShutdownTimeout(@TempDir Path dataDir) throws Exception {
+        try (ServiceProcess service = new ServiceProcess(dataDir).start()) {
+            Http http = new Http(service.base());
+            String id = http.multipart("/api/jobs", Http.form("prompt", "still queued")).json().get("job_id").asString();
+            SseClient open = SseClient.open(service.base() + "/api/jobs/" + id + "/events");
+            open.awaitFrame(f -> f.event().equals("status_update"), WAIT);
+
+            service.stop();
+            // The stream ended (the client resumes elsewhere) and the graceful shutdown did not wait for it.
+            open.awaitEnd(WAIT);
+            assertThat(Files.readString(service.log())).contains("Commencing graceful shutdown")
+                    .doesNotContain("still running after timeout");
         }
     }
 }

@@ -80,6 +80,12 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** SIGTERM, as a service manager stops it; waits until the process has exited. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
     /** SIGKILL: no shutdown hook, no flush, as a crash or an OOM kill would do. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
