@@ -119,8 +119,8 @@ public final class LoadGenerator {
                 }
                 opened.await();
             }
-            System.out.printf("%d clients connected; service RSS %d MB; posting %d updates/s for %d s%n",
-                    connected.get(), rssMb(service.pid()), rate, seconds);
+            System.out.printf("%d clients connected; service RSS %d MB, heap %s; posting %d updates/s for %d s%n",
+                    connected.get(), rssMb(service.pid()), heap(http), rate, seconds);
             // Claimed only now, so no lease lapses while thousands of clients connect.
             List<JsonNode> claims = new ArrayList<>();
             AtomicLong claimed = new AtomicLong();
@@ -157,14 +157,16 @@ public final class LoadGenerator {
                     continue;
                 }
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                System.err.printf("load: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB, %s elapsed, %s left%n",
-                        accepted.get(), accepted.get() / elapsed, connected.get(), rssMb(service.pid()),
-                        ProgressLine.clock(elapsed), ProgressLine.clock(Math.max(0, seconds - elapsed)));
+                System.err.printf("load: %d updates accepted (%.0f/s), %d clients connected, RSS %d MB, heap %s, %s elapsed,"
+                                + " %s left%n", accepted.get(), accepted.get() / elapsed, connected.get(),
+                        rssMb(service.pid()), heap(http), ProgressLine.clock(elapsed),
+                        ProgressLine.clock(Math.max(0, seconds - elapsed)));
             }
             for (Thread runner : runners) {
                 runner.join();
             }
             long peakRss = rssMb(service.pid());
+            String peakHeap = heap(http);
             for (JsonNode claim : claims) {
                 http.postJson("/api/runner/jobs/" + claim.get("job_id").asString() + "/complete", ServiceTest.RUNNER_TOKEN,
                         Map.of("lease_id", claim.get("lease").get("id").asString(),
@@ -179,7 +181,7 @@ public final class LoadGenerator {
             System.out.printf("%nclients %d: %d saw their job's done, %d reconnection attempts (streams that ended before"
                             + " done); jobs %d, updates accepted %d (%.0f/s), %d sent again after no answer%n", clients,
                     ended.get(), resumed.get(), jobs, accepted.get(), accepted.get() / (double) seconds, retried.get());
-            System.out.printf("service RSS at the end of the load: %d MB%n", peakRss);
+            System.out.printf("service at the end of the load: RSS %d MB, heap %s%n", peakRss, peakHeap);
             System.out.printf("callback latency ms: %s; second half: %s%n", percentiles(callbackMicros, 1000.0),
                     percentiles(laterCallbackMicros, 1000.0));
             System.out.printf("delivery latency ms: %s (%d deliveries); second half: %s (%d)%n",
@@ -262,8 +264,8 @@ public final class LoadGenerator {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("%d jobs with a %d-byte photo from %d clients in %.1f s: %.0f jobs/s, %d refused;"
-                            + " latency ms %s; service RSS %d MB%n", jobs, photo.length, concurrency, seconds,
-                    jobs / seconds, refused.get(), percentiles(micros, 1000.0), rssMb(service.pid()));
+                            + " latency ms %s; service RSS %d MB, heap %s%n", jobs, photo.length, concurrency, seconds,
+                    jobs / seconds, refused.get(), percentiles(micros, 1000.0), rssMb(service.pid()), heap(http));
         }
     }
 
@@ -510,6 +512,28 @@ public final class LoadGenerator {
         return "p50 %.1f, p99 %.1f, max %.1f".formatted(values[values.length / 2] / divisor,
                 values[(int) Math.min(values.length - 1, Math.floor(values.length * 0.99))] / divisor,
                 values[values.length - 1] / divisor);
+    }
+
+    /**
+     * The service's heap as its own metrics say (used of committed, in MB), read with the admin token like any
+     * Prometheus scrape; "?" while the service does not answer.
+     */
+    private static String heap(Http http) {
+        try {
+            Http.Response scrape = http.get("/actuator/prometheus", ServiceTest.ADMIN_TOKEN);
+            double used = 0;
+            double committed = 0;
+            for (String line : scrape.body().split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    used += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } else if (line.startsWith("jvm_memory_committed_bytes{") && line.contains("area=\"heap\"")) {
+                    committed += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return "%.0f of %.0f MB".formatted(used / (1 << 20), committed / (1 << 20));
+        } catch (RuntimeException down) {
+            return "?";
+        }
     }
 
     private static long rssMb(long pid) throws IOException {
