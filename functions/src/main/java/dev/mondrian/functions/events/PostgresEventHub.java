@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>All-jobs listeners ({@link #listenToAll}) hear of every other instance's notice, watched job or not, and
  * are told to resync whenever the listening connection is (re)opened.
  */
-final class PostgresEventHub implements EventHub, AutoCloseable {
+final class PostgresEventHub extends ForwardingEventHub<LocalEventHub> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresEventHub.class);
     static final String CHANNEL = "mondrian_events";
     private static final int POLL_MS = 500;
@@ -43,7 +43,6 @@ final class PostgresEventHub implements EventHub, AutoCloseable {
         }
     }
 
-    private final LocalEventHub local;
     private final EventLog eventLog;
     private final Listener listener;
     /** Tells this instance's own notifications apart: its subscribers already have those events. */
@@ -52,7 +51,7 @@ final class PostgresEventHub implements EventHub, AutoCloseable {
     private volatile boolean closed;
 
     PostgresEventHub(LocalEventHub local, EventLog eventLog, Listener listener) {
-        this.local = local;
+        super(local);
         this.eventLog = eventLog;
         this.listener = listener;
         this.thread = Thread.ofPlatform().daemon().name("postgres-event-listener").unstarted(this::listen);
@@ -63,21 +62,7 @@ final class PostgresEventHub implements EventHub, AutoCloseable {
         return this;
     }
 
-    @Override
-    public Subscription subscribe(String jobId) {
-        return local.subscribe(jobId);
-    }
-
-    @Override
-    public JobChangeListener.Registration listenToAll(JobChangeListener listener) {
-        return local.listenToAll(listener);
-    }
-
-    @Override
-    public void publish(List<JobEvent> events) {
-        local.publish(events);
-    }
-
+    /** The local hub needs nothing before a commit; other instances are told here. */
     @Override
     public void beforeCommit(Handle handle, List<JobEvent> events) {
         Map<String, long[]> ranges = new LinkedHashMap<>();
@@ -137,18 +122,18 @@ final class PostgresEventHub implements EventHub, AutoCloseable {
         if (notice.instance().equals(instance)) {
             return;
         }
-        if (!local.watching(notice.jobId())) {
-            local.changedElsewhere(notice.jobId());
+        if (!inner.watching(notice.jobId())) {
+            inner.changedElsewhere(notice.jobId());
             return;
         }
         int count = (int) (notice.lastSeq() - notice.firstSeq() + 1);
-        local.publish(eventLog.after(notice.jobId(), notice.firstSeq() - 1, count));
+        inner.publish(eventLog.after(notice.jobId(), notice.firstSeq() - 1, count));
     }
 
     private void nudgeWatchedJobs() {
-        local.missedOtherInstances();
-        for (String jobId : local.watchedJobs()) {
-            eventLog.newest(jobId).ifPresent(event -> local.publish(List.of(event)));
+        inner.missedOtherInstances();
+        for (String jobId : inner.watchedJobs()) {
+            eventLog.newest(jobId).ifPresent(event -> inner.publish(List.of(event)));
         }
     }
 
