@@ -47,11 +47,6 @@ public class EventPump implements SmartLifecycle, DisposableBean {
         return self[0];
     }
 
-    /** Streams open now. */
-    public int openStreams() {
-        return open.size();
-    }
-
     @Override
     public void start() {
         running = true;

@@ -24,8 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,8 +45,8 @@ import tools.jackson.databind.JsonNode;
  * measures job submission instead: multipart uploads of a 100 kB photo.
  */
 public final class LoadGenerator {
-    private static final Pattern TEXT = Pattern.compile("\"text\":\"([^\"]*)\"");
-    private static final long RETRY_MS = 200;
+    /** How long a runner waits before it sends an unanswered update again. */
+    private static final long RUNNER_RETRY_MS = 200;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final ConcurrentLinkedQueue<Long> callbackMicros = new ConcurrentLinkedQueue<>();
@@ -214,8 +212,8 @@ public final class LoadGenerator {
             List<String> texts = new ArrayList<>();
             for (String line : (Iterable<String>) replay.body()::iterator) {
                 if (line.startsWith("data: ") && line.contains("\"type\":\"token\"")) {
-                    Matcher text = TEXT.matcher(line);
-                    texts.add(text.find() ? text.group(1) : "");
+                    String text = field(line, "\"text\":\"", '"');
+                    texts.add(text == null ? "" : text);
                 } else if (line.startsWith("data: ") && line.contains("\"type\":\"done\"")) {
                     break;
                 }
@@ -364,9 +362,9 @@ public final class LoadGenerator {
         return json.substring(start, stop);
     }
 
-    private static void pause() {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(RETRY_MS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -446,7 +444,7 @@ public final class LoadGenerator {
             }
             resumed.incrementAndGet();
             Thread.ofVirtual().start(() -> {
-                pause();
+                pause(SseFleet.RESUME_MS);
                 connect();
             });
         }
@@ -498,7 +496,7 @@ public final class LoadGenerator {
                     return;
                 }
                 retried.incrementAndGet();
-                pause();
+                pause(RUNNER_RETRY_MS);
             }
             next += intervalNanos;
         }

@@ -37,8 +37,8 @@ final class SseFleet implements AutoCloseable {
         void resumed();
     }
 
-    /** What the service's {@code retry:} field tells a browser to wait before asking again. */
-    private static final long RETRY_MS = 2000;
+    /** What the service's {@code retry:} field tells a browser to wait before asking again; WebSocket clients too. */
+    static final long RESUME_MS = 2000;
 
     private final InetSocketAddress address;
     private final Listener listener;
@@ -166,7 +166,7 @@ final class SseFleet implements AutoCloseable {
             return;
         }
         listener.resumed();
-        retries.add(new Retry(client, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MS)));
+        retries.add(new Retry(client, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESUME_MS)));
     }
 
     @Override
