@@ -2,6 +2,7 @@ package dev.mondrian.runner.cli;
 
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.llava.Llava;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.training.AdvisorsFile;
 import dev.mondrian.runner.training.Evaluation;
@@ -28,8 +29,7 @@ final class EvaluateCommand {
             Evaluation evaluation = new Evaluation(model, tokenizer, folder,
                     AdvisorsFile.read(Path.of(args.get("advisors", AdvisorsFile.DEFAULT.toString()))));
             TrainingExamples examples = new TrainingExamples();
-            int size = model.vision().orElseThrow(() -> new IllegalArgumentException(folder + " cannot see photos"))
-                    .config().imageSize();
+            int size = Llava.tower(model).config().imageSize();
             List<Evaluation.Case> photos = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 TrainingExamples.Example e = examples.example(TrainingExamples.HELD_OUT.start() + i, size);

@@ -43,10 +43,10 @@ final class GenerateCommand {
                     throw new IllegalArgumentException(imagePath + " is not an image this JVM can read");
                 }
             }
-            PromptEncoder.Encoded encoded = new PromptEncoder(model, tokenizer, folder)
+            PromptEncoder.Encoded encoded = new PromptEncoder(model, tokenizer)
                     .encode(List.of(new ChatMessage("user", prompt, image == null ? 0 : 1)), image);
             String stop = args.get("stop", null);
-            GenerationRequest request = new GenerationRequest(encoded.ids(), encoded.pixels(), args.integer("max-tokens", 256), sampling,
+            GenerationRequest request = new GenerationRequest(encoded.ids(), encoded.image(), args.integer("max-tokens", 256), sampling,
                     stop == null ? List.of() : List.of(stop), tokenizer.eosTokenIds());
             GenerationStep last = null;
             try (TokenStream stream = new Generator(model, tokenizer).stream(request)) {

@@ -1,14 +1,15 @@
 package dev.mondrian.runner.generation;
 
+import dev.mondrian.runner.model.PreparedImage;
 import dev.mondrian.runner.sampling.SamplingParams;
 import java.util.List;
 import java.util.Set;
 
 /**
  * What to generate from: prompt token ids (chat template already applied) and, for a vision
- * model, the preprocessed image whose features replace the prompt's image tokens.
+ * model, the prepared image whose features replace the prompt's image tokens.
  */
-public record GenerationRequest(long[] promptIds, float[] pixels, int maxTokens, SamplingParams sampling,
+public record GenerationRequest(long[] promptIds, PreparedImage image, int maxTokens, SamplingParams sampling,
                                 List<String> stopStrings, Set<Long> eosIds) {
     public GenerationRequest {
         if (promptIds.length == 0) {

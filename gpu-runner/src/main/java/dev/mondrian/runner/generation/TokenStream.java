@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.PreparedImage;
 import dev.mondrian.runner.sampling.Sampler;
 import dev.mondrian.runner.tokenizer.IncrementalDecoder;
 import java.util.Iterator;
@@ -107,19 +108,18 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
 
     private void prefill() {
         long start = System.nanoTime();
-        forward(request.promptIds(), request.pixels());
+        forward(request.promptIds(), request.image());
         prefilled = true;
         prefillNanos = System.nanoTime() - start;
         decodeStart = System.nanoTime();
     }
 
     /** Every array made here dies with the scope; only the logits leave, copied into {@link #logits}. */
-    private void forward(long[] ids, float[] pixels) {
+    private void forward(long[] ids, PreparedImage image) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray embeddings = model.embed(scratch, ids, pixels);
             // tryDirect: on the CPU the buffer is a view of the tensor's memory, so nothing is allocated.
-            model.decoder().forward(embeddings, cache, false).toByteBuffer(true).asFloatBuffer().get(logits);
+            model.forward(scratch, ids, image, cache, false).toByteBuffer(true).asFloatBuffer().get(logits);
         }
     }
 

@@ -16,6 +16,8 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] values;
     private final int capacity;
     private int length;
+    /** The RoPE position of the next token: the slot index, except after an image under multimodal RoPE. */
+    private int position;
 
     KvCache(NDManager parent, TextConfig config, int capacity, DataType type) {
         this.manager = parent.newSubManager();
@@ -38,6 +40,11 @@ public final class KvCache implements AutoCloseable {
         return capacity;
     }
 
+    /** The RoPE position the next token takes. */
+    public int position() {
+        return position;
+    }
+
     /** Stores [seq, kvHeads, headDim] keys and values at positions start.., returns the cached [kvHeads, start+seq, headDim]. */
     NDArray[] store(int layer, int start, NDArray k, NDArray v) {
         int end = start + (int) k.getShape().get(0);
@@ -48,8 +55,9 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
     }
 
-    void advance(int tokens) {
+    void advance(int tokens, int nextPosition) {
         length += tokens;
+        position = nextPosition;
     }
 
     @Override

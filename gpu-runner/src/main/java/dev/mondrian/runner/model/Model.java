@@ -7,23 +7,29 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.mondrian.runner.vision.VisionTower;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** A model folder loaded once onto a device: its config, its weights and the decoder over them. */
+/**
+ * A model folder loaded once onto a device: its config, its weights, the decoder over them and, for
+ * a vision-language model, its family's image path.
+ */
 public final class Model implements AutoCloseable {
     private final ModelConfig config;
     private final NDManager manager;
     private final TextDecoder decoder;
-    private final VisionTower vision;
+    private final ImageEncoder images;
     private final Weights weights;
 
-    private Model(ModelConfig config, NDManager manager, Weights weights, TextDecoder decoder, VisionTower vision) {
+    private Model(ModelConfig config, NDManager manager, Weights weights, TextDecoder decoder, ImageEncoder images) {
         this.weights = weights;
-        this.vision = vision;
+        this.images = images;
         this.config = config;
         this.manager = manager;
         this.decoder = decoder;
@@ -41,11 +47,12 @@ public final class Model implements AutoCloseable {
         DataType type = target.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
         NDManager manager = NDManager.newBaseManager(target);
         try {
-            Weights weights = Weights.load(folder, manager, type);
+            Weights weights = Weights.load(folder, manager, type, config.family().renames());
             int context = Math.min(contextLength, config.text().maxPositions());
             TextDecoder decoder = new TextDecoder(config.text(), weights, manager, type, context);
-            VisionTower vision = config.vision().isPresent() ? new VisionTower(config, weights, type) : null;
-            return new Model(config, manager, weights, decoder, vision);
+            ImageEncoder images = config.vision().isPresent()
+                    ? config.family().images(config, weights, type, folder) : null;
+            return new Model(config, manager, weights, decoder, images);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -67,28 +74,50 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Input embeddings [seq, hidden] for prompt ids; with {@code pixels} (a preprocessed image)
-     * the image features take the places of the image tokens.
+     * Runs prompt ids (and the image whose tokens they hold, or null) through the model at the cache's
+     * next slots: the image through its tower, its features in place of its tokens, RoPE positions as
+     * the family counts them. Returns float32 logits as {@link TextDecoder#forward} does.
      */
-    public NDArray embed(NDManager scope, long[] ids, float[] pixels) {
-        if (pixels == null) {
-            return decoder.embed(scope, ids);
+    public NDArray forward(NDManager scope, long[] ids, PreparedImage image, KvCache cache, boolean allPositions) {
+        if (image == null) {
+            return decoder.forward(decoder.embed(scope, ids), positions(ids, null, cache.position()), List.of(), cache,
+                    allPositions);
         }
-        if (vision == null) {
-            throw new IllegalArgumentException("this model has no vision tower, so it cannot look at an image");
+        ImageFeatures features = images().orElseThrow(Model::blind).encode(scope, image);
+        List<NDArray> addends = new ArrayList<>();
+        for (NDArray level : features.deepstack()) {
+            addends.add(splice(ids, level, run -> scope.zeros(new Shape(run.length, level.getShape().get(1)),
+                    level.getDataType())));
         }
-        return embed(scope, ids, vision.features(scope, pixels));
+        return decoder.forward(embed(scope, ids, features.embeddings()), positions(ids, image, cache.position()),
+                addends, cache, allPositions);
     }
 
-    /** Input embeddings with already computed image features (training reads them for more than the decoder). */
-    public NDArray embed(NDManager scope, long[] ids, NDArray features) {
-        long imageToken = config.imageTokenIndex();
-        int slots = (int) Arrays.stream(ids).filter(id -> id == imageToken).count();
-        if (slots != vision.imageTokens()) {
-            throw new IllegalArgumentException("the prompt has " + slots + " image tokens; this model needs exactly "
-                    + vision.imageTokens() + " for one image");
+    /**
+     * RoPE positions of prompt ids starting at {@code start}: linear, or for a multimodal-RoPE decoder
+     * spread over the image's token grid with the text after it going on from the image's largest + 1.
+     */
+    public PositionIds positions(long[] ids, PreparedImage image, int start) {
+        if (!config.text().ropeScaling().multimodal()) {
+            return PositionIds.linear(start, ids.length);
         }
-        // Runs of text tokens are embedded as they are; each run of image tokens takes the next feature rows.
+        return PositionIds.multimodal(ids, config.imageTokenId(), image == null ? List.of() : List.of(image.tokenGrid()),
+                start);
+    }
+
+    /** Input embeddings with already computed image features in place of the image tokens (training reads them). */
+    public NDArray embed(NDManager scope, long[] ids, NDArray features) {
+        return splice(ids, features, run -> decoder.embed(scope, run));
+    }
+
+    /** Runs of text tokens as {@code text} gives them, each run of image tokens as the next rows of {@code features}. */
+    private NDArray splice(long[] ids, NDArray features, Function<long[], NDArray> text) {
+        long imageToken = config.imageTokenId();
+        int slots = (int) Arrays.stream(ids).filter(id -> id == imageToken).count();
+        if (slots != features.getShape().get(0)) {
+            throw new IllegalArgumentException("the prompt has " + slots + " image tokens; the image needs exactly "
+                    + features.getShape().get(0));
+        }
         NDList pieces = new NDList();
         int used = 0;
         for (int start = 0; start < ids.length; ) {
@@ -101,16 +130,20 @@ public final class Model implements AutoCloseable {
                 pieces.add(features.get("{}:{}", used, used + end - start));
                 used += end - start;
             } else {
-                pieces.add(decoder.embed(scope, Arrays.copyOfRange(ids, start, end)));
+                pieces.add(text.apply(Arrays.copyOfRange(ids, start, end)));
             }
             start = end;
         }
         return NDArrays.concat(pieces, 0);
     }
 
-    /** The vision tower, when the model has one. */
-    public Optional<VisionTower> vision() {
-        return Optional.ofNullable(vision);
+    private static IllegalArgumentException blind() {
+        return new IllegalArgumentException("this model has no vision tower, so it cannot look at an image");
+    }
+
+    /** The image path, when the model has one. */
+    public Optional<ImageEncoder> images() {
+        return Optional.ofNullable(images);
     }
 
     /** The loaded tensors; training makes them require gradients and updates them in place. */

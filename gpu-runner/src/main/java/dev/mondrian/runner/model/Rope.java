@@ -8,12 +8,19 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embedding in the Hugging Face "rotate half" layout: dimension i pairs with
- * i + headDim/2. The cos/sin tables for every position are computed once, at load.
+ * i + headDim/2. The cos/sin tables for every position are computed once, at load. Multimodal RoPE
+ * (Qwen2-VL and later) rotates each frequency pair by one of three positions (temporal, height,
+ * width): its angles are the plain tables' rows gathered per axis and combined by a fixed mask.
  */
 final class Rope {
+    /** cos and sin [seq, 1, headDim] for the positions of one forward pass, shared by every layer. */
+    record Angles(NDArray cos, NDArray sin) {}
+
     private final NDArray cos;
     private final NDArray sin;
     private final int half;
+    /** Per axis, [headDim] ones where that axis's position drives the frequency; null for plain RoPE. */
+    private final NDArray[] axisMasks;
 
     Rope(NDManager manager, TextConfig config, int positions, DataType type) {
         int dim = config.headDim();
@@ -32,6 +39,19 @@ final class Rope {
         }
         cos = manager.create(c, new Shape(positions, 1, dim)).toType(type, false);
         sin = manager.create(s, new Shape(positions, 1, dim)).toType(type, false);
+        RopeScaling scaling = config.ropeScaling();
+        if (scaling.multimodal()) {
+            axisMasks = new NDArray[3];
+            for (int axis = 0; axis < 3; axis++) {
+                float[] mask = new float[dim];
+                for (int i = 0; i < half; i++) {
+                    mask[i] = mask[i + half] = scaling.axisOf(i) == axis ? 1 : 0;
+                }
+                axisMasks[axis] = manager.create(mask, new Shape(1, 1, dim)).toType(type, false);
+            }
+        } else {
+            axisMasks = null;
+        }
     }
 
     static double[] inverseFrequencies(TextConfig config) {
@@ -58,15 +78,37 @@ final class Rope {
         return inv;
     }
 
-    /** Rotates {@code x} of shape [seq, heads, headDim] holding positions start .. start+seq-1. */
-    NDArray apply(NDArray x, int start) {
-        int seq = (int) x.getShape().get(0);
-        NDIndex rows = new NDIndex("{}:{}", start, start + seq);
-        NDArray c = cos.get(rows);
-        NDArray s = sin.get(rows);
+    /** Positions the table holds: the largest position any token may have, plus one. */
+    int capacity() {
+        return (int) cos.getShape().get(0);
+    }
+
+    /** The angles for one forward pass over {@code positions}. */
+    Angles angles(NDManager scope, PositionIds positions) {
+        if (positions.isLinear()) {
+            NDIndex rows = new NDIndex("{}:{}", positions.first(), positions.first() + positions.length());
+            return new Angles(cos.get(rows), sin.get(rows));
+        }
+        if (axisMasks == null) {
+            throw new IllegalArgumentException("this decoder has plain RoPE, so its positions are one number per token");
+        }
+        NDArray c = null;
+        NDArray s = null;
+        for (int axis = 0; axis < 3; axis++) {
+            NDArray rows = scope.create(positions.axis(axis));
+            NDArray ca = cos.get(rows).mul(axisMasks[axis]);
+            NDArray sa = sin.get(rows).mul(axisMasks[axis]);
+            c = c == null ? ca : c.add(ca);
+            s = s == null ? sa : s.add(sa);
+        }
+        return new Angles(c, s);
+    }
+
+    /** Rotates {@code x} of shape [seq, heads, headDim] by the pass's angles. */
+    NDArray apply(NDArray x, Angles angles) {
         NDArray first = x.get(new NDIndex("..., :{}", half));
         NDArray second = x.get(new NDIndex("..., {}:", half));
         NDArray rotated = second.neg().concat(first, -1);
-        return x.mul(c).add(rotated.mul(s));
+        return x.mul(angles.cos()).add(rotated.mul(angles.sin()));
     }
 }

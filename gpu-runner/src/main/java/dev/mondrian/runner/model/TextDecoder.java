@@ -8,15 +8,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import java.util.List;
 
 /**
- * A Llama-family decoder (Llama, Qwen2, Mistral, SmolLM): RMSNorm, rotary embeddings,
- * grouped-query attention over a {@link KvCache}, SwiGLU, tied or untied output embeddings.
- * One implementation for prefill (many tokens) and decode (one token).
+ * A Llama-family decoder (Llama, Qwen2, Mistral, SmolLM, Qwen3 and the Qwen-VL decoders): RMSNorm,
+ * rotary embeddings (plain or multimodal), grouped-query attention over a {@link KvCache}, SwiGLU,
+ * tied or untied output embeddings. One implementation for prefill (many tokens) and decode (one token).
  */
 public final class TextDecoder {
     private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
-                         NDArray vBias, NDArray o, NDArray oBias, NDArray postNorm, NDArray gate, NDArray up, NDArray down) {}
+                         NDArray vBias, NDArray o, NDArray oBias, NDArray qNorm, NDArray kNorm, NDArray postNorm,
+                         NDArray gate, NDArray up, NDArray down) {}
 
     private final TextConfig config;
     private final NDManager manager;
@@ -55,7 +57,9 @@ public final class TextDecoder {
                     weights.get(a + "q_proj.weight"), bias(weights, a + "q_proj.bias"),
                     weights.get(a + "k_proj.weight"), bias(weights, a + "k_proj.bias"),
                     weights.get(a + "v_proj.weight"), bias(weights, a + "v_proj.bias"),
-                    weights.get(a + "o_proj.weight"), bias(weights, a + "o_proj.bias"),
+                    weights.get(a + "o_proj.weight"), config.outputBias() ? bias(weights, a + "o_proj.bias") : null,
+                    config.qkNorm() ? weights.get(a + "q_norm.weight") : null,
+                    config.qkNorm() ? weights.get(a + "k_norm.weight") : null,
                     weights.get(p + "post_attention_layernorm.weight"),
                     weights.get(p + "mlp.gate_proj.weight"), weights.get(p + "mlp.up_proj.weight"),
                     weights.get(p + "mlp.down_proj.weight"));
@@ -94,17 +98,39 @@ public final class TextDecoder {
      * else [1, vocab] for the last position only (all that generation needs).
      */
     public NDArray forward(NDArray inputs, KvCache cache, boolean allPositions) {
+        return forward(inputs, PositionIds.linear(cache.position(), (int) inputs.getShape().get(0)), List.of(), cache,
+                allPositions);
+    }
+
+    /**
+     * As {@link #forward(NDArray, KvCache, boolean)}, at the given RoPE positions, with DeepStack:
+     * {@code addends.get(i)} ([seq, hidden], zero but at image tokens) is added to the output of
+     * layer i, as Qwen3-VL feeds the vision tower's intermediate features to the first layers.
+     */
+    public NDArray forward(NDArray inputs, PositionIds positions, List<NDArray> addends, KvCache cache,
+                           boolean allPositions) {
         int seq = (int) inputs.getShape().get(0);
         int start = cache.length();
         if (start + seq > cache.capacity()) {
             throw new IllegalStateException("context full: " + start + " + " + seq + " tokens exceed " + cache.capacity());
         }
+        if (positions.length() != seq || positions.next() > rope.capacity()) {
+            throw new IllegalArgumentException("positions for " + positions.length() + " tokens up to "
+                    + positions.next() + " do not fit " + seq + " tokens in a context of " + rope.capacity());
+        }
+        if (addends.size() > layers.length) {
+            throw new IllegalArgumentException(addends.size() + " DeepStack levels for " + layers.length + " layers");
+        }
         NDArray mask = seq > 1 ? causalMask(inputs.getManager(), start, seq) : null;
+        Rope.Angles angles = rope.angles(inputs.getManager(), positions);
         NDArray h = inputs.toType(type, false);
         for (int i = 0; i < layers.length; i++) {
-            h = layer(i, h, cache, start, mask);
+            h = layer(i, h, cache, start, angles, mask);
+            if (i < addends.size()) {
+                h = h.add(addends.get(i).toType(type, false));
+            }
         }
-        cache.advance(seq);
+        cache.advance(seq, positions.next());
         if (!allPositions && seq > 1) {
             h = h.get(new NDIndex("-1:"));
         }
@@ -115,11 +141,11 @@ public final class TextDecoder {
      * One decoder layer in a scope of its own, so a long prefill holds one layer's intermediates at
      * a time rather than every layer's until the forward pass ends; only the output survives.
      */
-    private NDArray layer(int i, NDArray h, KvCache cache, int start, NDArray mask) {
+    private NDArray layer(int i, NDArray h, KvCache cache, int start, Rope.Angles angles, NDArray mask) {
         NDArray out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray mid = h.add(attention(i, rmsNorm(h, layers[i].inputNorm()), cache, start, mask));
+            NDArray mid = h.add(attention(i, rmsNorm(h, layers[i].inputNorm()), cache, start, angles, mask));
             out = mid.add(mlp(layers[i], rmsNorm(mid, layers[i].postNorm())));
             NDScope.unregister(out);
         }
@@ -127,7 +153,7 @@ public final class TextDecoder {
         return out;
     }
 
-    private NDArray attention(int index, NDArray x, KvCache cache, int start, NDArray mask) {
+    private NDArray attention(int index, NDArray x, KvCache cache, int start, Rope.Angles angles, NDArray mask) {
         Layer layer = layers[index];
         int seq = (int) x.getShape().get(0);
         int heads = config.numHeads();
@@ -136,8 +162,13 @@ public final class TextDecoder {
         NDArray q = linear(x, layer.q(), layer.qBias()).reshape(seq, heads, dim);
         NDArray k = linear(x, layer.k(), layer.kBias()).reshape(seq, kvHeads, dim);
         NDArray v = linear(x, layer.v(), layer.vBias()).reshape(seq, kvHeads, dim);
-        q = rope.apply(q, start);
-        k = rope.apply(k, start);
+        if (layer.qNorm() != null) {
+            // Qwen3: each head's q and k normalised on their own before the rotation.
+            q = rmsNorm(q, layer.qNorm());
+            k = rmsNorm(k, layer.kNorm());
+        }
+        q = rope.apply(q, angles);
+        k = rope.apply(k, angles);
         NDArray[] kv = cache.store(index, start, k, v);
         int total = start + seq;
         int group = heads / kvHeads;
@@ -150,7 +181,6 @@ public final class TextDecoder {
         }
         NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
         NDArray out = probs.matMul(kv[1]).reshape(heads, seq, dim).transpose(1, 0, 2).reshape(seq, heads * dim);
-        // Llama's attention_bias covers o_proj too; Qwen2 has q/k/v biases only (its files carry no o bias).
         return linear(out, layer.o(), layer.oBias());
     }
 

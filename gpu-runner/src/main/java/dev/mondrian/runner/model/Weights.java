@@ -20,17 +20,11 @@ import java.util.stream.Stream;
 
 /**
  * Every tensor of a model folder, loaded once into the compute dtype on the model's device and
- * addressed by canonical Hugging Face names (LLaVA's two saved layouts are mapped onto one). A load
- * that takes a while says how far it got on stderr ({@link ProgressLine}).
+ * addressed by canonical Hugging Face names (a family's several saved layouts are mapped onto one,
+ * {@link Architecture#renames()}). A load that takes a while says how far it got on stderr
+ * ({@link ProgressLine}).
  */
 public final class Weights {
-    private static final List<String[]> RENAMES = List.of(
-            new String[] {"model.language_model.", "model."},
-            new String[] {"language_model.model.", "model."},
-            new String[] {"language_model.lm_head.", "lm_head."},
-            new String[] {"model.vision_tower.", "vision_tower."},
-            new String[] {"model.multi_modal_projector.", "multi_modal_projector."});
-
     /** Bytes read from a file per call; small, since tensors are filled piece by piece. */
     private static final int CHUNK = 4 << 20;
 
@@ -39,8 +33,13 @@ public final class Weights {
         this.tensors = tensors;
     }
 
-    /** Loads every {@code *.safetensors} file of the folder (all shards) into {@code manager}. */
-    public static Weights load(Path folder, NDManager manager, DataType computeType) throws IOException {
+    /**
+     * Loads every {@code *.safetensors} file of the folder (all shards) into {@code manager}.
+     *
+     * @param renames saved name prefixes and the canonical prefixes they are stored under
+     */
+    public static Weights load(Path folder, NDManager manager, DataType computeType, Map<String, String> renames)
+            throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
             files = list.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
@@ -65,7 +64,7 @@ public final class Weights {
                 for (SafeTensors.Entry entry : st.entries().values()) {
                     NDArray array = toArray(cpu, st, entry, chunk);
                     NDArray placed = place(array, manager, computeType);
-                    if (tensors.put(canonical(entry.name()), placed) != null) {
+                    if (tensors.put(canonical(entry.name(), renames), placed) != null) {
                         throw new IOException("tensor " + entry.name() + " appears twice in " + folder);
                     }
                     progress.add(entry.end() - entry.begin());
@@ -92,10 +91,10 @@ public final class Weights {
         return Optional.ofNullable(tensors.get(name));
     }
 
-    static String canonical(String name) {
-        for (String[] rename : RENAMES) {
-            if (name.startsWith(rename[0])) {
-                return rename[1] + name.substring(rename[0].length());
+    static String canonical(String name, Map<String, String> renames) {
+        for (Map.Entry<String, String> rename : renames.entrySet()) {
+            if (name.startsWith(rename.getKey())) {
+                return rename.getValue() + name.substring(rename.getKey().length());
             }
         }
         return name;

@@ -99,7 +99,7 @@ final class JobExecution {
         }
         callbacks.message(image == null ? "Reading the question" : "Looking at the photo",
                 new Progress(0, 0, prompt.ids().length, elapsedMs(start)));
-        GenerationRequest request = new GenerationRequest(prompt.ids(), prompt.pixels(), job.maxTokens(),
+        GenerationRequest request = new GenerationRequest(prompt.ids(), prompt.image(), job.maxTokens(),
                 sampling(), List.of(), host.tokenizer().eosTokenIds());
         GenerationStep last = null;
         try (TokenStream stream = host.generator().stream(request)) {

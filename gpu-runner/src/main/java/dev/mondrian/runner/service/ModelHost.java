@@ -16,7 +16,7 @@ record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, Generator g
         try {
             ModelTokenizer tokenizer = ModelTokenizer.load(folder);
             return new ModelHost(folder, model, tokenizer, new Generator(model, tokenizer),
-                    new PromptEncoder(model, tokenizer, folder));
+                    new PromptEncoder(model, tokenizer));
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;

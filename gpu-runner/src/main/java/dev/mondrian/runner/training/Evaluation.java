@@ -53,7 +53,7 @@ public final class Evaluation {
             throws IOException {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.prompts = new PromptEncoder(model, tokenizer, folder);
+        this.prompts = new PromptEncoder(model, tokenizer);
         this.advisors = advisors;
     }
 
@@ -93,7 +93,7 @@ public final class Evaluation {
                 prompts.seesImages()), photo.image());
         GenerationStep last = null;
         try (TokenStream stream = new Generator(model, tokenizer).stream(new GenerationRequest(prompt.ids(),
-                prompt.pixels(), maxTokens, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
+                prompt.image(), maxTokens, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
             while (stream.hasNext()) {
                 last = stream.next();
             }

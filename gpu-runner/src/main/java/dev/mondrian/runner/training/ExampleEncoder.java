@@ -40,7 +40,7 @@ final class ExampleEncoder {
 
     /** Only the photo, without the prompt and critique tokens the vision phase would not read. */
     Photo photo(BufferedImage image, PhotoProperties properties) {
-        return new Photo(prompts.pixels(image), properties);
+        return new Photo(prompts.prepare(image).pixels(), properties);
     }
 
     Encoded encode(TrainingExample example) {
@@ -56,6 +56,6 @@ final class ExampleEncoder {
         long[] ids = Arrays.copyOf(prompt.ids(), prompt.ids().length + answer.length + 1);
         System.arraycopy(answer, 0, ids, prompt.ids().length, answer.length);
         ids[ids.length - 1] = endOfTurn;
-        return new Encoded(ids, prompt.pixels(), prompt.ids().length, example.properties());
+        return new Encoded(ids, prompt.image() == null ? null : prompt.image().pixels(), prompt.ids().length, example.properties());
     }
 }

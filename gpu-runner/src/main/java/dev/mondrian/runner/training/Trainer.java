@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.llava.Llava;
 import dev.mondrian.runner.model.SafeTensorsWriter;
 import dev.mondrian.runner.training.data.PhotoProperties;
 import dev.mondrian.runner.training.data.Property;
@@ -48,7 +49,7 @@ final class Trainer {
     Trainer(Model model, float learningRate, int visionSteps, int steps, long seed) {
         this.model = model;
         this.parameters = new TreeMap<>(model.weights().all()); // a fixed order: reproducible updates
-        this.probe = model.vision().isPresent()
+        this.probe = model.images().isPresent()
                 ? new PropertyProbe(model.manager(), model.config().text().hiddenSize(), seed) : null;
         // The vision phase trains the tower, the projector and the probe; the critique phase everything but the
         // tower, as LLaVA's second stage does: retuning it to the language loss undoes what the probe taught it.
@@ -77,7 +78,7 @@ final class Trainer {
         }
         // The whole batch in one pass: the tower's small matrices are cheaper stacked than one photo at a time.
         return step(vision, List.of(batch), (scratch, cache, photos) -> {
-            NDArray features = model.vision().orElseThrow().features(stacked(scratch, photos));
+            NDArray features = Llava.tower(model).features(stacked(scratch, photos));
             return probe(scratch, features, photos.stream().map(ExampleEncoder.Photo::properties).toList(), 1f);
         });
     }
@@ -89,9 +90,9 @@ final class Trainer {
     double step(List<ExampleEncoder.Encoded> batch) {
         return step(joint, batch, (scratch, cache, example) -> {
             if (example.pixels() == null) {
-                return critique(scratch, cache, example, model.embed(scratch, example.ids(), (float[]) null));
+                return critique(scratch, cache, example, model.decoder().embed(scratch, example.ids()));
             }
-            NDArray features = model.vision().orElseThrow().features(scratch, example.pixels());
+            NDArray features = Llava.tower(model).features(scratch, example.pixels());
             NDArray loss = critique(scratch, cache, example, model.embed(scratch, example.ids(), features));
             if (example.properties() == null) {
                 return loss;

@@ -69,7 +69,7 @@ public final class TrainingRun {
         progress.accept("tokenizer: %d tokens; model: %s".formatted(bpe.vocabSize(), recipe));
         try (Model model = Model.load(out, "cpu", recipe.maxPositions()); ModelTokenizer tokenizer = ModelTokenizer.load(out);
              ExampleFeed feed = new ExampleFeed(0, recipe.imageSize(), FEED_THREADS, FEED_WINDOW)) {
-            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, out), tokenizer,
+            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer), tokenizer,
                     options.advisors());
             Trainer trainer = new Trainer(model, options.learningRate(), options.visionSteps(), options.steps(),
                     options.seed());

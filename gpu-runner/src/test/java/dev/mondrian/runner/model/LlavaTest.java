@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.mondrian.runner.vision.VisionTower;
+import dev.mondrian.runner.model.llava.Llava;
+import dev.mondrian.runner.model.llava.VisionTower;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -39,12 +40,12 @@ class LlavaTest {
              KvCache cache = model.decoder().newCache();
              NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            VisionTower tower = model.vision().orElseThrow();
+            VisionTower tower = Llava.tower(model);
             assertThat(tower.imageTokens()).isEqualTo(spec.imageTokens());
             float[] features = tower.features(scratch, pixels).toFloatArray();
             assertThat(maxDifference(features, expectedFeatures)).isLessThan(1e-4);
 
-            NDArray logits = model.decoder().forward(model.embed(scratch, prompt, pixels), cache, true);
+            NDArray logits = model.forward(scratch, prompt, new PreparedImage(pixels, new int[] {1, 1, spec.imageTokens()}), cache, true);
             assertThat(maxDifference(logits.toFloatArray(), expectedLogits)).isLessThan(1e-4);
         }
     }
@@ -65,7 +66,7 @@ class LlavaTest {
              NDManager scratch = model.manager().newSubManager();
              NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray features = model.vision().orElseThrow().features(scratch.create(both, new Shape(2, 3, size, size)));
+            NDArray features = Llava.tower(model).features(scratch.create(both, new Shape(2, 3, size, size)));
             assertThat(features.getShape().get(0)).isEqualTo(2);
             assertThat(features.getShape().get(1)).isEqualTo(spec.imageTokens());
             assertThat(maxDifference(features.get(0).toFloatArray(), reference.features(first))).isLessThan(1e-4);

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.PreparedImage;
+import dev.mondrian.runner.model.llava.Llava;
 import dev.mondrian.runner.model.TinyModels;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,10 +36,10 @@ class EngineGradientTest {
     void autogradThroughTheEngineMatchesFiniteDifferences() throws Exception {
         try (Model model = Model.load(TinyModels.visionChat(dir), "cpu", 128)) {
             model.weights().all().values().forEach(w -> w.setRequiresGradient(true));
-            int imageTokens = model.vision().orElseThrow().imageTokens();
+            int imageTokens = Llava.tower(model).imageTokens();
             long[] ids = new long[imageTokens + 10];
             for (int i = 0; i < ids.length; i++) {
-                ids[i] = i >= 3 && i < 3 + imageTokens ? model.config().imageTokenIndex() : 10 + i;
+                ids[i] = i >= 3 && i < 3 + imageTokens ? model.config().imageTokenId() : 10 + i;
             }
             float[] pixels = new float[3 * 16 * 16];
             for (int i = 0; i < pixels.length; i++) {
@@ -86,7 +88,7 @@ class EngineGradientTest {
     /** Any smooth function of every position's logits will do: minus the log-probability of token 7 everywhere. */
     private static NDArray loss(Model model, NDManager scratch, long[] ids, float[] pixels) {
         KvCache cache = model.decoder().newCache();
-        NDArray logits = model.decoder().forward(model.embed(scratch, ids, pixels), cache, true);
+        NDArray logits = model.forward(scratch, ids, new PreparedImage(pixels, new int[] {1, 1, Llava.tower(model).imageTokens()}), cache, true);
         NDArray loss = logits.logSoftmax(-1).get(":, 7").sum().neg();
         cache.close();
         return loss;

@@ -77,7 +77,7 @@ class ShippedModelTest {
             bytes = files.mapToLong(f -> f.toFile().length()).sum();
         }
         assertThat(bytes).isLessThanOrEqualTo(25L << 20);
-        assertThat(model.vision()).isPresent();
+        assertThat(model.images()).isPresent();
         assertThat(tokenizer.chatTemplate().render(AdvisorPrompt.messages(advisors.get("ansel"), "",
                 new ImageRef("", "image/png", 96, 96), true), true)).contains("<image>");
     }
@@ -101,11 +101,11 @@ class ShippedModelTest {
         Path reference = Path.of("..", "bench", "reference");
         JsonNode expected = JsonMapper.builder().build().readTree(reference.resolve("transformers-greedy.json").toFile());
         BufferedImage photo = ImageIO.read(reference.resolve("held-out-photo.png").toFile());
-        PromptEncoder.Encoded prompt = new PromptEncoder(model, tokenizer, FOLDER)
+        PromptEncoder.Encoded prompt = new PromptEncoder(model, tokenizer)
                 .encode(List.of(new ChatMessage("user", expected.get("prompt").asString(), 1)), photo);
         List<Long> ids = new ArrayList<>();
         try (TokenStream stream = new Generator(model, tokenizer).stream(new GenerationRequest(prompt.ids(),
-                prompt.pixels(), expected.get("ids").size(), SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
+                prompt.image(), expected.get("ids").size(), SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
             stream.forEachRemaining(step -> ids.add(step.tokenId()));
         }
         assertThat(prompt.ids()).hasSize(expected.get("prompt_tokens").asInt());
@@ -150,11 +150,11 @@ class ShippedModelTest {
     }
 
     private static String critique(BufferedImage photo, String advisor, SamplingParams sampling) throws Exception {
-        PromptEncoder prompts = new PromptEncoder(model, tokenizer, FOLDER);
+        PromptEncoder prompts = new PromptEncoder(model, tokenizer);
         PromptEncoder.Encoded prompt = prompts.encode(AdvisorPrompt.messages(advisors.get(advisor), "",
                 new ImageRef("", "image/png", 96, 96), true), photo);
         try (TokenStream stream = new Generator(model, tokenizer).stream(new GenerationRequest(prompt.ids(),
-                prompt.pixels(), 400, sampling, List.of(), tokenizer.eosTokenIds()))) {
+                prompt.image(), 400, sampling, List.of(), tokenizer.eosTokenIds()))) {
             stream.forEachRemaining(step -> { });
             return stream.text();
         }

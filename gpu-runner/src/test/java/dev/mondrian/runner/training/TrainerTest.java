@@ -75,7 +75,7 @@ class TrainerTest {
         TINY.writeInitial(folder, TinyTokenizerFiles.VOCAB_SIZE, TinyTokenizerFiles.IMAGE, 42);
         List<Double> losses = new ArrayList<>();
         try (Model model = Model.load(folder, "cpu", 512); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
-            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, folder), tokenizer,
+            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer), tokenizer,
                     Map.of(ADVISOR.id(), ADVISOR));
             // As a real run does: the tower first learns to see through the probe, then the critiques are learned.
             Trainer trainer = new Trainer(model, 4e-3f, VISION_STEPS, steps, 1);
@@ -93,12 +93,12 @@ class TrainerTest {
 
     private static String answer(Path folder, Color colour) throws Exception {
         try (Model model = Model.load(folder, "cpu", 512); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
-            PromptEncoder prompts = new PromptEncoder(model, tokenizer, folder);
+            PromptEncoder prompts = new PromptEncoder(model, tokenizer);
             BufferedImage image = solid(colour);
             PromptEncoder.Encoded prompt = prompts.encode(AdvisorPrompt.messages(ADVISOR, "",
                     new ImageRef("", "image/png", 24, 24), true), image);
             try (TokenStream stream = new Generator(model, tokenizer).stream(new GenerationRequest(prompt.ids(),
-                    prompt.pixels(), 8, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
+                    prompt.image(), 8, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
                 stream.forEachRemaining(step -> { });
                 return stream.text();
             }
@@ -124,7 +124,7 @@ class TrainerTest {
         TinyTokenizerFiles.write(folder, true);
         TINY.writeInitial(folder, TinyTokenizerFiles.VOCAB_SIZE, TinyTokenizerFiles.IMAGE, 42);
         try (Model model = Model.load(folder, "cpu", 512); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
-            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer, folder), tokenizer,
+            ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer), tokenizer,
                     Map.of(ADVISOR.id(), ADVISOR));
             List<ExampleEncoder.Encoded> batch = colours(encoder);
             float[] decoderBefore = model.weights().get("model.layers.0.mlp.up_proj.weight").toFloatArray();

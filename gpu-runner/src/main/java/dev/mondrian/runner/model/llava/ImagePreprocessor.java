@@ -1,4 +1,4 @@
-package dev.mondrian.runner.vision;
+package dev.mondrian.runner.model.llava;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

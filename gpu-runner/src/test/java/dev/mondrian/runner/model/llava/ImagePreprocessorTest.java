@@ -1,4 +1,4 @@
-package dev.mondrian.runner.vision;
+package dev.mondrian.runner.model.llava;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,6 @@
-package dev.mondrian.runner.model;
+package dev.mondrian.runner.model.llava;
 
+import dev.mondrian.runner.model.TextConfig;
 import tools.jackson.databind.JsonNode;
 
 /** The vision tower of a LLaVA-style model: a ViT of the CLIP or SigLIP kind. */
@@ -13,7 +14,7 @@ public record VisionConfig(String modelType, int hiddenSize, int intermediateSiz
         return imageSize / patchSize;
     }
 
-    static VisionConfig parse(JsonNode node) {
+    public static VisionConfig parse(JsonNode node) {
         String type = node.path("model_type").asString("clip_vision_model");
         if (!type.equals("clip_vision_model") && !type.equals("siglip_vision_model")) {
             throw new IllegalArgumentException("vision model_type '" + type + "' is not supported (clip_vision_model, siglip_vision_model)");

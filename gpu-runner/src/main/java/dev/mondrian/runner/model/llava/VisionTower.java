@@ -1,4 +1,4 @@
-package dev.mondrian.runner.vision;
+package dev.mondrian.runner.model.llava;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,20 +8,24 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import dev.mondrian.runner.model.ModelConfig;
-import dev.mondrian.runner.model.VisionConfig;
+import dev.mondrian.runner.model.ImageEncoder;
+import dev.mondrian.runner.model.ImageFeatures;
+import dev.mondrian.runner.model.PreparedImage;
 import dev.mondrian.runner.model.Weights;
+import java.awt.image.BufferedImage;
+import java.util.List;
 
 /**
  * The LLaVA image path: a ViT of the CLIP or SigLIP kind, read at {@code vision_feature_layer},
  * then the two-layer GELU projector into the decoder's embedding space.
  */
-public final class VisionTower {
+public final class VisionTower implements ImageEncoder {
     private record Layer(NDArray norm1Weight, NDArray norm1Bias, NDArray q, NDArray qBias, NDArray k, NDArray kBias,
                          NDArray v, NDArray vBias, NDArray out, NDArray outBias, NDArray norm2Weight,
                          NDArray norm2Bias, NDArray fc1, NDArray fc1Bias, NDArray fc2, NDArray fc2Bias) {}
 
     private final VisionConfig config;
+    private final ImagePreprocessor preprocessor;
     private final NDArray patchWeight;
     private final NDArray patchBias;
     private final NDArray classEmbedding;
@@ -42,8 +46,9 @@ public final class VisionTower {
     private final NDArray tanhCubic;
     private final NDArray tanhScale;
 
-    public VisionTower(ModelConfig model, Weights weights, DataType type) {
-        this.config = model.vision().orElseThrow();
+    VisionTower(LlavaConfig model, Weights weights, DataType type, ImagePreprocessor preprocessor) {
+        this.config = model.tower();
+        this.preprocessor = preprocessor;
         this.type = type;
         String e = "vision_tower.vision_model.embeddings.";
         patchWeight = weights.get(e + "patch_embedding.weight");
@@ -54,10 +59,10 @@ public final class VisionTower {
         preNormWeight = config.isClip() ? weights.get(pre + "weight") : null;
         preNormBias = config.isClip() ? weights.get(pre + "bias") : null;
         // hidden_states[0] is the embedding output, hidden_states[k] the output of layer k.
-        int selected = model.visionFeatureLayer() < 0 ? config.numLayers() + 1 + model.visionFeatureLayer()
-                : model.visionFeatureLayer();
+        int selected = model.featureLayer() < 0 ? config.numLayers() + 1 + model.featureLayer()
+                : model.featureLayer();
         if (selected < 0 || selected > config.numLayers()) {
-            throw new IllegalArgumentException("vision_feature_layer " + model.visionFeatureLayer()
+            throw new IllegalArgumentException("vision_feature_layer " + model.featureLayer()
                     + " is outside the vision tower's " + config.numLayers() + " layers");
         }
         layers = new Layer[selected];
@@ -99,6 +104,20 @@ public final class VisionTower {
 
     public VisionConfig config() {
         return config;
+    }
+
+    @Override
+    public PreparedImage prepare(BufferedImage image, int maxTokens) {
+        if (imageTokens() > maxTokens) {
+            throw new IllegalArgumentException("an image takes " + imageTokens() + " tokens of this model's context, and only "
+                    + maxTokens + " are left; raise the context length or shorten the prompt");
+        }
+        return new PreparedImage(preprocessor.apply(image), new int[] {1, 1, imageTokens()});
+    }
+
+    @Override
+    public ImageFeatures encode(NDManager scope, PreparedImage image) {
+        return new ImageFeatures(features(scope, image.pixels()), List.of());
     }
 
     /** Projected image features [imageTokens, textHidden] for one preprocessed [3, S, S] image. */
