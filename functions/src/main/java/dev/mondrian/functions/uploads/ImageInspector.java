@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ImageInspector {
     private static final String SUPPORTED = "JPEG, PNG, GIF or BMP";
+    /** Qwen-VL's processors refuse a longer side over 200 times the shorter, so no runner could look at it. */
+    private static final int MAX_ASPECT_RATIO = 200;
 
     private final long maxBytes;
     private final long maxPixels;
@@ -45,6 +47,10 @@ public class ImageInspector {
         if (pixels > maxPixels) {
             throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "image is " + info.width() + "x" + info.height()
                     + " pixels; the limit is " + maxPixels + " pixels");
+        }
+        if (Math.max(info.width(), info.height()) > (long) MAX_ASPECT_RATIO * Math.min(info.width(), info.height())) {
+            throw ApiException.badRequest("image is " + info.width() + "x" + info.height() + " pixels; its longer side may be at most "
+                    + MAX_ASPECT_RATIO + " times its shorter one, which vision models can take");
         }
         return info;
     }

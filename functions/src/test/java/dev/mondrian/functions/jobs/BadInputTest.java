@@ -63,6 +63,12 @@ class BadInputTest extends ServiceTest {
     }
 
     @Test
+    void aSliverNoVisionModelCanTake() {
+        assertRefused(400, "at most 200 times its shorter one", () -> http.multipart("/api/jobs",
+                Http.form("image", TestImages.png(402, 2))));
+    }
+
+    @Test
     void invalidParameters() {
         String[][] cases = {
                 {"max_tokens", "0", "max_tokens must be between 1"},

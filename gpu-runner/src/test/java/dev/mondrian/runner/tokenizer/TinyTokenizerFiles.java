@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,6 +38,21 @@ public final class TinyTokenizerFiles {
     public static final long IM_END = BPE.specialTokenId(TokenizerFiles.IM_END);
     public static final long IMAGE = BPE.specialTokenId(TokenizerFiles.IMAGE);
     public static final int VOCAB_SIZE = BPE.vocabSize();
+
+    /** The same tokenizer with Qwen-VL's image markers as special tokens after ChatML's. */
+    static final ByteLevelBpe QWEN_VL_BPE = new ByteLevelBpe(BPE.merges(), Stream.concat(
+            TokenizerFiles.SPECIAL_TOKENS.stream(), Stream.of("<|vision_start|>", "<|vision_end|>", "<|image_pad|>")).toList());
+    public static final long VISION_START = QWEN_VL_BPE.specialTokenId("<|vision_start|>");
+    public static final long VISION_END = QWEN_VL_BPE.specialTokenId("<|vision_end|>");
+    public static final long IMAGE_PAD = QWEN_VL_BPE.specialTokenId("<|image_pad|>");
+    public static final int QWEN_VL_VOCAB_SIZE = QWEN_VL_BPE.vocabSize();
+
+    /** Qwen2-VL's way of placing an image in a turn: its pad token between the vision markers. */
+    public static final String QWEN_VL_TEMPLATE = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' }}"
+            + "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+            + "{% for part in message['content'] %}{% if part['type'] == 'image' %}{{ '<|vision_start|><|image_pad|><|vision_end|>' }}"
+            + "{% elif part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}{% endif %}"
+            + "{{ '<|im_end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
     /** Qwen2-Instruct's template: a default system turn, then ChatML. */
     public static final String CHATML_TEMPLATE = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
@@ -74,6 +90,12 @@ public final class TinyTokenizerFiles {
             padVocabulary(dir.resolve("tokenizer.json"), vocabSize);
         }
         return new Fixture(dir, vocabSize, END_OF_TEXT, IM_START, IM_END, IMAGE);
+    }
+
+    /** A Qwen-VL-style tokenizer: ChatML plus the vision markers, images as {@link #QWEN_VL_TEMPLATE} places them. */
+    public static Fixture writeQwenVl(Path dir) throws IOException {
+        TokenizerFiles.write(dir, QWEN_VL_BPE, QWEN_VL_TEMPLATE);
+        return new Fixture(dir, QWEN_VL_VOCAB_SIZE, END_OF_TEXT, IM_START, IM_END, IMAGE_PAD);
     }
 
     private static void padVocabulary(Path tokenizerJson, int vocabSize) throws IOException {
