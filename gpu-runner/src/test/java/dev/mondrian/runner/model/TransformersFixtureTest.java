@@ -1,0 +1,174 @@
+package dev.mondrian.runner.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Qwen-VL families against Hugging Face transformers: every {@code bench/reference/<family>/reference.json}
+ * that {@code bench/qwen_vl_reference.py} wrote holds a tiny random model folder, a picture, and what transformers
+ * made of them: the image processor's pixels, the logits at every prompt position and 16 greedy tokens with their
+ * logits. Skipped when no fixture is there.
+ */
+class TransformersFixtureTest {
+    /** Tests run in gpu-runner/; the fixtures live at the repository's root. */
+    private static final Path FIXTURES = Path.of("..", "bench", "reference");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int CONTEXT = 256;
+    /** More image tokens than any fixture's picture takes, so the processor's own max_pixels decides its size. */
+    private static final int MAX_IMAGE_TOKENS = 1 << 14;
+
+    @TestFactory
+    Stream<DynamicTest> qwenVlMatchesTransformers() throws IOException {
+        List<Path> fixtures = fixtures();
+        if (fixtures.isEmpty()) {
+            // A skipped test of its own, so the report shows it (an aborted factory counts as nothing).
+            return Stream.of(dynamicTest("no fixtures", () -> assumeTrue(false, () -> "no transformers fixtures in "
+                    + FIXTURES.toAbsolutePath().normalize() + "; make them where torch and transformers are installed,"
+                    + " from the repository's root, with: python3 bench/qwen_vl_reference.py")));
+        }
+        return fixtures.stream().flatMap(dir -> Stream.of(
+                dynamicTest(dir.getFileName() + ": image processor", () -> imageProcessorMatches(dir)),
+                dynamicTest(dir.getFileName() + ": prefill and greedy decoding", () -> logitsMatch(dir))));
+    }
+
+    private static List<Path> fixtures() throws IOException {
+        if (!Files.isDirectory(FIXTURES)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(FIXTURES)) {
+            return children.filter(dir -> Files.isRegularFile(dir.resolve("reference.json"))).sorted().toList();
+        }
+    }
+
+    /** The engine's preprocessing of image.png against the processor's pixel_values: same grid, pixels within a grey level or so. */
+    private static void imageProcessorMatches(Path dir) throws Exception {
+        Fixture fixture = Fixture.read(dir);
+        BufferedImage image = ImageIO.read(dir.resolve("image.png").toFile());
+        assertThat(image).as("image.png").isNotNull();
+        try (Model model = Model.load(dir.resolve("model"), "cpu", CONTEXT)) {
+            PreparedImage prepared = model.images().orElseThrow().prepare(image, MAX_IMAGE_TOKENS);
+            assertThat(prepared.tokenGrid()).as("token grid (t, h/merge, w/merge)").containsExactly(fixture.tokenGrid());
+            assertThat(prepared.pixels()).as("pixel values").hasSameSizeAs(fixture.pixels());
+            assertThat(maxDifference(prepared.pixels(), fixture.pixels())).as("max |pixel difference|")
+                    .isLessThanOrEqualTo(fixture.pixelTolerance());
+        }
+    }
+
+    /**
+     * The prompt with transformers' own pixel values: logits at every position, then 16 tokens decoded one at a
+     * time through the cache, each the argmax transformers chose, each step's logits as transformers had them.
+     */
+    private static void logitsMatch(Path dir) throws Exception {
+        Fixture fixture = Fixture.read(dir);
+        int vocab = fixture.vocab();
+        try (Model model = Model.load(dir.resolve("model"), "cpu", CONTEXT);
+             NDManager scratch = model.manager().newSubManager();
+             KvCache cache = model.decoder().newCache();
+             NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            PreparedImage image = new PreparedImage(fixture.pixels(), fixture.tokenGrid());
+            float[] prefill = model.forward(scratch, fixture.inputIds(), image, cache, true).toFloatArray();
+            assertThat(prefill).as("prefill logits [seq, vocab]").hasSameSizeAs(fixture.prefillLogits());
+            assertThat(maxDifference(prefill, fixture.prefillLogits())).as("prefill: max |logit difference|")
+                    .isLessThan(fixture.logitTolerance());
+
+            float[] row = Arrays.copyOfRange(prefill, prefill.length - vocab, prefill.length);
+            long[] generated = fixture.generated();
+            for (int step = 0; step < generated.length; step++) {
+                float[] expected = Arrays.copyOfRange(fixture.stepLogits(), step * vocab, (step + 1) * vocab);
+                assertThat(maxDifference(row, expected)).as("step %d: max |logit difference|", step)
+                        .isLessThan(fixture.logitTolerance());
+                assertThat((long) argmax(row)).as("step %d: greedy token", step).isEqualTo(generated[step]);
+                if (step + 1 < generated.length) {
+                    row = model.forward(scratch, new long[] {generated[step]}, null, cache, false).toFloatArray();
+                }
+            }
+        }
+    }
+
+    /** One fixture folder: reference.json's fields and reference.safetensors' tensors. */
+    private record Fixture(long[] inputIds, int[] tokenGrid, long[] generated, float[] pixels, float[] prefillLogits,
+                           float[] stepLogits, int vocab, double pixelTolerance, double logitTolerance) {
+        static Fixture read(Path dir) throws IOException {
+            JsonNode reference = JSON.readTree(Files.readString(dir.resolve("reference.json")));
+            int merge = reference.path("spatial_merge_size").asInt(2);
+            long[] patches = longs(reference.get("image_grid_thw"));
+            int[] tokenGrid = {(int) patches[0], (int) patches[1] / merge, (int) patches[2] / merge};
+            SafeTensors tensors = SafeTensors.open(dir.resolve("reference.safetensors"));
+            float[] prefill = floats(tensors, "prefill_logits");
+            float[] steps = floats(tensors, "step_logits");
+            int vocab = (int) tensors.entries().get("prefill_logits").shape()[1];
+            long[] generated = longs(reference.get("generated_ids"));
+            assertThat(steps).as("step_logits").hasSize(generated.length * vocab);
+            JsonNode tolerances = reference.path("tolerances");
+            return new Fixture(longs(reference.get("input_ids")), tokenGrid, generated, floats(tensors, "pixel_values"),
+                    prefill, steps, vocab, tolerances.path("pixel_values").asDouble(0.05),
+                    tolerances.path("logits").asDouble(1e-4));
+        }
+    }
+
+    private static long[] longs(JsonNode array) {
+        assertThat(array).as("a JSON array").isNotNull();
+        long[] values = new long[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asLong();
+        }
+        return values;
+    }
+
+    /** An F32 tensor of the file, flattened. */
+    private static float[] floats(SafeTensors tensors, String name) throws IOException {
+        SafeTensors.Entry entry = tensors.entries().get(name);
+        assertThat(entry).as("tensor %s in %s", name, tensors.file()).isNotNull();
+        assertThat(entry.dtype()).as("dtype of %s", name).isEqualTo("F32");
+        float[] values = new float[Math.toIntExact(entry.elements())];
+        int[] filled = {0};
+        // A multiple of 4 bytes, so no float straddles two pieces.
+        tensors.read(entry, ByteBuffer.allocate(1 << 16), piece -> {
+            int n = piece.remaining() / Float.BYTES;
+            piece.asFloatBuffer().get(values, filled[0], n);
+            filled[0] += n;
+        });
+        assertThat(filled[0]).as("floats read from %s", name).isEqualTo(values.length);
+        return values;
+    }
+
+    private static double maxDifference(float[] actual, float[] expected) {
+        double max = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double difference = Math.abs(actual[i] - expected[i]);
+            if (Double.isNaN(difference)) {
+                return difference; // fails every bound
+            }
+            max = Math.max(max, difference);
+        }
+        return max;
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
