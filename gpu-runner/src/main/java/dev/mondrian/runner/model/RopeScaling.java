@@ -16,7 +16,7 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
                           int originalMaxPositions, int[] mropeSection, boolean mropeInterleaved) {
     public static final RopeScaling NONE = new RopeScaling("default", 1, 1, 4, 8192, null, false);
 
-    static RopeScaling parse(JsonNode node, int headDim) {
+    static RopeScaling parse(JsonNode node, int headDim, boolean interleaved) {
         if (node == null || node.isNull()) {
             return NONE;
         }
@@ -41,7 +41,7 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
         }
         return new RopeScaling(type, node.path("factor").asDouble(1), node.path("low_freq_factor").asDouble(1),
                 node.path("high_freq_factor").asDouble(4), node.path("original_max_position_embeddings").asInt(8192),
-                section, node.path("mrope_interleaved").asBoolean(false));
+                section, interleaved || node.path("mrope_interleaved").asBoolean(false));
     }
 
     /** Whether positions are three-dimensional (temporal, height, width). */

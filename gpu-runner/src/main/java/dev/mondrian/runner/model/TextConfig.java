@@ -46,7 +46,9 @@ public record TextConfig(String modelType, int vocabSize, int hiddenSize, int in
                 : rope != null ? rope.path("rope_theta").asDouble(10000) : 10000;
         return new TextConfig(type, require(node, "vocab_size"), hidden, require(node, "intermediate_size"),
                 require(node, "num_hidden_layers"), heads, node.path("num_key_value_heads").asInt(heads), headDim,
-                node.path("rms_norm_eps").asDouble(1e-6), theta, RopeScaling.parse(rope, headDim),
+                node.path("rms_norm_eps").asDouble(1e-6), theta,
+                // transformers' Qwen3-VL interleaves its sections whatever the config says.
+                RopeScaling.parse(rope, headDim, type.equals("qwen3_vl_text")),
                 node.path("tie_word_embeddings").asBoolean(tieDefault), bias, bias && !qwen2Style, SUPPORTED.get(type),
                 node.path("max_position_embeddings").asInt(4096), ids(node.get("eos_token_id")));
     }
