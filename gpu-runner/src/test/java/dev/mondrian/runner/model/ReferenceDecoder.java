@@ -1,5 +1,6 @@
 package dev.mondrian.runner.model;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,10 +12,50 @@ public final class ReferenceDecoder {
     private final Map<String, float[]> w;
     private final double[] invFreq;
     private final double positionScale;
+    /** Multimodal RoPE: frequency pair i follows position axis axisOf[i] (0 t, 1 h, 2 w); null for plain RoPE. */
+    private final int[] axisOf;
 
     public ReferenceDecoder(TinyDecoder spec, Map<String, float[]> weights) {
+        this(spec, weights, null, false);
+    }
+
+    /**
+     * A decoder with multimodal RoPE, as transformers' Qwen2-VL (and Qwen2.5-VL) rotary embedding
+     * reads mrope_section: the cos/sin halves split into section-sized chunks taken from the t, h, w
+     * positions in turn (chunk i from axis i % 3). Qwen3-VL's {@code interleaved} layout instead starts
+     * from the t frequencies and overwrites every third one from index 1 (up to 3·section[1]) with h's
+     * and every third from index 2 (up to 3·section[2]) with w's.
+     */
+    public ReferenceDecoder(TinyDecoder spec, Map<String, float[]> weights, int[] mropeSection, boolean interleaved) {
         this.spec = spec;
         this.w = weights;
+        if (mropeSection == null) {
+            axisOf = null;
+        } else {
+            int half = spec.headDim() / 2;
+            axisOf = new int[half];
+            if (interleaved) {
+                // freqs_t[..., 1:3*s1:3] = freqs_h[...]; freqs_t[..., 2:3*s2:3] = freqs_w[...]
+                for (int i = 1; i < 3 * mropeSection[1] && i < half; i += 3) {
+                    axisOf[i] = 1;
+                }
+                for (int i = 2; i < 3 * mropeSection[2] && i < half; i += 3) {
+                    axisOf[i] = 2;
+                }
+            } else {
+                // cos (width headDim) split into section*2 chunks; chunk c takes axis c % 3. The second
+                // half of the chunks mirrors the first over the duplicated frequencies.
+                int i = 0;
+                for (int chunk = 0; chunk < 3; chunk++) {
+                    for (int n = 0; n < mropeSection[chunk]; n++) {
+                        axisOf[i++] = chunk;
+                    }
+                }
+                if (i != half) {
+                    throw new IllegalArgumentException("mrope_section does not add up to head_dim / 2");
+                }
+            }
+        }
         int half = spec.headDim() / 2;
         invFreq = new double[half];
         for (int i = 0; i < half; i++) {
@@ -58,12 +99,29 @@ public final class ReferenceDecoder {
 
     /** Logits [seq][vocab] for input embeddings [seq][hidden] (modified in place), causal. */
     public float[][] logits(double[][] h) {
+        long[][] positions = new long[3][h.length];
+        for (int axis = 0; axis < 3; axis++) {
+            for (int t = 0; t < h.length; t++) {
+                positions[axis][t] = t;
+            }
+        }
+        return logits(h, positions, List.of());
+    }
+
+    /**
+     * Logits [seq][vocab] for input embeddings [seq][hidden] (modified in place) at RoPE positions
+     * [3][seq] (temporal, height, width; plain RoPE reads the first), causal over the given order.
+     *
+     * @param deepstack Qwen3-VL's DeepStack: entry i ([seq][hidden], rows may be null for zero) is added
+     *                  to the output of layer i, as _deepstack_process adds visual features at image tokens
+     */
+    public float[][] logits(double[][] h, long[][] positions, List<double[][]> deepstack) {
         int seq = h.length;
         int hidden = spec.hidden();
         for (int layer = 0; layer < spec.layers(); layer++) {
             String p = "model.layers." + layer + ".";
             double[][] x = rmsNorm(h, w.get(p + "input_layernorm.weight"));
-            double[][] attn = attention(x, p + "self_attn.");
+            double[][] attn = attention(x, p + "self_attn.", positions);
             add(h, attn);
             double[][] y = rmsNorm(h, w.get(p + "post_attention_layernorm.weight"));
             double[][] gate = linear(y, w.get(p + "mlp.gate_proj.weight"), null, spec.intermediate());
@@ -75,6 +133,16 @@ public final class ReferenceDecoder {
                 }
             }
             add(h, linear(gate, w.get(p + "mlp.down_proj.weight"), null, hidden));
+            if (layer < deepstack.size()) {
+                double[][] extra = deepstack.get(layer);
+                for (int t = 0; t < seq; t++) {
+                    if (extra[t] != null) {
+                        for (int j = 0; j < hidden; j++) {
+                            h[t][j] += extra[t][j];
+                        }
+                    }
+                }
+            }
         }
         double[][] out = rmsNorm(h, w.get("model.norm.weight"));
         float[] head = w.get(spec.tied() ? "model.embed_tokens.weight" : "lm_head.weight");
@@ -88,15 +156,23 @@ public final class ReferenceDecoder {
         return result;
     }
 
-    private double[][] attention(double[][] x, String p) {
+    private double[][] attention(double[][] x, String p, long[][] positions) {
         int seq = x.length;
         int d = spec.headDim();
         double[][] q = linear(x, w.get(p + "q_proj.weight"), w.get(p + "q_proj.bias"), spec.heads() * d);
         double[][] k = linear(x, w.get(p + "k_proj.weight"), w.get(p + "k_proj.bias"), spec.kvHeads() * d);
         double[][] v = linear(x, w.get(p + "v_proj.weight"), w.get(p + "v_proj.bias"), spec.kvHeads() * d);
+        if (spec.qkNorm()) {
+            // Qwen3: RMSNorm over each head's own headDim values of q and k, before the rotation.
+            for (int t = 0; t < seq; t++) {
+                headNorm(q[t], spec.heads(), w.get(p + "q_norm.weight"));
+                headNorm(k[t], spec.kvHeads(), w.get(p + "k_norm.weight"));
+            }
+        }
         for (int t = 0; t < seq; t++) {
-            rotate(q[t], spec.heads(), t);
-            rotate(k[t], spec.kvHeads(), t);
+            long[] at = {positions[0][t], positions[1][t], positions[2][t]};
+            rotate(q[t], spec.heads(), at);
+            rotate(k[t], spec.kvHeads(), at);
         }
         double[][] out = new double[seq][spec.heads() * d];
         int group = spec.heads() / spec.kvHeads();
@@ -137,13 +213,27 @@ public final class ReferenceDecoder {
         }
     }
 
-    private void rotate(double[] vector, int heads, int position) {
+    private void headNorm(double[] vector, int heads, float[] weight) {
+        int d = spec.headDim();
+        for (int head = 0; head < heads; head++) {
+            double sq = 0;
+            for (int i = 0; i < d; i++) {
+                sq += vector[head * d + i] * vector[head * d + i];
+            }
+            double inv = 1 / Math.sqrt(sq / d + spec.eps());
+            for (int i = 0; i < d; i++) {
+                vector[head * d + i] *= inv * weight[i];
+            }
+        }
+    }
+
+    private void rotate(double[] vector, int heads, long[] position) {
         int d = spec.headDim();
         int half = d / 2;
         for (int head = 0; head < heads; head++) {
             int base = head * d;
             for (int i = 0; i < half; i++) {
-                double angle = position * positionScale * invFreq[i];
+                double angle = position[axisOf == null ? 0 : axisOf[i]] * positionScale * invFreq[i];
                 double a = vector[base + i];
                 double b = vector[base + i + half];
                 vector[base + i] = a * Math.cos(angle) - b * Math.sin(angle);

@@ -26,7 +26,9 @@ class TextDecoderTest {
                 Arguments.of(TinyDecoder.qwen2(), SafeTensorsWriter.DType.BF16, 2),
                 Arguments.of(TinyDecoder.mistral(), SafeTensorsWriter.DType.F16, 3),
                 Arguments.of(TinyDecoder.smolLlama3(), SafeTensorsWriter.DType.F32, 1),
-                Arguments.of(TinyDecoder.linearRope(), SafeTensorsWriter.DType.BF16, 1));
+                Arguments.of(TinyDecoder.linearRope(), SafeTensorsWriter.DType.BF16, 1),
+                Arguments.of(TinyDecoder.qwen3(), SafeTensorsWriter.DType.F32, 1),
+                Arguments.of(TinyDecoder.qwen3(), SafeTensorsWriter.DType.BF16, 2));
     }
 
     @ParameterizedTest(name = "{0} stored as {1} in {2} file(s)")

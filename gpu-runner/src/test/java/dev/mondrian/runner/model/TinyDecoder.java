@@ -44,6 +44,24 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                         + "\"original_max_position_embeddings\":16}", true, false, 4);
     }
 
+    /**
+     * Qwen3: no biases, RMSNorm over each head of q and k before the rotation, and an explicit
+     * head_dim (16) unlike hidden/heads (8), as Qwen3's configs have.
+     */
+    static TinyDecoder qwen3() {
+        return new TinyDecoder("Qwen3ForCausalLM", "qwen3", 93, 32, 48, 2, 4, 2, 16, 1e-6, 1000000, null, true, false, 6);
+    }
+
+    /** Qwen3's per-head q/k RMSNorm (Qwen3, Qwen3-VL's decoder). */
+    boolean qkNorm() {
+        return modelType.startsWith("qwen3");
+    }
+
+    /** Qwen2 and its vision variants bias q, k and v but never o; Llama's attention_bias covers o too. */
+    boolean outputBias() {
+        return bias && !modelType.startsWith("qwen2");
+    }
+
     /** Llama with attention_bias: biases on q, k, v and o, as transformers' LlamaAttention has. */
     static TinyDecoder linearRope() {
         return new TinyDecoder("LlamaForCausalLM", "llama", 61, 32, 40, 1, 4, 2, 8, 1e-5, 10000,
@@ -62,8 +80,11 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                 names.addAll(List.of(p + "self_attn.q_proj.bias", p + "self_attn.k_proj.bias", p + "self_attn.v_proj.bias"));
             }
             names.add(p + "self_attn.o_proj.weight");
-            if (bias && !modelType.equals("qwen2")) {
+            if (outputBias()) {
                 names.add(p + "self_attn.o_proj.bias");
+            }
+            if (qkNorm()) {
+                names.addAll(List.of(p + "self_attn.q_norm.weight", p + "self_attn.k_norm.weight"));
             }
             names.addAll(List.of(p + "post_attention_layernorm.weight", p + "mlp.gate_proj.weight",
                     p + "mlp.up_proj.weight", p + "mlp.down_proj.weight"));
@@ -104,6 +125,9 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
     int[] shape(String name) {
         if (name.endsWith("embed_tokens.weight") || name.equals("lm_head.weight")) {
             return new int[] {vocab, hidden};
+        }
+        if (name.endsWith("q_norm.weight") || name.endsWith("k_norm.weight")) {
+            return new int[] {headDim};
         }
         if (name.endsWith("norm.weight")) {
             return new int[] {hidden};
@@ -183,7 +207,7 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                  "torch_dtype": "%s"}
                 """.formatted(architecture, modelType, vocab, hidden, intermediate, layers, heads, kvHeads, headDim,
                 eps, theta, ropeScalingJson == null ? "null" : ropeScalingJson, tied,
-                bias && !modelType.equals("qwen2"), dtype == SafeTensorsWriter.DType.F32 ? "float32"
+                outputBias(), dtype == SafeTensorsWriter.DType.F32 ? "float32"
                         : dtype == SafeTensorsWriter.DType.F16 ? "float16" : "bfloat16");
     }
 

@@ -1,0 +1,350 @@
+package dev.mondrian.runner.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * A tiny random Qwen2-VL, Qwen2.5-VL or Qwen3-VL written as a Hugging Face folder (F32), with the
+ * config.json transformers 4.x writes for it or the transformers 5 one ({@code text_config} and
+ * {@code rope_parameters}), and the weights under the original names ({@code model.layers…},
+ * {@code visual…}) or the ones transformers 4.52+ saves ({@code model.language_model…},
+ * {@code model.visual…}; Qwen3-VL always). {@link #write} returns the stored values under the original
+ * names. These folders load in transformers (5.x) itself, whose outputs the reference matches.
+ *
+ * @param visionHidden the tower's width (Qwen2-VL's embed_dim)
+ * @param visionIntermediate the tower's MLP width (Qwen2-VL: embed_dim · mlp_ratio)
+ * @param windowSize Qwen2.5-VL: the window side in pixels
+ * @param fullAttention Qwen2.5-VL: fullatt_block_indexes
+ * @param positionEmbeddings Qwen3-VL: num_position_embeddings (a square)
+ * @param deepstack Qwen3-VL: deepstack_visual_indexes
+ * @param mropeSection the decoder's mrope_section (sums to head_dim / 2)
+ * @param newLayout transformers 5's config and the nested tensor names, rather than 4.x's and the original ones
+ * @param imageGrid the test image in merged tokens: {t, h, w}
+ */
+record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int visionIntermediate, int depth,
+                  int visionHeads, int patchSize, int windowSize, List<Integer> fullAttention, int positionEmbeddings,
+                  List<Integer> deepstack, int[] mropeSection, boolean newLayout, int[] imageGrid, long seed) {
+
+    enum Generation { QWEN2_VL, QWEN2_5_VL, QWEN3_VL }
+
+    static final int MERGE = 2;
+    static final int TEMPORAL = 2;
+
+    /** Qwen2-VL: LayerNorm blocks, quick_gelu MLP, tied embeddings; a 2×3 image. */
+    static TinyQwenVl qwen2Vl(boolean newLayout) {
+        return new TinyQwenVl(Generation.QWEN2_VL, qwen2VlText(), 32, 64, 3, 4, 14, 0, List.of(), 0, List.of(),
+                new int[] {2, 2, 2}, newLayout, new int[] {1, 2, 3}, 41);
+    }
+
+    /** Qwen2-VL's decoder: a Qwen2 of head_dim 12 = hidden / heads. */
+    static TinyDecoder qwen2VlText() {
+        return new TinyDecoder("Qwen2VLForConditionalGeneration", "qwen2_vl", 101, 48, 64, 2, 4, 2, 12, 1e-6, 1000000,
+                null, true, true, 11);
+    }
+
+    /**
+     * Qwen2.5-VL: RMSNorm blocks, gated SiLU MLP with biases, windows of 56 px = 2×2 merged tokens over a
+     * 3×5 image (six windows, four of them padded), full attention in block 2 only; untied.
+     */
+    static TinyQwenVl qwen25Vl(boolean newLayout) {
+        return new TinyQwenVl(Generation.QWEN2_5_VL,
+                new TinyDecoder("Qwen2_5_VLForConditionalGeneration", "qwen2_5_vl", 103, 64, 80, 2, 4, 2, 16, 1e-6,
+                        1000000, null, false, true, 12),
+                32, 48, 4, 4, 14, 56, List.of(2), 0, List.of(), new int[] {4, 2, 2}, newLayout, new int[] {1, 3, 5}, 42);
+    }
+
+    /**
+     * Qwen3-VL: a Qwen3 decoder (q/k norm, head_dim 16 ≠ 40/4) with interleaved M-RoPE, learned 4×4
+     * position embeddings interpolated to a 6×8-patch image, DeepStack from blocks 0 and 2.
+     */
+    static TinyQwenVl qwen3Vl(boolean newLayout) {
+        return new TinyQwenVl(Generation.QWEN3_VL,
+                new TinyDecoder("Qwen3VLForConditionalGeneration", "qwen3_vl_text", 107, 40, 64, 3, 4, 2, 16, 1e-6,
+                        5000000, null, true, false, 13),
+                32, 48, 4, 4, 16, 0, List.of(), 16, List.of(0, 2), new int[] {4, 2, 2}, newLayout, new int[] {1, 3, 4},
+                43);
+    }
+
+    long imageToken() {
+        return text.vocab() - 1;
+    }
+
+    long visionStart() {
+        return text.vocab() - 3;
+    }
+
+    long visionEnd() {
+        return text.vocab() - 2;
+    }
+
+    long videoToken() {
+        return text.vocab() - 4;
+    }
+
+    boolean interleaved() {
+        return generation == Generation.QWEN3_VL;
+    }
+
+    /** The image's patches, in the vision tower's grid: {t, h, w}. */
+    int[] patchGrid() {
+        return new int[] {imageGrid[0], imageGrid[1] * MERGE, imageGrid[2] * MERGE};
+    }
+
+    int imageTokens() {
+        return imageGrid[0] * imageGrid[1] * imageGrid[2];
+    }
+
+    int patches() {
+        return imageTokens() * MERGE * MERGE;
+    }
+
+    /** Values per flattened patch: channels × temporal × patch × patch. */
+    int patchValues() {
+        return 3 * TEMPORAL * patchSize * patchSize;
+    }
+
+    /** The decoder's width, which the mergers project to. */
+    int outHidden() {
+        return text.hidden();
+    }
+
+    @Override
+    public String toString() {
+        return generation + (newLayout ? " (transformers 5 layout)" : " (4.x layout)");
+    }
+
+    /** Random pixel_values for the test image: [patches, patchValues] flattened, values around [-2, 2]. */
+    float[] pixels(long pixelSeed) {
+        SplittableRandom random = new SplittableRandom(pixelSeed);
+        float[] pixels = new float[patches() * patchValues()];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) (random.nextDouble() * 4 - 2);
+        }
+        return pixels;
+    }
+
+    PreparedImage image(long pixelSeed) {
+        return new PreparedImage(pixels(pixelSeed), imageGrid.clone());
+    }
+
+    /** Writes the folder; returns every stored tensor under its original (4.x) name. */
+    Map<String, float[]> write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, float[]> weights = new LinkedHashMap<>(text.weights());
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String name : weights.keySet()) {
+            shapes.put(name, text.shape(name));
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        int e = visionHidden;
+        int merged = e * MERGE * MERGE;
+        String v = "visual.";
+        int[] kernel = {e, 3, TEMPORAL, patchSize, patchSize};
+        put(weights, shapes, v + "patch_embed.proj.weight", kernel,
+                TinyDecoder.normal(random, e * patchValues(), 0.05));
+        if (generation == Generation.QWEN3_VL) {
+            put(weights, shapes, v + "patch_embed.proj.bias", new int[] {e}, TinyDecoder.normal(random, e, 0.1));
+            put(weights, shapes, v + "pos_embed.weight", new int[] {positionEmbeddings, e},
+                    TinyDecoder.normal(random, positionEmbeddings * e, 0.3));
+        }
+        for (int i = 0; i < depth; i++) {
+            String p = v + "blocks." + i + ".";
+            norm(weights, shapes, random, p + "norm1.", e);
+            linear(weights, shapes, random, p + "attn.qkv.", 3 * e, e);
+            linear(weights, shapes, random, p + "attn.proj.", e, e);
+            norm(weights, shapes, random, p + "norm2.", e);
+            switch (generation) {
+                case QWEN2_VL -> {
+                    linear(weights, shapes, random, p + "mlp.fc1.", visionIntermediate, e);
+                    linear(weights, shapes, random, p + "mlp.fc2.", e, visionIntermediate);
+                }
+                case QWEN2_5_VL -> {
+                    linear(weights, shapes, random, p + "mlp.gate_proj.", visionIntermediate, e);
+                    linear(weights, shapes, random, p + "mlp.up_proj.", visionIntermediate, e);
+                    linear(weights, shapes, random, p + "mlp.down_proj.", e, visionIntermediate);
+                }
+                case QWEN3_VL -> {
+                    linear(weights, shapes, random, p + "mlp.linear_fc1.", visionIntermediate, e);
+                    linear(weights, shapes, random, p + "mlp.linear_fc2.", e, visionIntermediate);
+                }
+            }
+        }
+        if (generation == Generation.QWEN3_VL) {
+            norm(weights, shapes, random, v + "merger.norm.", e);
+            linear(weights, shapes, random, v + "merger.linear_fc1.", merged, merged);
+            linear(weights, shapes, random, v + "merger.linear_fc2.", outHidden(), merged);
+            for (int k = 0; k < deepstack.size(); k++) {
+                String p = v + "deepstack_merger_list." + k + ".";
+                norm(weights, shapes, random, p + "norm.", merged);
+                linear(weights, shapes, random, p + "linear_fc1.", merged, merged);
+                linear(weights, shapes, random, p + "linear_fc2.", outHidden(), merged);
+            }
+        } else {
+            norm(weights, shapes, random, v + "merger.ln_q.", e);
+            linear(weights, shapes, random, v + "merger.mlp.0.", merged, merged);
+            linear(weights, shapes, random, v + "merger.mlp.2.", outHidden(), merged);
+        }
+        SafeTensorsWriter out = new SafeTensorsWriter();
+        for (Map.Entry<String, float[]> entry : weights.entrySet()) {
+            out.add(savedName(entry.getKey()), shapes.get(entry.getKey()), entry.getValue());
+        }
+        out.write(dir.resolve("model.safetensors"), SafeTensorsWriter.DType.F32);
+        Files.writeString(dir.resolve("config.json"), configJson());
+        Files.writeString(dir.resolve("preprocessor_config.json"), preprocessorJson());
+        return weights;
+    }
+
+    /**
+     * Qwen2-VL and Qwen2.5-VL were published under the original names; transformers 4.52+ saves the nested
+     * ones. Qwen3-VL only ever had the nested names (transformers maps no others for it), so it keeps them
+     * in both layouts.
+     */
+    private String savedName(String name) {
+        if (!newLayout && generation != Generation.QWEN3_VL) {
+            return name;
+        }
+        if (name.startsWith("model.")) {
+            return "model.language_model." + name.substring("model.".length());
+        }
+        return name.startsWith("visual.") ? "model." + name : name;
+    }
+
+    private void put(Map<String, float[]> weights, Map<String, int[]> shapes, String name, int[] shape,
+                     float[] values) {
+        weights.put(name, values);
+        shapes.put(name, shape);
+    }
+
+    /** LayerNorm (weight, bias), or Qwen2.5-VL's RMSNorm (weight only). */
+    private void norm(Map<String, float[]> weights, Map<String, int[]> shapes, SplittableRandom random, String prefix,
+                      int width) {
+        put(weights, shapes, prefix + "weight", new int[] {width}, TinyDecoder.around1(random, width));
+        if (generation != Generation.QWEN2_5_VL) {
+            put(weights, shapes, prefix + "bias", new int[] {width}, TinyDecoder.normal(random, width, 0.1));
+        }
+    }
+
+    private void linear(Map<String, float[]> weights, Map<String, int[]> shapes, SplittableRandom random, String prefix,
+                        int outDim, int inDim) {
+        // Scaled by fan-in so the tower's activations stay of order one through its blocks.
+        put(weights, shapes, prefix + "weight", new int[] {outDim, inDim},
+                TinyDecoder.normal(random, outDim * inDim, 1.2 / Math.sqrt(inDim)));
+        put(weights, shapes, prefix + "bias", new int[] {outDim}, TinyDecoder.normal(random, outDim, 0.1));
+    }
+
+    private static String ints(List<Integer> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String ints(int[] values) {
+        return ints(Arrays.stream(values).boxed().toList());
+    }
+
+    private String architecture() {
+        return switch (generation) {
+            case QWEN2_VL -> "Qwen2VLForConditionalGeneration";
+            case QWEN2_5_VL -> "Qwen2_5_VLForConditionalGeneration";
+            case QWEN3_VL -> "Qwen3VLForConditionalGeneration";
+        };
+    }
+
+    private String modelType() {
+        return switch (generation) {
+            case QWEN2_VL -> "qwen2_vl";
+            case QWEN2_5_VL -> "qwen2_5_vl";
+            case QWEN3_VL -> "qwen3_vl";
+        };
+    }
+
+    /**
+     * The decoder's settings, without braces: flat at the top (4.x Qwen2-VL/2.5-VL, whose model_type is
+     * the top level's; {@code modelType} null) or inside text_config.
+     */
+    private String textFields(String modelType, boolean parameters) {
+        String rope;
+        String interleave = interleaved() ? ", \"mrope_interleaved\": true" : "";
+        if (parameters) {
+            rope = "\"rope_parameters\": {\"rope_type\": \"default\", \"rope_theta\": %s, \"mrope_section\": %s%s}"
+                    .formatted(text.theta(), ints(mropeSection), interleave);
+        } else if (generation == Generation.QWEN3_VL) {
+            rope = "\"rope_theta\": %s, \"rope_scaling\": {\"rope_type\": \"default\", \"mrope_section\": %s%s}"
+                    .formatted(text.theta(), ints(mropeSection), interleave);
+        } else {
+            rope = "\"rope_theta\": %s, \"rope_scaling\": {\"type\": \"mrope\", \"mrope_section\": %s}"
+                    .formatted(text.theta(), ints(mropeSection));
+        }
+        String headDim = generation == Generation.QWEN3_VL ? "\"head_dim\": " + text.headDim() + ", " : "";
+        return """
+                %s"vocab_size": %d, "hidden_size": %d, "intermediate_size": %d,
+                 "num_hidden_layers": %d, "num_attention_heads": %d, "num_key_value_heads": %d, %s"rms_norm_eps": %s,
+                 %s, "tie_word_embeddings": %s, "attention_bias": %s, "max_position_embeddings": 32768,
+                 "hidden_act": "silu", "bos_token_id": 1, "eos_token_id": 2, "use_sliding_window": false"""
+                .formatted(modelType == null ? "" : "\"model_type\": \"" + modelType + "\", ", text.vocab(), text.hidden(), text.intermediate(), text.layers(), text.heads(),
+                        text.kvHeads(), headDim, text.eps(), rope, text.tied(), text.outputBias());
+    }
+
+    private String visionJson() {
+        return switch (generation) {
+            case QWEN2_VL -> """
+                    {"model_type": "qwen2_vl", "depth": %d, "embed_dim": %d, "hidden_size": %d, "hidden_act": "quick_gelu",
+                     "mlp_ratio": %d, "num_heads": %d, "in_chans": 3, "patch_size": %d, "spatial_merge_size": %d,
+                     "temporal_patch_size": %d}"""
+                    .formatted(depth, visionHidden, outHidden(), visionIntermediate / visionHidden, visionHeads, patchSize,
+                            MERGE, TEMPORAL);
+            case QWEN2_5_VL -> """
+                    {"model_type": "qwen2_5_vl", "depth": %d, "hidden_size": %d, "intermediate_size": %d,
+                     "hidden_act": "silu", "num_heads": %d, "in_chans": 3, "out_hidden_size": %d, "patch_size": %d,
+                     "spatial_merge_size": %d, "spatial_patch_size": %d, "temporal_patch_size": %d, "window_size": %d,
+                     "fullatt_block_indexes": %s, "tokens_per_second": 2}"""
+                    .formatted(depth, visionHidden, visionIntermediate, visionHeads, outHidden(), patchSize, MERGE,
+                            patchSize, TEMPORAL, windowSize, ints(fullAttention));
+            case QWEN3_VL -> """
+                    {"model_type": "qwen3_vl", "depth": %d, "hidden_size": %d, "intermediate_size": %d,
+                     "hidden_act": "gelu_pytorch_tanh", "num_heads": %d, "in_channels": 3, "out_hidden_size": %d,
+                     "patch_size": %d, "spatial_merge_size": %d, "temporal_patch_size": %d,
+                     "num_position_embeddings": %d, "deepstack_visual_indexes": %s, "initializer_range": 0.02}"""
+                    .formatted(depth, visionHidden, visionIntermediate, visionHeads, outHidden(), patchSize, MERGE,
+                            TEMPORAL, positionEmbeddings, ints(deepstack));
+        };
+    }
+
+    String configJson() {
+        String tokens = """
+                "image_token_id": %d, "video_token_id": %d, "vision_start_token_id": %d, "vision_end_token_id": %d"""
+                .formatted(imageToken(), videoToken(), visionStart(), visionEnd());
+        boolean nested = newLayout || generation == Generation.QWEN3_VL;
+        String body;
+        if (nested) {
+            body = """
+                    "text_config": {%s},
+                     "tie_word_embeddings": %s,""".formatted(textFields(modelType() + "_text", newLayout), text.tied());
+        } else {
+            body = textFields(null, false) + ",";
+        }
+        String dtype = newLayout ? "\"dtype\": \"float32\"" : "\"torch_dtype\": \"float32\"";
+        return """
+                {"architectures": ["%s"], "model_type": "%s", %s
+                 %s,
+                 "vision_config": %s,
+                 %s}
+                """.formatted(architecture(), modelType(), body, tokens, visionJson(), dtype);
+    }
+
+    private String preprocessorJson() {
+        int pixels = patchSize * MERGE;
+        return """
+                {"image_processor_type": "%s", "do_resize": true, "do_rescale": true, "rescale_factor": 0.00392156862745098,
+                 "do_normalize": true, "image_mean": [0.48145466, 0.4578275, 0.40821073],
+                 "image_std": [0.26862954, 0.26130258, 0.27577711], "do_convert_rgb": true,
+                 "min_pixels": %d, "max_pixels": %d, "patch_size": %d, "temporal_patch_size": %d, "merge_size": %d}
+                """.formatted(generation == Generation.QWEN3_VL ? "Qwen2VLImageProcessorFast" : "Qwen2VLImageProcessor",
+                pixels * pixels, pixels * pixels * 64, patchSize, TEMPORAL, MERGE);
+    }
+}
