@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.runner.model.SafeTensorsWriter;
 import dev.mondrian.runner.model.TinyDecoder;
+import dev.mondrian.runner.model.TinyModels;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CliTest {
     @TempDir
@@ -32,6 +40,37 @@ class CliTest {
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).isNotBlank();
         assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("generated 9 tokens at [0-9.]+ tok/s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2_vl", "qwen2_5_vl", "qwen3_vl"})
+    void generateLooksAtAPhotoWithEachQwenVlGeneration(String family) throws Exception {
+        TinyModels.qwenVisionChat(dir, family);
+        Path photo = dir.resolve("photo.png");
+        ImageIO.write(new BufferedImage(120, 90, BufferedImage.TYPE_INT_RGB), "png", photo.toFile());
+        int code = run("generate", "--model", dir.toString(), "--image", photo.toString(), "--prompt", "Critique my photo",
+                "--max-tokens", "6", "--temperature", "0", "--device", "cpu");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        // The prompt holds the chat turn's text and one token per merged patch of the resized photo.
+        Matcher prompt = Pattern.compile("prompt (\\d+) tokens").matcher(err.toString(StandardCharsets.UTF_8));
+        assertThat(prompt.find()).as(err.toString(StandardCharsets.UTF_8)).isTrue();
+        int textOnly = run("generate", "--model", dir.toString(), "--prompt", "Critique my photo", "--max-tokens", "1",
+                "--temperature", "0", "--device", "cpu");
+        assertThat(textOnly).isZero();
+        Matcher text = Pattern.compile("prompt (\\d+) tokens").matcher(err.toString(StandardCharsets.UTF_8));
+        text.find();
+        assertThat(text.find()).isTrue();
+        assertThat(Integer.parseInt(prompt.group(1))).isGreaterThan(Integer.parseInt(text.group(1)) + 2);
+    }
+
+    @Test
+    void anUnsupportedArchitectureIsOneMessageNamingTheSupportedOnes() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"architectures\": [\"Gemma3ForCausalLM\"]}");
+        assertThat(run("generate", "--model", dir.toString(), "--prompt", "x")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("architecture Gemma3ForCausalLM is not supported; supported: ")
+                .contains("Qwen3VLForConditionalGeneration")
+                .doesNotContain("\tat ");
     }
 
     @Test

@@ -68,6 +68,12 @@ public record TinyDecoder(String architecture, String modelType, int vocab, int 
                 "{\"type\":\"linear\",\"factor\":2.0}", false, true, 5);
     }
 
+    /** The same decoder over another vocabulary (a tokenizer's). */
+    TinyDecoder withVocab(int vocabSize) {
+        return new TinyDecoder(architecture, modelType, vocabSize, hidden, intermediate, layers, heads, kvHeads, headDim,
+                eps, theta, ropeScalingJson, tied, bias, seed);
+    }
+
     /** The checkpoint's tensor names, in the order they are generated and written. */
     List<String> tensorNames() {
         List<String> names = new ArrayList<>();

@@ -20,4 +20,25 @@ public final class TinyModels {
         spec.write(dir, tokenizer.eosIds());
         return dir;
     }
+
+    /**
+     * A tiny Qwen2-VL, Qwen2.5-VL or Qwen3-VL ({@code family}: qwen2_vl, qwen2_5_vl, qwen3_vl) over the
+     * tiny tokenizer with Qwen-VL's vision markers, whose chat template places images as Qwen's does; like
+     * {@link #visionChat}, it never ends a reply by itself.
+     */
+    public static Path qwenVisionChat(Path dir, String family) throws IOException {
+        TinyQwenVl spec = switch (family) {
+            case "qwen2_vl" -> TinyQwenVl.qwen2Vl(true);
+            case "qwen2_5_vl" -> TinyQwenVl.qwen25Vl(false);
+            case "qwen3_vl" -> TinyQwenVl.qwen3Vl(true);
+            default -> throw new IllegalArgumentException("no tiny " + family);
+        };
+        TinyTokenizerFiles.Fixture tokenizer = TinyTokenizerFiles.writeQwenVl(dir);
+        TinyQwenVl chat = spec.withVocab(tokenizer.vocabSize());
+        if (chat.imageToken() != tokenizer.image() || chat.visionStart() != TinyTokenizerFiles.VISION_START) {
+            throw new IllegalStateException("the tiny tokenizer's vision ids moved; TinyQwenVl expects them last");
+        }
+        chat.write(dir, tokenizer.eosIds());
+        return dir;
+    }
 }

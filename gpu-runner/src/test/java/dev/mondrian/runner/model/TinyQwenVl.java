@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
@@ -70,6 +71,13 @@ record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int
                         5000000, null, true, false, 13),
                 32, 48, 4, 4, 16, 0, List.of(), 16, List.of(0, 2), new int[] {4, 2, 2}, newLayout, new int[] {1, 3, 4},
                 43);
+    }
+
+    /** The same model over another vocabulary, whose last three ids are the vision start, end and image tokens. */
+    TinyQwenVl withVocab(int vocabSize) {
+        return new TinyQwenVl(generation, text.withVocab(vocabSize), visionHidden, visionIntermediate, depth, visionHeads,
+                patchSize, windowSize, fullAttention, positionEmbeddings, deepstack, mropeSection, newLayout, imageGrid,
+                seed);
     }
 
     long imageToken() {
@@ -136,8 +144,17 @@ record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int
 
     /** Writes the folder; returns every stored tensor under its original (4.x) name. */
     Map<String, float[]> write(Path dir) throws IOException {
+        return write(dir, Set.of());
+    }
+
+    /** @param silent token ids whose output rows are zero, so greedy decoding never ends on them (as TinyLlava's) */
+    Map<String, float[]> write(Path dir, Set<Long> silent) throws IOException {
         Files.createDirectories(dir);
         Map<String, float[]> weights = new LinkedHashMap<>(text.weights());
+        float[] output = weights.get(text.tied() ? "model.embed_tokens.weight" : "lm_head.weight");
+        for (long id : silent) {
+            Arrays.fill(output, (int) id * text.hidden(), (int) (id + 1) * text.hidden(), 0f);
+        }
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (String name : weights.keySet()) {
             shapes.put(name, text.shape(name));

@@ -152,6 +152,24 @@ class RunnerEndToEndTest {
     }
 
     @Test
+    void aQwen3VlRunnerAnalysesAPhotoThroughTheRealService() throws Exception {
+        functions().start();
+        Path qwen = TinyModels.qwenVisionChat(dir.resolve("qwen3-vl"), "qwen3_vl");
+        processes.add(RunnerChild.start(qwen, functions.base(), dir.resolve("qwen.log")));
+        String id = upload(40);
+
+        SseClient sse = events(id).awaitEnd(WAIT);
+        assertThat(json(sse.frames().getLast()).get("status").asString()).isEqualTo("completed");
+        JsonNode first = of(sse, "thinking_update").getFirst();
+        assertThat(first.get("thinking").asString()).isEqualTo("Looking at the photo");
+        // The 64x48 upload is resized to 64x64 pixels: 2x2 merged patches of 32 pixels, 4 image tokens.
+        assertThat(first.get("prompt_tokens").asInt()).isGreaterThan(4);
+        JsonNode complete = of(sse, "analysis_complete").getFirst();
+        assertThat(complete.get("tokens").asInt()).isEqualTo(40);
+        assertThat(streamedText(sse)).isEqualTo(complete.get("analysis").asString()).isNotEmpty();
+    }
+
+    @Test
     void withJsonLogsEveryRunnerLineIsAJsonObjectWithTheRunnerAndJobIds() throws Exception {
         functions("--mondrian.log-format=json").start();
         RunnerChild runner = RunnerChild.start(model, functions.base(), dir.resolve("runner.log"),
