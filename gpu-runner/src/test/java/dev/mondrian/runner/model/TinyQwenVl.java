@@ -1,5 +1,6 @@
 package dev.mondrian.runner.model;
 
+import dev.mondrian.runner.progress.ProgressLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -29,11 +32,11 @@ import java.util.stream.Collectors;
  * @param newLayout transformers 5's config and the nested tensor names, rather than 4.x's and the original ones
  * @param imageGrid the test image in merged tokens: {t, h, w}
  */
-record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int visionIntermediate, int depth,
+public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int visionIntermediate, int depth,
                   int visionHeads, int patchSize, int windowSize, List<Integer> fullAttention, int positionEmbeddings,
                   List<Integer> deepstack, int[] mropeSection, boolean newLayout, int[] imageGrid, long seed) {
 
-    enum Generation { QWEN2_VL, QWEN2_5_VL, QWEN3_VL }
+    public enum Generation { QWEN2_VL, QWEN2_5_VL, QWEN3_VL }
 
     static final int MERGE = 2;
     static final int TEMPORAL = 2;
@@ -80,15 +83,29 @@ record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int
                 seed);
     }
 
-    long imageToken() {
+    /** Qwen2-VL-2B-Instruct's exact shape, for benchmarks. */
+    public static TinyQwenVl qwen2Vl2B() {
+        return new TinyQwenVl(Generation.QWEN2_VL, new TinyDecoder("Qwen2VLForConditionalGeneration", "qwen2_vl", 151936,
+                1536, 8960, 28, 12, 2, 128, 1e-6, 1000000, null, true, true, 21), 1280, 5120, 32, 16, 14, 0, List.of(),
+                0, List.of(), new int[] {16, 24, 24}, false, new int[] {1, 1, 1}, 51);
+    }
+
+    /** Qwen3-VL-4B-Instruct's exact shape, for benchmarks. */
+    public static TinyQwenVl qwen3Vl4B() {
+        return new TinyQwenVl(Generation.QWEN3_VL, new TinyDecoder("Qwen3VLForConditionalGeneration", "qwen3_vl_text",
+                151936, 2560, 9728, 36, 32, 8, 128, 1e-6, 5000000, null, true, false, 22), 1024, 4096, 24, 16, 16, 0,
+                List.of(), 2304, List.of(5, 11, 17), new int[] {24, 20, 20}, true, new int[] {1, 1, 1}, 52);
+    }
+
+    public long imageToken() {
         return text.vocab() - 1;
     }
 
-    long visionStart() {
+    public long visionStart() {
         return text.vocab() - 3;
     }
 
-    long visionEnd() {
+    public long visionEnd() {
         return text.vocab() - 2;
     }
 
@@ -149,73 +166,112 @@ record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int
 
     /** @param silent token ids whose output rows are zero, so greedy decoding never ends on them (as TinyLlava's) */
     Map<String, float[]> write(Path dir, Set<Long> silent) throws IOException {
-        Files.createDirectories(dir);
-        Map<String, float[]> weights = new LinkedHashMap<>(text.weights());
-        float[] output = weights.get(text.tied() ? "model.embed_tokens.weight" : "lm_head.weight");
-        for (long id : silent) {
-            Arrays.fill(output, (int) id * text.hidden(), (int) (id + 1) * text.hidden(), 0f);
+        Map<String, float[]> stored = new LinkedHashMap<>();
+        write(dir, silent, SafeTensorsWriter.DType.F32, stored::put);
+        return stored;
+    }
+
+    /** Writes a checkpoint of a real model's size: each tensor is made, written and dropped (benchmarks). */
+    public void writeStreaming(Path dir, SafeTensorsWriter.DType dtype) throws IOException {
+        try (ProgressLine progress = ProgressLine.start("writing " + dtype + " weights", parameters(), "M parameters",
+                1_000_000)) {
+            write(dir, Set.of(), dtype, (name, values) -> progress.add(values.length));
         }
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (String name : weights.keySet()) {
-            shapes.put(name, text.shape(name));
+    }
+
+    /** Parameters in the checkpoint. */
+    public long parameters() {
+        return tensors(Set.of()).values().stream()
+                .mapToLong(t -> Arrays.stream(t.shape()).asLongStream().reduce(1, Math::multiplyExact)).sum();
+    }
+
+    /** One tensor to write: its shape and how to make its values when the writer comes to it. */
+    private record Tensor(int[] shape, Supplier<float[]> values) {}
+
+    private void write(Path dir, Set<Long> silent, SafeTensorsWriter.DType dtype, BiConsumer<String, float[]> keep)
+            throws IOException {
+        Files.createDirectories(dir);
+        SafeTensorsWriter out = new SafeTensorsWriter();
+        tensors(silent).forEach((name, tensor) -> out.add(savedName(name), tensor.shape(), () -> {
+            float[] values = tensor.values().get();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = SafeTensorsWriter.stored(values[i], dtype);
+            }
+            keep.accept(name, values);
+            return values;
+        }));
+        out.write(dir.resolve("model.safetensors"), dtype);
+        Files.writeString(dir.resolve("config.json"), configJson());
+        Files.writeString(dir.resolve("preprocessor_config.json"), preprocessorJson());
+    }
+
+    /**
+     * Every tensor under its original name, in writing order. The vision tensors draw from one random
+     * stream, so their values are made in this order, lazily, as the writer asks for them.
+     */
+    private Map<String, Tensor> tensors(Set<Long> silent) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        String output = text.tied() ? "model.embed_tokens.weight" : "lm_head.weight";
+        for (String name : text.tensorNames()) {
+            tensors.put(name, new Tensor(text.shape(name), () -> {
+                float[] values = text.randomTensor(name);
+                if (name.equals(output)) {
+                    for (long id : silent) {
+                        Arrays.fill(values, (int) id * text.hidden(), (int) (id + 1) * text.hidden(), 0f);
+                    }
+                }
+                return values;
+            }));
         }
         SplittableRandom random = new SplittableRandom(seed);
         int e = visionHidden;
         int merged = e * MERGE * MERGE;
         String v = "visual.";
         int[] kernel = {e, 3, TEMPORAL, patchSize, patchSize};
-        put(weights, shapes, v + "patch_embed.proj.weight", kernel,
-                TinyDecoder.normal(random, e * patchValues(), 0.05));
+        tensors.put(v + "patch_embed.proj.weight", new Tensor(kernel, () -> TinyDecoder.normal(random, e * patchValues(), 0.05)));
         if (generation == Generation.QWEN3_VL) {
-            put(weights, shapes, v + "patch_embed.proj.bias", new int[] {e}, TinyDecoder.normal(random, e, 0.1));
-            put(weights, shapes, v + "pos_embed.weight", new int[] {positionEmbeddings, e},
-                    TinyDecoder.normal(random, positionEmbeddings * e, 0.3));
+            tensors.put(v + "patch_embed.proj.bias", new Tensor(new int[] {e}, () -> TinyDecoder.normal(random, e, 0.1)));
+            tensors.put(v + "pos_embed.weight", new Tensor(new int[] {positionEmbeddings, e},
+                    () -> TinyDecoder.normal(random, positionEmbeddings * e, 0.3)));
         }
         for (int i = 0; i < depth; i++) {
             String p = v + "blocks." + i + ".";
-            norm(weights, shapes, random, p + "norm1.", e);
-            linear(weights, shapes, random, p + "attn.qkv.", 3 * e, e);
-            linear(weights, shapes, random, p + "attn.proj.", e, e);
-            norm(weights, shapes, random, p + "norm2.", e);
+            norm(tensors, random, p + "norm1.", e);
+            linear(tensors, random, p + "attn.qkv.", 3 * e, e);
+            linear(tensors, random, p + "attn.proj.", e, e);
+            norm(tensors, random, p + "norm2.", e);
             switch (generation) {
                 case QWEN2_VL -> {
-                    linear(weights, shapes, random, p + "mlp.fc1.", visionIntermediate, e);
-                    linear(weights, shapes, random, p + "mlp.fc2.", e, visionIntermediate);
+                    linear(tensors, random, p + "mlp.fc1.", visionIntermediate, e);
+                    linear(tensors, random, p + "mlp.fc2.", e, visionIntermediate);
                 }
                 case QWEN2_5_VL -> {
-                    linear(weights, shapes, random, p + "mlp.gate_proj.", visionIntermediate, e);
-                    linear(weights, shapes, random, p + "mlp.up_proj.", visionIntermediate, e);
-                    linear(weights, shapes, random, p + "mlp.down_proj.", e, visionIntermediate);
+                    linear(tensors, random, p + "mlp.gate_proj.", visionIntermediate, e);
+                    linear(tensors, random, p + "mlp.up_proj.", visionIntermediate, e);
+                    linear(tensors, random, p + "mlp.down_proj.", e, visionIntermediate);
                 }
                 case QWEN3_VL -> {
-                    linear(weights, shapes, random, p + "mlp.linear_fc1.", visionIntermediate, e);
-                    linear(weights, shapes, random, p + "mlp.linear_fc2.", e, visionIntermediate);
+                    linear(tensors, random, p + "mlp.linear_fc1.", visionIntermediate, e);
+                    linear(tensors, random, p + "mlp.linear_fc2.", e, visionIntermediate);
                 }
             }
         }
         if (generation == Generation.QWEN3_VL) {
-            norm(weights, shapes, random, v + "merger.norm.", e);
-            linear(weights, shapes, random, v + "merger.linear_fc1.", merged, merged);
-            linear(weights, shapes, random, v + "merger.linear_fc2.", outHidden(), merged);
+            norm(tensors, random, v + "merger.norm.", e);
+            linear(tensors, random, v + "merger.linear_fc1.", merged, merged);
+            linear(tensors, random, v + "merger.linear_fc2.", outHidden(), merged);
             for (int k = 0; k < deepstack.size(); k++) {
                 String p = v + "deepstack_merger_list." + k + ".";
-                norm(weights, shapes, random, p + "norm.", merged);
-                linear(weights, shapes, random, p + "linear_fc1.", merged, merged);
-                linear(weights, shapes, random, p + "linear_fc2.", outHidden(), merged);
+                norm(tensors, random, p + "norm.", merged);
+                linear(tensors, random, p + "linear_fc1.", merged, merged);
+                linear(tensors, random, p + "linear_fc2.", outHidden(), merged);
             }
         } else {
-            norm(weights, shapes, random, v + "merger.ln_q.", e);
-            linear(weights, shapes, random, v + "merger.mlp.0.", merged, merged);
-            linear(weights, shapes, random, v + "merger.mlp.2.", outHidden(), merged);
+            norm(tensors, random, v + "merger.ln_q.", e);
+            linear(tensors, random, v + "merger.mlp.0.", merged, merged);
+            linear(tensors, random, v + "merger.mlp.2.", outHidden(), merged);
         }
-        SafeTensorsWriter out = new SafeTensorsWriter();
-        for (Map.Entry<String, float[]> entry : weights.entrySet()) {
-            out.add(savedName(entry.getKey()), shapes.get(entry.getKey()), entry.getValue());
-        }
-        out.write(dir.resolve("model.safetensors"), SafeTensorsWriter.DType.F32);
-        Files.writeString(dir.resolve("config.json"), configJson());
-        Files.writeString(dir.resolve("preprocessor_config.json"), preprocessorJson());
-        return weights;
+        return tensors;
     }
 
     /**
@@ -233,27 +289,19 @@ record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidden, int
         return name.startsWith("visual.") ? "model." + name : name;
     }
 
-    private void put(Map<String, float[]> weights, Map<String, int[]> shapes, String name, int[] shape,
-                     float[] values) {
-        weights.put(name, values);
-        shapes.put(name, shape);
-    }
-
     /** LayerNorm (weight, bias), or Qwen2.5-VL's RMSNorm (weight only). */
-    private void norm(Map<String, float[]> weights, Map<String, int[]> shapes, SplittableRandom random, String prefix,
-                      int width) {
-        put(weights, shapes, prefix + "weight", new int[] {width}, TinyDecoder.around1(random, width));
+    private void norm(Map<String, Tensor> tensors, SplittableRandom random, String prefix, int width) {
+        tensors.put(prefix + "weight", new Tensor(new int[] {width}, () -> TinyDecoder.around1(random, width)));
         if (generation != Generation.QWEN2_5_VL) {
-            put(weights, shapes, prefix + "bias", new int[] {width}, TinyDecoder.normal(random, width, 0.1));
+            tensors.put(prefix + "bias", new Tensor(new int[] {width}, () -> TinyDecoder.normal(random, width, 0.1)));
         }
     }
 
-    private void linear(Map<String, float[]> weights, Map<String, int[]> shapes, SplittableRandom random, String prefix,
-                        int outDim, int inDim) {
+    private void linear(Map<String, Tensor> tensors, SplittableRandom random, String prefix, int outDim, int inDim) {
         // Scaled by fan-in so the tower's activations stay of order one through its blocks.
-        put(weights, shapes, prefix + "weight", new int[] {outDim, inDim},
-                TinyDecoder.normal(random, outDim * inDim, 1.2 / Math.sqrt(inDim)));
-        put(weights, shapes, prefix + "bias", new int[] {outDim}, TinyDecoder.normal(random, outDim, 0.1));
+        tensors.put(prefix + "weight", new Tensor(new int[] {outDim, inDim},
+                () -> TinyDecoder.normal(random, outDim * inDim, 1.2 / Math.sqrt(inDim))));
+        tensors.put(prefix + "bias", new Tensor(new int[] {outDim}, () -> TinyDecoder.normal(random, outDim, 0.1)));
     }
 
     private static String ints(List<Integer> values) {
