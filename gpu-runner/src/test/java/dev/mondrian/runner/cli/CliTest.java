@@ -66,7 +66,7 @@ class CliTest {
     @Test
     void anUnsupportedArchitectureIsOneMessageNamingTheSupportedOnes() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"architectures\": [\"Gemma3ForCausalLM\"]}");
-        assertThat(run("generate", "--model", dir.toString(), "--prompt", "x")).isEqualTo(1);
+        assertThat(run("generate", "--model", dir.toString(), "--prompt", "x")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("architecture Gemma3ForCausalLM is not supported; supported: ")
                 .contains("Qwen3VLForConditionalGeneration")
