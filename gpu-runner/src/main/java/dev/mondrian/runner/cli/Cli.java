@@ -12,7 +12,7 @@ public final class Cli {
                             [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop TEXT]
                             [--device cpu|gpu|auto] [--threads auto|N] [--context N]
                    runner   --model DIR [--functions-url URL] [--runner-token T | --runner-token-file F]
-                            [--data-dir DIR] [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--jobs N]
+                            [--data-dir DIR] [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--slots auto|N]
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
                             [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
                             [--repetition-penalty R] [--metrics-port PORT] [--metrics-address ADDRESS]

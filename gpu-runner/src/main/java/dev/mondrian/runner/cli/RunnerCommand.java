@@ -12,7 +12,7 @@ import java.util.Set;
 /** {@code runner --model DIR [...]}: the long-running runner; every flag can also come from the environment. */
 final class RunnerCommand {
     static final Set<String> OPTIONS = Set.of("functions-url", "runner-token", "runner-token-file", "data-dir", "model",
-            "device", "threads", "context", "jobs", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
+            "device", "threads", "context", "slots", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
             "runner-id", "top-k", "top-p", "repetition-penalty", "metrics-port", "metrics-address");
 
     /** Mondrian's own model, as the repository ships it; paths are from the repository's root, where ./mondrian runs. */
@@ -26,7 +26,7 @@ final class RunnerCommand {
                 Path.of(args.get("runner-token-file", dataDir.resolve("runner-token").toString())),
                 model(args), args.get("device", "auto"), args.get("threads", "auto"),
                 args.integer("context", 4096),
-                args.integer("jobs", 1), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
+                args.get("slots", "auto"), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
                 millis(args, "claim-wait-ms", 25_000), millis(args, "drain-timeout-ms", 30_000),
                 args.get("runner-id", defaultRunnerId()), args.integer("top-k", 0), args.decimal("top-p", 0.95),
                 args.decimal("repetition-penalty", 1.0),

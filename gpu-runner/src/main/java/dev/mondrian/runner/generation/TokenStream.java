@@ -13,7 +13,8 @@ import java.util.NoSuchElementException;
 
 /**
  * Streaming generation, one {@link GenerationStep} per token: the prompt is prefilled on the
- * first {@link #next()}, then each call decodes one token over the KV cache. Stopping early is
+ * first {@link #next()}, then each call decodes one token over the KV cache, alone or, with a
+ * {@link DecodeBatcher}, in one forward pass with every other stream's step. Stopping early is
  * simply not calling {@code next()} again, so cancellation takes effect between any two tokens.
  */
 public final class TokenStream implements Iterator<GenerationStep>, AutoCloseable {
@@ -26,6 +27,9 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
     private final IncrementalDecoder detokenizer;
     private final StopStrings stops;
     private final NDManager scratch;
+    /** Null: each step is this stream's own forward pass. */
+    private final DecodeBatcher batcher;
+    private boolean batched;
     private final StringBuilder text = new StringBuilder();
 
     /** Reused for every step: one vocabulary-sized copy out of the engine per token, no allocation. */
@@ -37,8 +41,9 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
     private long decodeStart;
     private long peakMemory;
 
-    TokenStream(Model model, GenerationRequest request, IncrementalDecoder detokenizer) {
+    TokenStream(Model model, GenerationRequest request, IncrementalDecoder detokenizer, DecodeBatcher batcher) {
         this.model = model;
+        this.batcher = batcher;
         this.request = request;
         this.detokenizer = detokenizer;
         this.cache = model.decoder().newCache();
@@ -79,10 +84,13 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
                 finish = FinishReason.LENGTH;
                 delta += stops.accept(detokenizer.flush()) + stops.flush();
             } else {
-                forward(new long[] {token}, null);
+                decode(token);
             }
         }
         text.append(delta);
+        if (finish != null) {
+            leaveBatch();
+        }
         if (finish != null || generated % MEMORY_EVERY == 1) {
             peakMemory = ProcessMemory.peakBytes();
         }
@@ -94,6 +102,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
         if (finish == null) {
             finish = FinishReason.CANCELLED;
         }
+        leaveBatch();
     }
 
     /** Null while generating. */
@@ -110,8 +119,28 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
         long start = System.nanoTime();
         forward(request.promptIds(), request.image());
         prefilled = true;
+        if (batcher != null) {
+            batcher.join();
+            batched = true;
+        }
         prefillNanos = System.nanoTime() - start;
         decodeStart = System.nanoTime();
+    }
+
+    /** The batch stops waiting for this stream; once only, whichever of finish, cancel and close comes first. */
+    private void leaveBatch() {
+        if (batched) {
+            batched = false;
+            batcher.leave();
+        }
+    }
+
+    private void decode(long token) {
+        if (batched) {
+            System.arraycopy(batcher.step(cache, token), 0, logits, 0, logits.length);
+        } else {
+            forward(new long[] {token}, null);
+        }
     }
 
     /** Every array made here dies with the scope; only the logits leave, copied into {@link #logits}. */
@@ -134,6 +163,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
 
     @Override
     public void close() {
+        leaveBatch();
         cache.close();
         scratch.close();
     }

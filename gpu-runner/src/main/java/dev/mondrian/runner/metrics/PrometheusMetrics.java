@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The runner's metrics in Prometheus text format ({@link MetricsServer} serves them): what it runs (model folder,
@@ -64,6 +65,14 @@ public final class PrometheusMetrics implements RunnerMetrics {
     public void runningJobs(IntSupplier count) {
         Gauge.builder("mondrian.runner.jobs.running", count::getAsInt)
                 .description("Jobs this runner is generating now").register(registry);
+    }
+
+    @Override
+    public void kvCache(LongSupplier usedBytes, long capacityBytes) {
+        Gauge.builder("mondrian.runner.kv.cache.used", usedBytes::getAsLong).baseUnit("bytes")
+                .description("KV cache memory held by the jobs running now").register(registry);
+        Gauge.builder("mondrian.runner.kv.cache.capacity", () -> capacityBytes).baseUnit("bytes")
+                .description("KV cache memory the runner's slots may hold (--slots times one job's cache)").register(registry);
     }
 
     @Override

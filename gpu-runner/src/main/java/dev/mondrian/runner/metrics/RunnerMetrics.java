@@ -1,6 +1,7 @@
 package dev.mondrian.runner.metrics;
 
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * What the runner reports as it works. {@link #NONE} when nothing serves the metrics (no {@code --metrics-port}):
@@ -12,6 +13,9 @@ public interface RunnerMetrics {
         public void runningJobs(IntSupplier count) {}
 
         @Override
+        public void kvCache(LongSupplier usedBytes, long capacityBytes) {}
+
+        @Override
         public JobMeter job() {
             return decodeSpeed -> {};
         }
@@ -19,6 +23,9 @@ public interface RunnerMetrics {
 
     /** Reports {@code count} as the jobs running now. */
     void runningJobs(IntSupplier count);
+
+    /** Reports the KV cache memory the running jobs hold, and the most their slots may hold. */
+    void kvCache(LongSupplier usedBytes, long capacityBytes);
 
     /** A job starts now (its claim was answered): its tokens are reported through what this returns. */
     JobMeter job();

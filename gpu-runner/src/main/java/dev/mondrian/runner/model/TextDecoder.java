@@ -83,6 +83,11 @@ public final class TextDecoder {
         return contextLength;
     }
 
+    /** Bytes one {@link #newCache()} takes: keys and values of every layer at full context. */
+    public long cacheBytes() {
+        return 2L * layers.length * config.numKvHeads() * contextLength * config.headDim() * type.getNumOfBytes();
+    }
+
     public KvCache newCache() {
         return new KvCache(manager, config, contextLength, type);
     }

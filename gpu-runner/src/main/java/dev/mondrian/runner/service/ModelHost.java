@@ -1,5 +1,6 @@
 package dev.mondrian.runner.service;
 
+import dev.mondrian.runner.generation.DecodeBatcher;
 import dev.mondrian.runner.generation.Generator;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Model;
@@ -7,15 +8,23 @@ import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The model a runner loaded once at start and shares between all its jobs (each stream has its own cache). */
-record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, Generator generator, PromptEncoder encoder)
-        implements AutoCloseable {
+/**
+ * The model a runner loaded once at start and shares between all its jobs: each job has its own
+ * KV cache in one of {@code slots}, and with more than one slot their decode steps run batched.
+ *
+ * @param batcher null with one slot
+ */
+record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, int slots, DecodeBatcher batcher,
+                 Generator generator, PromptEncoder encoder) implements AutoCloseable {
 
-    static ModelHost load(Path folder, String device, int context) throws IOException {
+    /** @param slots {@code auto} or a number ({@link Slots}) */
+    static ModelHost load(Path folder, String device, int context, String slots) throws IOException {
         Model model = Model.load(folder, device, context);
         try {
             ModelTokenizer tokenizer = ModelTokenizer.load(folder);
-            return new ModelHost(folder, model, tokenizer, new Generator(model, tokenizer),
+            int count = Slots.resolve(slots, model);
+            DecodeBatcher batcher = count > 1 ? new DecodeBatcher(model) : null;
+            return new ModelHost(folder, model, tokenizer, count, batcher, new Generator(model, tokenizer, batcher),
                     new PromptEncoder(model, tokenizer));
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -23,8 +32,16 @@ record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, Generator g
         }
     }
 
+    /** KV cache memory the slots may take. */
+    long cacheCapacityBytes() {
+        return slots * model.decoder().cacheBytes();
+    }
+
     @Override
     public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
         tokenizer.close();
         model.close();
     }

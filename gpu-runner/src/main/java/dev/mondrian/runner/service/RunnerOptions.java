@@ -10,20 +10,21 @@ import java.time.Duration;
  *
  * @param token the runner token, or null to read {@code tokenFile} (re-read on every call, so a
  *              runner started before the service that writes the file still gets in)
+ * @param slots jobs generated at once, {@code auto} or a number (resolved against the loaded model by {@link Slots})
  * @param metricsPort the port of the metrics server, or null for none
  * @param metricsAddress the address it listens on
  */
 public record RunnerOptions(URI functionsUrl, String token, Path tokenFile, Path model, String device, String threads,
                             int context,
-                            int jobs, Duration updateInterval, Duration deltaInterval, Duration claimWait,
+                            String slots, Duration updateInterval, Duration deltaInterval, Duration claimWait,
                             Duration drainTimeout, String runnerId, int topK, double topP,
                             double repetitionPenalty, Integer metricsPort, String metricsAddress) {
     public RunnerOptions {
         if (metricsPort != null && (metricsPort < 1 || metricsPort > 65_535)) {
             throw new IllegalArgumentException("metrics port must be between 1 and 65535, got " + metricsPort);
         }
-        if (jobs < 1) {
-            throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+        if (!slots.equals("auto") && !slots.matches("[1-9][0-9]{0,3}")) {
+            throw new IllegalArgumentException("--slots must be auto or a whole number from 1, got '" + slots + "'");
         }
         if (updateInterval.isNegative() || updateInterval.isZero() || deltaInterval.isNegative() || deltaInterval.isZero()) {
             throw new IllegalArgumentException("update and delta intervals must be positive");

@@ -29,8 +29,9 @@ public final class RunnerProcess {
         long start = System.nanoTime();
         MDC.put(LogFields.RUNNER_ID, options.runnerId());
         int threads = ComputeThreads.configure(options.model(), options.threads());
-        try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context())) {
-            log.info("loaded {} on {} ({} compute thread(s)) in {} ms", options.model(), host.model().device(), threads,
+        try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context(), options.slots())) {
+            log.info("loaded {} on {} ({} compute thread(s), {} slot(s) of {} MB KV cache) in {} ms", options.model(),
+                    host.model().device(), threads, host.slots(), host.model().decoder().cacheBytes() / 1_000_000,
                     (System.nanoTime() - start) / 1_000_000);
             RunnerMetrics metrics = options.metricsPort() == null ? RunnerMetrics.NONE
                     : new PrometheusMetrics(options.runnerId(), options.model(), host.model().device());

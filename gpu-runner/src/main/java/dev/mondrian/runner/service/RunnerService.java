@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The runner's claim loop: {@code jobs} workers, each long-polling for a job and running it on
- * the shared model, so several jobs interleave token by token. The service being unreachable
+ * The runner's claim loop: one worker per slot, each long-polling for a job while its slot is free
+ * and running it on the shared model, whose decode steps batch every running job's next token. The service being unreachable
  * only delays claims (with backoff); nothing here ends the process but {@link #shutdown}.
  */
 public final class RunnerService {
@@ -41,14 +41,15 @@ public final class RunnerService {
         this.client = client;
         this.metrics = metrics;
         metrics.runningJobs(running::size);
+        metrics.kvCache(() -> running.size() * host.model().decoder().cacheBytes(), host.cacheCapacityBytes());
     }
 
     void start() {
-        for (int i = 0; i < options.jobs(); i++) {
+        for (int i = 0; i < host.slots(); i++) {
             workers.add(Thread.ofPlatform().name("runner-worker-" + i).start(this::work));
         }
         log.info("runner {} ready: {} job(s) at a time on {} ({}), claiming from {}", options.runnerId(),
-                options.jobs(), host.folder(), host.model().device(), client.base());
+                host.slots(), host.folder(), host.model().device(), client.base());
     }
 
     private void work() {

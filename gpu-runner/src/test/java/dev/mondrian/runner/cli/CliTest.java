@@ -89,8 +89,8 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no --model given, and Mondrian's own model is not at");
         assertThat(run("runner", "--model", dir.toString(), "--functions-url", "ftp://x")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("must be an http(s) URL");
-        assertThat(run("runner", "--model", dir.toString(), "--jobs", "0")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("jobs must be at least 1");
+        assertThat(run("runner", "--model", dir.toString(), "--slots", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--slots must be auto or a whole number from 1, got '0'");
         assertThat(run("runner", "--model", dir.toString(), "--update-interval-ms", "soon")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--update-interval-ms (or MONDRIAN_UPDATE_INTERVAL_MS) must be a whole number");
         assertThat(run("runner", "--model", dir.toString(), "--metrics-port", "70000")).isEqualTo(2);
@@ -130,10 +130,10 @@ class CliTest {
 
     @Test
     void flagsFallBackToTheEnvironmentAndWinOverIt() {
-        Args args = new Args(java.util.List.of("--jobs", "3"), RunnerCommand.OPTIONS,
-                java.util.Map.of("MONDRIAN_JOBS", "2", "MONDRIAN_MODEL", "/models/m", "MONDRIAN_UPDATE_INTERVAL_MS", "250"));
+        Args args = new Args(java.util.List.of("--slots", "3"), RunnerCommand.OPTIONS,
+                java.util.Map.of("MONDRIAN_SLOTS", "2", "MONDRIAN_MODEL", "/models/m", "MONDRIAN_UPDATE_INTERVAL_MS", "250"));
         var options = RunnerCommand.options(args);
-        assertThat(options.jobs()).isEqualTo(3);
+        assertThat(options.slots()).isEqualTo("3");
         assertThat(options.model()).isEqualTo(Path.of("/models/m"));
         assertThat(options.updateInterval()).hasMillis(250);
         assertThat(options.tokenFile()).isEqualTo(Path.of("data", "runner-token"));

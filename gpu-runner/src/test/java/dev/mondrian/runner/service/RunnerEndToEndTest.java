@@ -247,7 +247,7 @@ class RunnerEndToEndTest {
     @Test
     void oneRunnerServesTwoJobsAtOnceOnOneLoadedModel() throws Exception {
         functions().start();
-        RunnerChild runner = runner("runner", "--jobs", "2");
+        RunnerChild runner = runner("runner", "--slots", "2");
         String a = upload(800);
         String b = upload(800);
         SseClient first = events(a);

@@ -1,0 +1,53 @@
+package dev.mondrian.runner.service;
+
+import ai.djl.util.cuda.CudaUtils;
+import dev.mondrian.runner.model.Model;
+import java.io.IOException;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How many jobs a runner generates at once ({@code --slots}): each slot holds one job's KV cache,
+ * allocated whole when its job starts, so the slots bound the cache memory and a job beyond them
+ * waits in the service's queue instead of exhausting memory. The value was checked by {@link RunnerOptions}.
+ */
+final class Slots {
+    /**
+     * {@code auto}'s ceiling: past 8 sequences a CPU's batched step costs more than it saves (see
+     * docs/BENCHMARKS.md), and more jobs at once only make each one slower.
+     */
+    static final int AUTO_MAX = 8;
+    /** Memory {@code auto} leaves free for activations (a photo through a vision tower takes the most). */
+    static final long HEADROOM = 2L << 30;
+
+    private Slots() {}
+
+    /** {@code auto}: as many KV caches as fit in the memory left after the weights (at most {@link #AUTO_MAX}), or N. */
+    static int resolve(String value, Model model) {
+        return value.equals("auto") ? fitting(available(model), model.decoder().cacheBytes()) : Integer.parseInt(value);
+    }
+
+    static int fitting(long availableBytes, long cacheBytes) {
+        long fits = (availableBytes - HEADROOM) / cacheBytes;
+        return (int) Math.max(1, Math.min(AUTO_MAX, fits));
+    }
+
+    /** Free memory where the caches go: the GPU's, or the machine's (MemAvailable, with the weights already loaded). */
+    private static long available(Model model) {
+        if (model.device().isGpu()) {
+            MemoryUsage usage = CudaUtils.getGpuMemory(model.device());
+            return usage.getMax() - usage.getCommitted();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Not Linux: fall back to the JVM's view below.
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+}
