@@ -94,6 +94,16 @@ public final class Model implements AutoCloseable {
     }
 
     /**
+     * One decode step for several sequences at once: {@code tokens[b]}, a text token, is the next
+     * token of the sequence whose cache is {@code caches.get(b)}. Returns float32 logits [batch, vocab]
+     * as {@link TextDecoder#forwardBatch} does. A newcomer's prompt (with or without an image) is
+     * prefilled on its own through {@link #forward} first; then it joins the batch.
+     */
+    public NDArray step(NDManager scope, long[] tokens, List<KvCache> caches) {
+        return decoder.forwardBatch(decoder.embed(scope, tokens), caches);
+    }
+
+    /**
      * RoPE positions of prompt ids starting at {@code start}: linear, or for a multimodal-RoPE decoder
      * spread over the image's token grid with the text after it going on from the image's largest + 1.
      */

@@ -1,6 +1,8 @@
 package dev.mondrian.runner.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -9,11 +11,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A Llama-family decoder (Llama, Qwen2, Mistral, SmolLM, Qwen3 and the Qwen-VL decoders): RMSNorm,
  * rotary embeddings (plain or multimodal), grouped-query attention over a {@link KvCache}, SwiGLU,
- * tied or untied output embeddings. One implementation for prefill (many tokens) and decode (one token).
+ * tied or untied output embeddings. One implementation for prefill (many tokens) and decode (one token),
+ * and a batched decode step: one token for each of several sequences in one pass.
  */
 public final class TextDecoder {
     private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
@@ -130,7 +134,8 @@ public final class TextDecoder {
         Rope.Angles angles = rope.angles(inputs.getManager(), positions);
         NDArray h = inputs.toType(type, false);
         for (int i = 0; i < layers.length; i++) {
-            h = layer(i, h, cache, start, angles, mask);
+            int index = i;
+            h = layer(i, h, x -> attention(index, x, cache, start, angles, mask));
             if (i < addends.size()) {
                 h = h.add(addends.get(i).toType(type, false));
             }
@@ -143,14 +148,60 @@ public final class TextDecoder {
     }
 
     /**
+     * One new token for each of several sequences, all at once: row b of {@code inputs} ([batch, hidden])
+     * is the next token of the sequence whose cache is {@code caches.get(b)}, at that cache's next slot
+     * and RoPE position. Every projection reads its weights once for the whole batch; attention is per
+     * sequence, over its own cache. Appends each row's keys and values to its cache and advances it by
+     * one. Returns float32 logits [batch, vocab]. This is the model half of continuous batching: the
+     * sequences may be of any lengths and may join or leave between steps.
+     */
+    public NDArray forwardBatch(NDArray inputs, List<KvCache> caches) {
+        int batch = (int) inputs.getShape().get(0);
+        if (caches.size() != batch) {
+            throw new IllegalArgumentException(batch + " tokens for " + caches.size() + " caches");
+        }
+        for (KvCache cache : caches) {
+            if (cache.length() >= cache.capacity() || cache.position() >= rope.capacity()) {
+                throw new IllegalStateException("context full: a sequence already holds " + cache.length()
+                        + " tokens, the next at position " + cache.position());
+            }
+        }
+        Rope.Angles angles = batchAngles(inputs.getManager(), caches);
+        NDArray h = inputs.toType(type, false);
+        for (int i = 0; i < layers.length; i++) {
+            int index = i;
+            h = layer(i, h, x -> batchAttention(index, x, caches, angles));
+        }
+        for (KvCache cache : caches) {
+            cache.advance(1, cache.position() + 1);
+        }
+        return Linear.linear(rmsNorm(h, finalNorm), lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * Each row's angles at its cache's position. A decode token has the same position on all three
+     * multimodal axes, where the combined angles equal the plain table's row, so one table serves both.
+     */
+    private Rope.Angles batchAngles(NDManager scope, List<KvCache> caches) {
+        NDList cos = new NDList(caches.size());
+        NDList sin = new NDList(caches.size());
+        for (KvCache cache : caches) {
+            Rope.Angles row = rope.angles(scope, PositionIds.linear(cache.position(), 1));
+            cos.add(row.cos());
+            sin.add(row.sin());
+        }
+        return new Rope.Angles(NDArrays.concat(cos, 0), NDArrays.concat(sin, 0));
+    }
+
+    /**
      * One decoder layer in a scope of its own, so a long prefill holds one layer's intermediates at
      * a time rather than every layer's until the forward pass ends; only the output survives.
      */
-    private NDArray layer(int i, NDArray h, KvCache cache, int start, Rope.Angles angles, NDArray mask) {
+    private NDArray layer(int i, NDArray h, UnaryOperator<NDArray> attention) {
         NDArray out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray mid = h.add(attention(i, rmsNorm(h, layers[i].inputNorm()), cache, start, angles, mask));
+            NDArray mid = h.add(attention.apply(rmsNorm(h, layers[i].inputNorm())));
             out = mid.add(mlp(layers[i], rmsNorm(mid, layers[i].postNorm())));
             NDScope.unregister(out);
         }
@@ -161,10 +212,36 @@ public final class TextDecoder {
     private NDArray attention(int index, NDArray x, KvCache cache, int start, Rope.Angles angles, NDArray mask) {
         Layer layer = layers[index];
         int seq = (int) x.getShape().get(0);
-        int heads = config.numHeads();
+        NDArray[] qkv = rotatedQkv(layer, x, angles);
+        NDArray[] kv = cache.store(index, start, qkv[1], qkv[2]);
+        NDArray out = attend(qkv[0], kv, mask).reshape(seq, config.numHeads() * config.headDim());
+        return linear(out, layer.o(), layer.oBias());
+    }
+
+    /**
+     * The batch's projections in one matmul each; then each row attends to its own sequence's cache
+     * alone, which no padding or mask can make cheaper than the single-row product it already is.
+     */
+    private NDArray batchAttention(int index, NDArray x, List<KvCache> caches, Rope.Angles angles) {
+        Layer layer = layers[index];
+        NDArray[] qkv = rotatedQkv(layer, x, angles);
+        NDList rows = new NDList(caches.size());
+        for (int b = 0; b < caches.size(); b++) {
+            NDIndex row = new NDIndex("{}:{}", b, b + 1);
+            KvCache cache = caches.get(b);
+            NDArray[] kv = cache.store(index, cache.length(), qkv[1].get(row), qkv[2].get(row));
+            rows.add(attend(qkv[0].get(row), kv, null));
+        }
+        NDArray out = NDArrays.concat(rows, 0).reshape(caches.size(), config.numHeads() * config.headDim());
+        return linear(out, layer.o(), layer.oBias());
+    }
+
+    /** q [seq, heads, headDim], k and v [seq, kvHeads, headDim]: projected, Qwen3's q/k norm, rotated. */
+    private NDArray[] rotatedQkv(Layer layer, NDArray x, Rope.Angles angles) {
+        int seq = (int) x.getShape().get(0);
         int kvHeads = config.numKvHeads();
         int dim = config.headDim();
-        NDArray q = linear(x, layer.q(), layer.qBias()).reshape(seq, heads, dim);
+        NDArray q = linear(x, layer.q(), layer.qBias()).reshape(seq, config.numHeads(), dim);
         NDArray k = linear(x, layer.k(), layer.kBias()).reshape(seq, kvHeads, dim);
         NDArray v = linear(x, layer.v(), layer.vBias()).reshape(seq, kvHeads, dim);
         if (layer.qNorm() != null) {
@@ -172,10 +249,19 @@ public final class TextDecoder {
             q = rmsNorm(q, layer.qNorm());
             k = rmsNorm(k, layer.kNorm());
         }
-        q = rope.apply(q, angles);
-        k = rope.apply(k, angles);
-        NDArray[] kv = cache.store(index, start, k, v);
-        int total = start + seq;
+        return new NDArray[] {rope.apply(q, angles), rope.apply(k, angles), v};
+    }
+
+    /**
+     * Scaled dot-product attention of one sequence's queries [seq, heads, headDim] over its cached
+     * keys and values [kvHeads, total, headDim], under {@code mask} (or none); returns [seq, heads, headDim].
+     */
+    private NDArray attend(NDArray q, NDArray[] kv, NDArray mask) {
+        int seq = (int) q.getShape().get(0);
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int dim = config.headDim();
+        int total = (int) kv[0].getShape().get(1);
         int group = heads / kvHeads;
         // Heads that share a kv head sit next to each other, so [kvHeads, group*seq, dim] lets one
         // batched matmul per kv head serve its whole group without copying the keys.
@@ -185,8 +271,7 @@ public final class TextDecoder {
             scores = scores.reshape(kvHeads, group, seq, total).add(mask).reshape(kvHeads, group * seq, total);
         }
         NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
-        NDArray out = probs.matMul(kv[1]).reshape(heads, seq, dim).transpose(1, 0, 2).reshape(seq, heads * dim);
-        return linear(out, layer.o(), layer.oBias());
+        return probs.matMul(kv[1]).reshape(heads, seq, dim).transpose(1, 0, 2);
     }
 
     private NDArray mlp(Layer layer, NDArray x) {
