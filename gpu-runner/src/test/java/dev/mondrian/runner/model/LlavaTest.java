@@ -1,5 +1,6 @@
 package dev.mondrian.runner.model;
 
+import static dev.mondrian.runner.model.Closeness.maxDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -104,26 +105,5 @@ class LlavaTest {
             pixels[i] = (float) (random.nextDouble() * 4 - 2);
         }
         return pixels;
-    }
-
-    private static double maxDifference(float[] actual, double[][] expected) {
-        double max = 0;
-        int width = expected[0].length;
-        assertThat(actual).hasSize(expected.length * width);
-        for (int i = 0; i < actual.length; i++) {
-            max = Math.max(max, Math.abs(actual[i] - expected[i / width][i % width]));
-        }
-        return max;
-    }
-
-    private static double maxDifference(float[] actual, float[][] expected) {
-        double[][] wide = new double[expected.length][];
-        for (int t = 0; t < expected.length; t++) {
-            wide[t] = new double[expected[t].length];
-            for (int j = 0; j < expected[t].length; j++) {
-                wide[t][j] = expected[t][j];
-            }
-        }
-        return maxDifference(actual, wide);
     }
 }

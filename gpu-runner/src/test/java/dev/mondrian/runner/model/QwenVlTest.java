@@ -1,11 +1,13 @@
 package dev.mondrian.runner.model;
 
+import static dev.mondrian.runner.model.Closeness.maxDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,27 +53,18 @@ class QwenVlTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void decoderWithReferenceFeaturesMatchesTheReference(TinyQwenVl spec) throws Exception {
-        Map<String, float[]> weights = spec.write(dir);
-        PreparedImage image = spec.image(5);
-        ReferenceQwenVision.Features features = new ReferenceQwenVision(spec, weights).features(image.pixels());
-        assertThat(features.embeddings()).hasNumberOfRows(spec.imageTokens());
-        assertThat(features.deepstack()).hasSize(spec.deepstack().size());
+        ImageReference reference = writeWithImage(spec, 5);
+        assertThat(reference.features().embeddings()).hasNumberOfRows(spec.imageTokens());
+        assertThat(reference.features().deepstack()).hasSize(spec.deepstack().size());
         long[] prompt = prompt(spec);
         long[][] positions = ropeIndex(prompt, spec, List.of(spec.patchGrid()));
-        ReferenceDecoder reference = reference(spec, weights);
-        float[][] expected = reference.logits(embeddings(reference, spec, prompt, features.embeddings()), positions,
-                deepstackRows(spec, prompt, features));
+        float[][] expected = reference.logits(prompt);
 
-        try (Model model = Model.load(dir, "cpu", 64);
-             NDManager scratch = model.manager().newSubManager();
-             KvCache cache = model.decoder().newCache();
-             NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            PositionIds engine = model.positions(prompt, image, 0);
+        onModel(dir, (model, scratch, cache) -> {
+            PositionIds engine = model.positions(prompt, reference.image(), 0);
             assertPositions(engine, positions);
-            NDArray logits = model.decoder().forward(
-                    inputs(scratch, embeddings(reference, spec, prompt, features.embeddings())), engine,
-                    addends(scratch, spec, prompt, features), cache, true);
+            NDArray logits = model.decoder().forward(inputs(scratch, reference.embeddings(prompt)), engine,
+                    addends(scratch, reference, prompt), cache, true);
             assertThat(maxDifference(logits.toFloatArray(), expected)).as("prefill logits").isLessThan(1e-4);
             int next = next(positions);
             assertThat(cache.position()).as("cache position after the prompt").isEqualTo(next);
@@ -85,15 +78,11 @@ class QwenVlTest {
                 assertThat(new long[] {step.axis(0)[0], step.axis(1)[0], step.axis(2)[0]})
                         .as("position of continuation token " + j).containsOnly(next + j);
                 float[] last = model.forward(scratch, one, null, cache, false).toFloatArray();
-                long[] sequence = extended(prompt, j + 1);
-                long[][] extendedPositions = ropeIndex(sequence, spec, List.of(spec.patchGrid()));
-                float[][] full = reference.logits(embeddings(reference, spec, sequence, features.embeddings()),
-                        extendedPositions, deepstackRows(spec, sequence, features));
-                assertThat(maxDifference(last, new float[][] {full[full.length - 1]}))
-                        .as("cached decode step " + j).isLessThan(1e-4);
+                float[][] full = reference.logits(extended(prompt, j + 1));
+                assertThat(maxDifference(last, lastRow(full))).as("cached decode step " + j).isLessThan(1e-4);
             }
             assertThat(cache.position()).isEqualTo(next + CONTINUATION.length);
-        }
+        });
     }
 
     /** Positions as get_rope_index computes them, for a few prompt shapes, against model.positions. */
@@ -131,15 +120,11 @@ class QwenVlTest {
         Map<String, float[]> weights = spec.write(dir);
         long[] ids = {1, 17, 5, 42, 8, 33, 0, 60, 12, 7, 3};
         float[][] expected = reference(spec, weights).logits(toInts(ids));
-        try (Model model = Model.load(dir, "cpu", 64);
-             NDManager scratch = model.manager().newSubManager();
-             KvCache cache = model.decoder().newCache();
-             NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
+        onModel(dir, (model, scratch, cache) -> {
             assertThat(maxDifference(model.forward(scratch, ids, null, cache, true).toFloatArray(), expected))
                     .isLessThan(1e-4);
             assertThat(cache.position()).isEqualTo(ids.length);
-        }
+        });
     }
 
     /** Qwen2-VL given text only is exactly Qwen2 with the same decoder weights. */
@@ -152,13 +137,8 @@ class QwenVlTest {
                 t.layers(), t.heads(), t.kvHeads(), t.headDim(), t.eps(), t.theta(), null, t.tied(), t.bias(), t.seed());
         qwen2.write(dir.resolve("qwen2"), SafeTensorsWriter.DType.F32, 1);
         long[] ids = {1, 17, 5, 42, 8, 33, 0, 60, 12, 7, 3, 19, 88};
-        float[] vl = textLogits(dir.resolve("vl"), ids);
-        float[] plain = textLogits(dir.resolve("qwen2"), ids);
-        float worst = 0;
-        for (int i = 0; i < vl.length; i++) {
-            worst = Math.max(worst, Math.abs(vl[i] - plain[i]));
-        }
-        assertThat(worst).as("largest logit difference, Qwen2-VL vs Qwen2").isLessThan(1e-5f);
+        assertThat(maxDifference(textLogits(dir.resolve("vl"), ids), textLogits(dir.resolve("qwen2"), ids)))
+                .as("largest logit difference, Qwen2-VL vs Qwen2").isLessThan(1e-5);
     }
 
     /** Qwen3 text-only against the reference (also in TextDecoderTest), with cached decoding. */
@@ -168,19 +148,15 @@ class QwenVlTest {
         Map<String, float[]> stored = spec.write(dir, SafeTensorsWriter.DType.F32, 1);
         int[] tokens = {1, 17, 5, 42, 8, 33, 0, 60, 12, 7, 3};
         float[][] expected = new ReferenceDecoder(spec, stored).logits(tokens);
-        try (Model model = Model.load(dir, "cpu", 64);
-             NDManager scratch = model.manager().newSubManager();
-             KvCache cache = model.decoder().newCache();
-             NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
+        onModel(dir, (model, scratch, cache) -> {
             long[] prefill = Arrays.stream(tokens, 0, 6).asLongStream().toArray();
             float[] first = model.forward(scratch, prefill, null, cache, true).toFloatArray();
             assertThat(maxDifference(first, Arrays.copyOf(expected, 6))).isLessThan(1e-4);
             for (int t = 6; t < tokens.length; t++) {
                 float[] last = model.forward(scratch, new long[] {tokens[t]}, null, cache, false).toFloatArray();
-                assertThat(maxDifference(last, new float[][] {expected[t]})).isLessThan(1e-4);
+                assertThat(maxDifference(last, expected[t])).isLessThan(1e-4);
             }
-        }
+        });
     }
 
     // ---------------------------------------------------------------- the vision tower (engine's encode)
@@ -189,15 +165,14 @@ class QwenVlTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void imageFeaturesMatchTheReferenceTower(TinyQwenVl spec) throws Exception {
-        Map<String, float[]> weights = spec.write(dir);
-        PreparedImage image = spec.image(5);
-        ReferenceQwenVision.Features expected = new ReferenceQwenVision(spec, weights).features(image.pixels());
+        ImageReference reference = writeWithImage(spec, 5);
+        ReferenceQwenVision.Features expected = reference.features();
         try (Model model = Model.load(dir, "cpu", 64);
              NDManager scratch = model.manager().newSubManager();
              NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             assertThat(model.images()).isPresent();
-            ImageFeatures features = model.images().orElseThrow().encode(scratch, image);
+            ImageFeatures features = model.images().orElseThrow().encode(scratch, reference.image());
             assertThat(features.embeddings().getShape()).isEqualTo(new Shape(spec.imageTokens(), spec.outHidden()));
             assertThat(maxDifference(features.embeddings().toFloatArray(), expected.embeddings()))
                     .as("merged image features").isLessThan(1e-4);
@@ -216,23 +191,15 @@ class QwenVlTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void imagePromptLogitsAndCachedDecodeMatch(TinyQwenVl spec) throws Exception {
-        Map<String, float[]> weights = spec.write(dir);
-        PreparedImage image = spec.image(6);
-        ReferenceQwenVision.Features features = new ReferenceQwenVision(spec, weights).features(image.pixels());
+        ImageReference reference = writeWithImage(spec, 6);
+        PreparedImage image = reference.image();
         long[] prompt = prompt(spec);
-        long[][] positions = ropeIndex(prompt, spec, List.of(spec.patchGrid()));
-        ReferenceDecoder reference = reference(spec, weights);
-        float[][] expected = reference.logits(embeddings(reference, spec, prompt, features.embeddings()), positions,
-                deepstackRows(spec, prompt, features));
+        float[][] expected = reference.logits(prompt);
 
-        try (Model model = Model.load(dir, "cpu", 64);
-             NDManager scratch = model.manager().newSubManager();
-             KvCache cache = model.decoder().newCache();
-             NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
+        onModel(dir, (model, scratch, cache) -> {
             float[] prefill = model.forward(scratch, prompt, image, cache, true).toFloatArray();
             assertThat(maxDifference(prefill, expected)).as("prefill logits").isLessThan(1e-4);
-            assertThat(cache.position()).isEqualTo(next(positions));
+            assertThat(cache.position()).isEqualTo(next(ropeIndex(prompt, spec, List.of(spec.patchGrid()))));
 
             for (int j = 0; j < CONTINUATION.length; j++) {
                 float[] last = model.forward(scratch, new long[] {CONTINUATION[j]}, null, cache, false).toFloatArray();
@@ -241,14 +208,11 @@ class QwenVlTest {
                 try (KvCache fresh = model.decoder().newCache()) {
                     recomputed = model.forward(scratch, sequence, image, fresh, false).toFloatArray();
                 }
-                assertThat(maxDifference(last, new float[][] {recomputed})).as("cached vs recomputed, step " + j)
-                        .isLessThan(5e-5);
-                float[][] full = reference.logits(embeddings(reference, spec, sequence, features.embeddings()),
-                        ropeIndex(sequence, spec, List.of(spec.patchGrid())), deepstackRows(spec, sequence, features));
-                assertThat(maxDifference(last, new float[][] {full[full.length - 1]})).as("vs reference, step " + j)
-                        .isLessThan(1e-4);
+                assertThat(maxDifference(last, recomputed)).as("cached vs recomputed, step " + j).isLessThan(5e-5);
+                assertThat(maxDifference(last, lastRow(reference.logits(sequence))))
+                        .as("vs reference, step " + j).isLessThan(1e-4);
             }
-        }
+        });
     }
 
     // ---------------------------------------------------------------- get_rope_index, written from the spec
@@ -368,38 +332,60 @@ class QwenVlTest {
         return new ReferenceDecoder(spec.text(), weights, spec.mropeSection(), spec.interleaved());
     }
 
-    /** Token embeddings with the image features, in order, in place of the image tokens. */
-    private static double[][] embeddings(ReferenceDecoder reference, TinyQwenVl spec, long[] ids, double[][] features) {
-        double[][] h = new double[ids.length][];
-        int used = 0;
-        for (int t = 0; t < ids.length; t++) {
-            h[t] = ids[t] == spec.imageToken() ? features[used++].clone() : reference.embedding((int) ids[t]);
-        }
-        assertThat(used).isEqualTo(features.length);
-        return h;
+    /** Writes the spec's folder in {@link #dir}; the reference's side of its test image. */
+    private ImageReference writeWithImage(TinyQwenVl spec, long pixelSeed) throws IOException {
+        Map<String, float[]> weights = spec.write(dir);
+        PreparedImage image = spec.image(pixelSeed);
+        return new ImageReference(spec, image, new ReferenceQwenVision(spec, weights).features(image.pixels()),
+                reference(spec, weights));
     }
 
-    /** Each DeepStack level as [seq][hidden] rows: the level's features at the image tokens, null elsewhere. */
-    private static List<double[][]> deepstackRows(TinyQwenVl spec, long[] ids, ReferenceQwenVision.Features features) {
-        List<double[][]> levels = new ArrayList<>();
-        for (double[][] level : features.deepstack()) {
-            double[][] rows = new double[ids.length][];
+    /** The plain loops' side of a prompt holding one image: the reference tower's features and decoder. */
+    private record ImageReference(TinyQwenVl spec, PreparedImage image, ReferenceQwenVision.Features features,
+                                  ReferenceDecoder decoder) {
+        /** Logits for ids holding the image's tokens, at the positions get_rope_index gives them. */
+        float[][] logits(long[] ids) {
+            return decoder.logits(embeddings(ids), ropeIndex(ids, spec, List.of(spec.patchGrid())), deepstackRows(ids));
+        }
+
+        /** Token embeddings with the image features, in order, in place of the image tokens. */
+        double[][] embeddings(long[] ids) {
+            double[][] h = new double[ids.length][];
             int used = 0;
             for (int t = 0; t < ids.length; t++) {
-                if (ids[t] == spec.imageToken()) {
-                    rows[t] = level[used++];
-                }
+                h[t] = ids[t] == spec.imageToken() ? features.embeddings()[used++].clone()
+                        : decoder.embedding((int) ids[t]);
             }
-            levels.add(rows);
+            assertThat(used).isEqualTo(features.embeddings().length);
+            return h;
         }
-        return levels;
+
+        /** Each DeepStack level as [seq][hidden] rows: the level's features at the image tokens, null elsewhere. */
+        List<double[][]> deepstackRows(long[] ids) {
+            List<double[][]> levels = new ArrayList<>();
+            for (double[][] level : features.deepstack()) {
+                double[][] rows = new double[ids.length][];
+                int used = 0;
+                for (int t = 0; t < ids.length; t++) {
+                    if (ids[t] == spec.imageToken()) {
+                        rows[t] = level[used++];
+                    }
+                }
+                levels.add(rows);
+            }
+            return levels;
+        }
     }
 
-    private static List<NDArray> addends(NDManager scope, TinyQwenVl spec, long[] ids,
-                                         ReferenceQwenVision.Features features) {
+    private static float[] lastRow(float[][] logits) {
+        return logits[logits.length - 1];
+    }
+
+    /** The DeepStack levels as the decoder adds them: zero rows away from the image. */
+    private static List<NDArray> addends(NDManager scope, ImageReference reference, long[] ids) {
         List<NDArray> addends = new ArrayList<>();
-        int hidden = spec.text().hidden();
-        for (double[][] rows : deepstackRows(spec, ids, features)) {
+        int hidden = reference.spec().text().hidden();
+        for (double[][] rows : reference.deepstackRows(ids)) {
             double[][] dense = new double[ids.length][];
             for (int t = 0; t < ids.length; t++) {
                 dense[t] = rows[t] == null ? new double[hidden] : rows[t];
@@ -437,24 +423,20 @@ class QwenVlTest {
         }
     }
 
-    private static double maxDifference(float[] actual, double[][] expected) {
-        int width = expected[0].length;
-        assertThat(actual).hasSize(expected.length * width);
-        double max = 0;
-        for (int i = 0; i < actual.length; i++) {
-            max = Math.max(max, Math.abs(actual[i] - expected[i / width][i % width]));
-        }
-        return max;
+    /** A check on a loaded folder, given a scratch manager and an empty cache. */
+    @FunctionalInterface
+    private interface ModelCheck {
+        void run(Model model, NDManager scratch, KvCache cache) throws Exception;
     }
 
-    private static double maxDifference(float[] actual, float[][] expected) {
-        double[][] wide = new double[expected.length][];
-        for (int t = 0; t < expected.length; t++) {
-            wide[t] = new double[expected[t].length];
-            for (int j = 0; j < expected[t].length; j++) {
-                wide[t][j] = expected[t][j];
-            }
+    /** Loads the folder and runs the check, in a scope that frees every array the check makes. */
+    private static void onModel(Path folder, ModelCheck check) throws Exception {
+        try (Model model = Model.load(folder, "cpu", 64);
+             NDManager scratch = model.manager().newSubManager();
+             KvCache cache = model.decoder().newCache();
+             NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            check.run(model, scratch, cache);
         }
-        return maxDifference(actual, wide);
     }
 }

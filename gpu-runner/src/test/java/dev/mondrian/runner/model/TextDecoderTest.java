@@ -1,11 +1,12 @@
 package dev.mondrian.runner.model;
 
+import static dev.mondrian.runner.model.Closeness.maxDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +39,8 @@ class TextDecoderTest {
         Map<String, float[]> stored = spec.write(dir, dtype, shards);
         float[][] expected = new ReferenceDecoder(spec, stored).logits(TOKENS);
         try (Model model = Model.load(dir, "cpu", 64)) {
-            float[][] full = fullSequence(model);
-            assertClose(full, expected, 1e-4f);
+            float[] full = fullSequence(model);
+            assertThat(maxDifference(full, expected)).as("largest logit difference").isLessThanOrEqualTo(1e-4);
 
             float[][] stepwise = new float[TOKENS.length][];
             try (KvCache cache = model.decoder().newCache(); NDManager scratch = model.manager().newSubManager()) {
@@ -51,24 +52,21 @@ class TextDecoderTest {
             }
             // One-row and many-row matmuls sum in different orders, so float rounding differs by ~1e-5;
             // a cache bug (wrong position, stale keys) moves logits by orders of magnitude more.
+            int vocab = expected[0].length;
             for (int t = 4; t < TOKENS.length; t++) {
-                assertClose(new float[][] {stepwise[t]}, new float[][] {full[t]}, 5e-5f);
+                assertThat(maxDifference(stepwise[t], Arrays.copyOfRange(full, t * vocab, (t + 1) * vocab)))
+                        .as("largest logit difference at %d", t).isLessThanOrEqualTo(5e-5);
             }
         }
     }
 
-    private static float[][] fullSequence(Model model) {
+    /** Logits at every position, flattened [seq, vocab]. */
+    private static float[] fullSequence(Model model) {
         try (NDScope scope = new NDScope(); KvCache cache = model.decoder().newCache();
              NDManager scratch = model.manager().newSubManager()) {
             scope.suppressNotUsedWarning();
-            NDArray logits = model.decoder().forward(model.decoder().embed(scratch, ids(0, TOKENS.length)), cache, true);
-            int vocab = (int) logits.getShape().get(1);
-            float[] flat = logits.toFloatArray();
-            float[][] rows = new float[TOKENS.length][vocab];
-            for (int t = 0; t < TOKENS.length; t++) {
-                System.arraycopy(flat, t * vocab, rows[t], 0, vocab);
-            }
-            return rows;
+            return model.decoder().forward(model.decoder().embed(scratch, ids(0, TOKENS.length)), cache, true)
+                    .toFloatArray();
         }
     }
 
@@ -85,15 +83,5 @@ class TextDecoderTest {
             ids[i - from] = TOKENS[i];
         }
         return ids;
-    }
-
-    private static void assertClose(float[][] actual, float[][] expected, float tolerance) {
-        float worst = 0;
-        for (int t = 0; t < expected.length; t++) {
-            for (int v = 0; v < expected[t].length; v++) {
-                worst = Math.max(worst, Math.abs(actual[t][v] - expected[t][v]));
-            }
-        }
-        assertThat(worst).as("largest logit difference").isLessThanOrEqualTo(tolerance);
     }
 }

@@ -42,7 +42,7 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
     static final int TEMPORAL = 2;
 
     /** Qwen2-VL: LayerNorm blocks, quick_gelu MLP, tied embeddings; a 2×3 image. */
-    static TinyQwenVl qwen2Vl(boolean newLayout) {
+    public static TinyQwenVl qwen2Vl(boolean newLayout) {
         return new TinyQwenVl(Generation.QWEN2_VL, qwen2VlText(), 32, 64, 3, 4, 14, 0, List.of(), 0, List.of(),
                 new int[] {2, 2, 2}, newLayout, new int[] {1, 2, 3}, 41);
     }
@@ -57,7 +57,7 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
      * Qwen2.5-VL: RMSNorm blocks, gated SiLU MLP with biases, windows of 56 px = 2×2 merged tokens over a
      * 3×5 image (six windows, four of them padded), full attention in block 2 only; untied.
      */
-    static TinyQwenVl qwen25Vl(boolean newLayout) {
+    public static TinyQwenVl qwen25Vl(boolean newLayout) {
         return new TinyQwenVl(Generation.QWEN2_5_VL,
                 new TinyDecoder("Qwen2_5_VLForConditionalGeneration", "qwen2_5_vl", 103, 64, 80, 2, 4, 2, 16, 1e-6,
                         1000000, null, false, true, 12),
@@ -68,7 +68,7 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
      * Qwen3-VL: a Qwen3 decoder (q/k norm, head_dim 16 ≠ 40/4) with interleaved M-RoPE, learned 4×4
      * position embeddings interpolated to a 6×8-patch image, DeepStack from blocks 0 and 2.
      */
-    static TinyQwenVl qwen3Vl(boolean newLayout) {
+    public static TinyQwenVl qwen3Vl(boolean newLayout) {
         return new TinyQwenVl(Generation.QWEN3_VL,
                 new TinyDecoder("Qwen3VLForConditionalGeneration", "qwen3_vl_text", 107, 40, 64, 3, 4, 2, 16, 1e-6,
                         5000000, null, true, false, 13),
@@ -81,6 +81,21 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
         return new TinyQwenVl(generation, text.withVocab(vocabSize), visionHidden, visionIntermediate, depth, visionHeads,
                 patchSize, windowSize, fullAttention, positionEmbeddings, deepstack, mropeSection, newLayout, imageGrid,
                 seed);
+    }
+
+    /** The same weights with Qwen2.5-VL's windows of another side (px) and other full-attention blocks. */
+    public TinyQwenVl withWindows(int windowSize, List<Integer> fullAttention) {
+        return new TinyQwenVl(generation, text, visionHidden, visionIntermediate, depth, visionHeads, patchSize,
+                windowSize, fullAttention, positionEmbeddings, deepstack, mropeSection, newLayout, imageGrid, seed);
+    }
+
+    /**
+     * Qwen3-VL with DeepStack from other blocks: its mergers are written last, so the blocks and the main
+     * merger keep their weights.
+     */
+    public TinyQwenVl withDeepstack(List<Integer> deepstack) {
+        return new TinyQwenVl(generation, text, visionHidden, visionIntermediate, depth, visionHeads, patchSize,
+                windowSize, fullAttention, positionEmbeddings, deepstack, mropeSection, newLayout, imageGrid, seed);
     }
 
     /** Qwen2-VL-2B-Instruct's exact shape, for benchmarks. */
@@ -122,11 +137,11 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
         return new int[] {imageGrid[0], imageGrid[1] * MERGE, imageGrid[2] * MERGE};
     }
 
-    int imageTokens() {
+    public int imageTokens() {
         return imageGrid[0] * imageGrid[1] * imageGrid[2];
     }
 
-    int patches() {
+    public int patches() {
         return imageTokens() * MERGE * MERGE;
     }
 
@@ -136,7 +151,7 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
     }
 
     /** The decoder's width, which the mergers project to. */
-    int outHidden() {
+    public int outHidden() {
         return text.hidden();
     }
 
@@ -146,7 +161,7 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
     }
 
     /** Random pixel_values for the test image: [patches, patchValues] flattened, values around [-2, 2]. */
-    float[] pixels(long pixelSeed) {
+    public float[] pixels(long pixelSeed) {
         SplittableRandom random = new SplittableRandom(pixelSeed);
         float[] pixels = new float[patches() * patchValues()];
         for (int i = 0; i < pixels.length; i++) {
@@ -160,7 +175,7 @@ public record TinyQwenVl(Generation generation, TinyDecoder text, int visionHidd
     }
 
     /** Writes the folder; returns every stored tensor under its original (4.x) name. */
-    Map<String, float[]> write(Path dir) throws IOException {
+    public Map<String, float[]> write(Path dir) throws IOException {
         return write(dir, Set.of());
     }
 

@@ -1,5 +1,6 @@
 package dev.mondrian.runner.model;
 
+import static dev.mondrian.runner.model.Closeness.maxDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -148,18 +149,6 @@ class TransformersFixtureTest {
         });
         assertThat(filled[0]).as("floats read from %s", name).isEqualTo(values.length);
         return values;
-    }
-
-    private static double maxDifference(float[] actual, float[] expected) {
-        double max = 0;
-        for (int i = 0; i < actual.length; i++) {
-            double difference = Math.abs(actual[i] - expected[i]);
-            if (Double.isNaN(difference)) {
-                return difference; // fails every bound
-            }
-            max = Math.max(max, difference);
-        }
-        return max;
     }
 
     private static int argmax(float[] values) {
