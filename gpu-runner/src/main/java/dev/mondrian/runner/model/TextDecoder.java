@@ -220,17 +220,20 @@ public final class TextDecoder {
 
     /**
      * The batch's projections in one matmul each; then each row attends to its own sequence's cache
-     * alone, which no padding or mask can make cheaper than the single-row product it already is.
+     * alone. Each cache is a tensor of its own, so a padded batched product would first have to copy
+     * them all together; the loop is exact and costs a few small operations per row.
      */
     private NDArray batchAttention(int index, NDArray x, List<KvCache> caches, Rope.Angles angles) {
         Layer layer = layers[index];
         NDArray[] qkv = rotatedQkv(layer, x, angles);
-        NDList rows = new NDList(caches.size());
-        for (int b = 0; b < caches.size(); b++) {
-            NDIndex row = new NDIndex("{}:{}", b, b + 1);
+        int batch = caches.size();
+        NDList q = qkv[0].split(batch);
+        NDList k = qkv[1].split(batch);
+        NDList v = qkv[2].split(batch);
+        NDList rows = new NDList(batch);
+        for (int b = 0; b < batch; b++) {
             KvCache cache = caches.get(b);
-            NDArray[] kv = cache.store(index, cache.length(), qkv[1].get(row), qkv[2].get(row));
-            rows.add(attend(qkv[0].get(row), kv, null));
+            rows.add(attend(q.get(b), cache.store(index, cache.length(), k.get(b), v.get(b)), null));
         }
         NDArray out = NDArrays.concat(rows, 0).reshape(caches.size(), config.numHeads() * config.headDim());
         return linear(out, layer.o(), layer.oBias());
