@@ -28,8 +28,10 @@ import dev.mondrian.functions.uploads.ImageRepository;
 import dev.mondrian.functions.uploads.S3Uploads;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -56,6 +58,8 @@ public class Runners {
     private final ImageRepository images;
     private final AdvisorCatalog advisors;
     private final QueueSignal queue;
+    /** Runner id → when it last handed a job back (shut down); see {@link #departedSince}. */
+    private final Map<String, Long> departures = new ConcurrentHashMap<>();
     private final Optional<S3Uploads> uploads;
     private final JobMeters jobMeters;
     private final RunnerMeters runnerMeters;
@@ -82,6 +86,7 @@ public class Runners {
 
     /** Long-polls for a queued job; empty when none came within the wait. */
     public Optional<ClaimedJob> claim(ClaimRequest request) {
+        long started = System.currentTimeMillis();
         String runnerId = request.runnerId() == null || request.runnerId().isBlank() ? "runner" : request.runnerId().strip();
         if (runnerId.length() > 128) {
             throw ApiException.badRequest("runner_id is longer than 128 characters");
@@ -95,6 +100,9 @@ public class Runners {
             while (true) {
                 long seen = queue.generation();
                 expireLeases();
+                if (departedSince(runnerId, started)) {
+                    return Optional.empty();
+                }
                 Optional<ClaimedJob> claimed = claimOnce(runnerId);
                 long left = deadline - System.currentTimeMillis();
                 if (claimed.isPresent() || left <= 0 || queue.closed()) {
@@ -106,6 +114,21 @@ public class Runners {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether the runner handed a job back after this claim began. A runner hands jobs back only as it
+     * shuts down, and it abandons its waiting claims then; one still waiting here would take the job it
+     * just gave back for a process that is gone, and the job would wait out a lease. A claim begun
+     * later (the runner restarted under the same name) is not affected.
+     */
+    private boolean departedSince(String runnerId, long claimStarted) {
+        Long departed = departures.get(runnerId);
+        if (departed != null && departed < System.currentTimeMillis() - MAX_WAIT_MS) {
+            departures.remove(runnerId, departed);
+            return false;
+        }
+        return departed != null && departed >= claimStarted;
     }
 
     private Optional<ClaimedJob> claimOnce(String runnerId) {
@@ -270,6 +293,7 @@ public class Runners {
                 log.info("job {}: released by runner {}: {}", job.id(), job.runnerId(), reason);
             }
             tx.record(job.id(), status(JobStatus.QUEUED, 0, "requeued", reason, job.attempts() - 1));
+            departures.put(job.runnerId(), System.currentTimeMillis());
             Job queued = jobs.find(tx.handle(), job.id()).orElseThrow();
             return new CallbackAck(queued.id(), queued.status().wire(), null, queued.lastSeq(), false);
         });
