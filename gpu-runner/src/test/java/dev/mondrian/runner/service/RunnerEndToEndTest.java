@@ -290,8 +290,11 @@ class RunnerEndToEndTest {
     }
 
     /**
-     * A soak: 100 jobs while runners are killed at random (SIGKILL, no drain) and replaced. Every job completes
-     * exactly once: one analysis, one done, its events numbered without a gap.
+     * A soak: 100 jobs while runners are killed at random (SIGKILL, no drain) and replaced, for a minute and a
+     * half; then the last two runners finish what is left. Every job completes exactly once: one analysis, one
+     * done, its events numbered without a gap. (The killing stops before the end so that the test proves
+     * recovery, not the machine's speed: on a slow day a runner killed every second or two finished too few
+     * jobs for all 100 to end within a fixed time.)
      */
     @Test
     void aSoakWithRunnersKilledAtRandomCompletesEveryJobExactlyOnce() throws Exception {
@@ -304,15 +307,21 @@ class RunnerEndToEndTest {
         RunnerChild[] runners = {runner("runner-0"), runner("runner-1")};
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
         int kills = 0;
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (finished(ids) < ids.size() && System.nanoTime() < deadline) {
+        long killing = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (finished(ids) < ids.size() && System.nanoTime() < killing) {
             Thread.sleep(800 + random.nextInt(1200));
             int victim = random.nextInt(runners.length);
             runners[victim].kill();
             kills++;
             runners[victim] = runner("runner-" + victim + "-" + kills);
         }
-        assertThat(finished(ids)).as("jobs finished after %d kills", kills).isEqualTo(ids.size());
+        int finishedWhileKilling = finished(ids);
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (finished(ids) < ids.size() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertThat(finished(ids)).as("jobs finished after %d kills (%d of them while killing)", kills,
+                finishedWhileKilling).isEqualTo(ids.size());
         assertThat(kills).isGreaterThanOrEqualTo(3);
         int retried = 0;
         for (String id : ids) {
@@ -328,7 +337,8 @@ class RunnerEndToEndTest {
         }
         // The kills hit jobs in flight, not only idle runners.
         assertThat(retried).as("jobs that a kill sent back to the queue, of %d kills", kills).isPositive();
-        System.out.printf("soak: %d jobs, %d runner kills, %d jobs retried%n", ids.size(), kills, retried);
+        System.out.printf("soak: %d jobs, %d runner kills, %d jobs retried, %d finished while killing%n", ids.size(), kills,
+                retried, finishedWhileKilling);
     }
 
     private int finished(List<String> ids) {
