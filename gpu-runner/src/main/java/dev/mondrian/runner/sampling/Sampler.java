@@ -101,7 +101,8 @@ public final class Sampler {
         return k;
     }
 
-    static int argmax(float[] logits, int vocab) {
+    /** The index of the largest of the first {@code vocab} logits: greedy decoding's choice. */
+    public static int argmax(float[] logits, int vocab) {
         int best = 0;
         for (int i = 1; i < vocab; i++) {
             if (logits[i] > logits[best]) {

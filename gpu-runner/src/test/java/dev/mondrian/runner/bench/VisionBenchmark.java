@@ -10,6 +10,7 @@ import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.PreparedImage;
 import dev.mondrian.runner.model.SafeTensorsWriter.DType;
 import dev.mondrian.runner.model.TinyQwenVl;
+import dev.mondrian.runner.sampling.Sampler;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -87,11 +88,13 @@ public final class VisionBenchmark {
 
             try (KvCache cache = model.decoder().newCache()) {
                 long prefillStart = System.nanoTime();
-                long next = argmax(forward(model, scratch, ids, image, cache));
+                float[] logits = forward(model, scratch, ids, image, cache);
+                long next = Sampler.argmax(logits, logits.length);
                 double prefill = seconds(prefillStart);
                 long decodeStart = System.nanoTime();
                 for (int i = 0; i < DECODE; i++) {
-                    next = argmax(forward(model, scratch, new long[] {next}, null, cache));
+                    logits = forward(model, scratch, new long[] {next}, null, cache);
+                    next = Sampler.argmax(logits, logits.length);
                 }
                 double decode = DECODE / seconds(decodeStart);
                 System.out.printf("| %s | %.2f B | %.0f s | 1024×768 → %d×%d patches, %d tokens | %.1f s | %.1f s | %.2f | %.1f GB |%n",
@@ -133,16 +136,6 @@ public final class VisionBenchmark {
         g.fillOval(600, 200, 180, 180);
         g.dispose();
         return image;
-    }
-
-    private static long argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static double seconds(long start) {

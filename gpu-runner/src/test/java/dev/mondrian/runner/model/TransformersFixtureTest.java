@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.mondrian.runner.sampling.Sampler;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -96,7 +97,7 @@ class TransformersFixtureTest {
                 float[] expected = Arrays.copyOfRange(fixture.stepLogits(), step * vocab, (step + 1) * vocab);
                 assertThat(maxDifference(row, expected)).as("step %d: max |logit difference|", step)
                         .isLessThan(fixture.logitTolerance());
-                assertThat((long) argmax(row)).as("step %d: greedy token", step).isEqualTo(generated[step]);
+                assertThat((long) Sampler.argmax(row, row.length)).as("step %d: greedy token", step).isEqualTo(generated[step]);
                 if (step + 1 < generated.length) {
                     row = model.forward(scratch, new long[] {generated[step]}, null, cache, false).toFloatArray();
                 }
@@ -151,13 +152,4 @@ class TransformersFixtureTest {
         return values;
     }
 
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }
