@@ -10,7 +10,7 @@ public final class Cli {
     private static final String USAGE = """
             usage: generate --model DIR --prompt TEXT [--image FILE] [--max-tokens N] [--temperature T]
                             [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop TEXT]
-                            [--device cpu|gpu|auto] [--threads auto|N] [--context N]
+                            [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--adapter DIR]
                    runner   --model DIR [--functions-url URL] [--runner-token T | --runner-token-file F]
                             [--data-dir DIR] [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--slots auto|N]
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
@@ -19,6 +19,7 @@ public final class Cli {
                    train    --out DIR [--vision-steps N] [--steps N] [--batch N] [--learning-rate X] [--seed S] [--vocab N]
                             [--advisors FILE] [--threads N]
                    evaluate --model DIR [--photos N] [--max-tokens N] [--advisors FILE]
+                   merge-adapter --model DIR --adapter DIR --out DIR
             Any flag may instead come from the environment: --max-tokens as MONDRIAN_MAX_TOKENS.""";
 
     private Cli() {}
@@ -32,6 +33,8 @@ public final class Cli {
                 case "runner" -> RunnerCommand.run(new Args(rest, RunnerCommand.OPTIONS, System.getenv()));
                 case "train" -> TrainCommand.run(new Args(rest, TrainCommand.OPTIONS, System.getenv()), err);
                 case "evaluate" -> EvaluateCommand.run(new Args(rest, EvaluateCommand.OPTIONS, System.getenv()), out);
+                case "merge-adapter" ->
+                        MergeAdapterCommand.run(new Args(rest, MergeAdapterCommand.OPTIONS, System.getenv()), out);
                 default -> {
                     err.println(USAGE);
                     return 2;

@@ -5,6 +5,7 @@ import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.Generator;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
@@ -18,10 +19,13 @@ import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
 
-/** {@code generate --model DIR [--image FILE] --prompt TEXT}: tokens to stdout as they come, stats to stderr. */
+/**
+ * {@code generate --model DIR [--adapter DIR] [--image FILE] --prompt TEXT}: tokens to stdout as they
+ * come, stats to stderr.
+ */
 final class GenerateCommand {
     static final Set<String> OPTIONS = Set.of("model", "image", "prompt", "max-tokens", "temperature", "top-k", "top-p",
-            "repetition-penalty", "seed", "device", "threads", "context", "stop");
+            "repetition-penalty", "seed", "device", "threads", "context", "stop", "adapter");
 
     private GenerateCommand() {}
 
@@ -33,8 +37,11 @@ final class GenerateCommand {
         ComputeThreads.configure(folder, args.get("threads", "auto"));
         long loadStart = System.nanoTime();
         try (Model model = Model.load(folder, args.get("device", "auto"), args.integer("context", 4096));
-             ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
-            err.printf("loaded %s on %s in %.1f s%n", folder, model.device(), (System.nanoTime() - loadStart) / 1e9);
+             ModelTokenizer tokenizer = ModelTokenizer.load(folder);
+             Adapter adapter = args.get("adapter", null) == null ? null
+                     : Adapter.load(Path.of(args.get("adapter", null)), model)) {
+            err.printf("loaded %s%s on %s in %.1f s%n", folder, adapter == null ? "" : " with adapter " + adapter.name(),
+                    model.device(), (System.nanoTime() - loadStart) / 1e9);
             String imagePath = args.get("image", null);
             BufferedImage image = null;
             if (imagePath != null) {
@@ -47,7 +54,7 @@ final class GenerateCommand {
                     .encode(List.of(new ChatMessage("user", prompt, image == null ? 0 : 1)), image);
             String stop = args.get("stop", null);
             GenerationRequest request = new GenerationRequest(encoded.ids(), encoded.image(), args.integer("max-tokens", 256), sampling,
-                    stop == null ? List.of() : List.of(stop), tokenizer.eosTokenIds());
+                    stop == null ? List.of() : List.of(stop), tokenizer.eosTokenIds(), adapter);
             GenerationStep last = null;
             try (TokenStream stream = new Generator(model, tokenizer).stream(request)) {
                 while (stream.hasNext()) {

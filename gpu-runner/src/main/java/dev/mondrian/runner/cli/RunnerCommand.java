@@ -26,7 +26,7 @@ final class RunnerCommand {
                 Path.of(args.get("runner-token-file", dataDir.resolve("runner-token").toString())),
                 model(args), args.get("device", "auto"), args.get("threads", "auto"),
                 args.integer("context", 4096),
-                args.get("slots", "1"), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
+                args.get("slots", "auto"), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
                 millis(args, "claim-wait-ms", 25_000), millis(args, "drain-timeout-ms", 30_000),
                 args.get("runner-id", defaultRunnerId()), args.integer("top-k", 0), args.decimal("top-p", 0.95),
                 args.decimal("repetition-penalty", 1.0),

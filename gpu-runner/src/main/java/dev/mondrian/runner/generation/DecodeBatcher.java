@@ -2,6 +2,7 @@ package dev.mondrian.runner.generation;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Continuous batching. Decoding reads every weight once per step, whether for one sequence or for
@@ -25,7 +27,7 @@ public final class DecodeBatcher implements AutoCloseable {
      */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
 
-    private record Waiting(KvCache cache, long token, CompletableFuture<float[]> logits) {}
+    private record Waiting(KvCache cache, Adapter adapter, long token, CompletableFuture<float[]> logits) {}
 
     private final Model model;
     private final NDManager scratch;
@@ -53,9 +55,12 @@ public final class DecodeBatcher implements AutoCloseable {
         notifyAll();
     }
 
-    /** The logits after {@code token}, decoded in the same forward pass as every other waiting stream's. */
-    float[] step(KvCache cache, long token) {
-        Waiting request = new Waiting(cache, token, new CompletableFuture<>());
+    /**
+     * The logits after {@code token}, decoded in the same forward pass as every other waiting stream's,
+     * through the stream's adapter (null: none).
+     */
+    float[] step(KvCache cache, Adapter adapter, long token) {
+        Waiting request = new Waiting(cache, adapter, token, new CompletableFuture<>());
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the decode batcher is closed");
@@ -84,7 +89,8 @@ public final class DecodeBatcher implements AutoCloseable {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 float[] all = model.step(scratch, batch.stream().mapToLong(Waiting::token).toArray(),
-                        batch.stream().map(Waiting::cache).toList()).toFloatArray();
+                        batch.stream().map(Waiting::cache).toList(),
+                        batch.stream().map(Waiting::adapter).collect(Collectors.toList())).toFloatArray();
                 int vocab = all.length / batch.size();
                 for (int i = 0; i < batch.size(); i++) {
                     float[] row = new float[vocab];

@@ -1,5 +1,6 @@
 package dev.mondrian.runner.generation;
 
+import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.PreparedImage;
 import dev.mondrian.runner.sampling.SamplingParams;
 import java.util.List;
@@ -7,10 +8,17 @@ import java.util.Set;
 
 /**
  * What to generate from: prompt token ids (chat template already applied) and, for a vision
- * model, the prepared image whose features replace the prompt's image tokens.
+ * model, the prepared image whose features replace the prompt's image tokens; through a LoRA
+ * adapter on the loaded base model, or none (null).
  */
 public record GenerationRequest(long[] promptIds, PreparedImage image, int maxTokens, SamplingParams sampling,
-                                List<String> stopStrings, Set<Long> eosIds) {
+                                List<String> stopStrings, Set<Long> eosIds, Adapter adapter) {
+    /** Through the base model alone. */
+    public GenerationRequest(long[] promptIds, PreparedImage image, int maxTokens, SamplingParams sampling,
+                             List<String> stopStrings, Set<Long> eosIds) {
+        this(promptIds, image, maxTokens, sampling, stopStrings, eosIds, null);
+    }
+
     public GenerationRequest {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("the prompt is empty");

@@ -137,7 +137,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
 
     private void decode(long token) {
         if (batched) {
-            System.arraycopy(batcher.step(cache, token), 0, logits, 0, logits.length);
+            System.arraycopy(batcher.step(cache, request.adapter(), token), 0, logits, 0, logits.length);
         } else {
             forward(new long[] {token}, null);
         }
@@ -148,7 +148,7 @@ public final class TokenStream implements Iterator<GenerationStep>, AutoCloseabl
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             // tryDirect: on the CPU the buffer is a view of the tensor's memory, so nothing is allocated.
-            model.forward(scratch, ids, image, cache, false).toByteBuffer(true).asFloatBuffer().get(logits);
+            model.forward(scratch, ids, image, cache, request.adapter(), false).toByteBuffer(true).asFloatBuffer().get(logits);
         }
     }
 

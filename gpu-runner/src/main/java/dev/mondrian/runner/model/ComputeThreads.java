@@ -36,8 +36,7 @@ public final class ComputeThreads {
             if (explicit != null) {
                 return Integer.parseInt(explicit);
             }
-            threads = weightBytes(modelFolder) < SMALL_MODEL_BYTES ? 1
-                    : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+            threads = small(modelFolder) ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         } else {
             try {
                 threads = Integer.parseInt(setting);
@@ -52,7 +51,18 @@ public final class ComputeThreads {
         return threads;
     }
 
-    static long weightBytes(Path folder) {
+    /** The count in force: the one configured, else PyTorch's own default of one per core. */
+    public static int current() {
+        String configured = System.getProperty(PROPERTY);
+        return configured != null ? Integer.parseInt(configured) : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A model whose per-operation cost, not its weights, sets its speed: under {@link #SMALL_MODEL_BYTES}. */
+    public static boolean small(Path modelFolder) {
+        return weightBytes(modelFolder) < SMALL_MODEL_BYTES;
+    }
+
+    public static long weightBytes(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).mapToLong(f -> {
                 try {

@@ -55,6 +55,19 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(filled), values[layer].get(filled)};
     }
 
+    /**
+     * Stores one decode token's keys and values [kvHeads, headDim] at the next slot; returns views of the
+     * cache's first {@code tokens} slots [kvHeads, tokens, headDim] (slots past this sequence's own are
+     * for the caller to mask), so sequences of a batch can be read as one padded tensor.
+     */
+    NDArray[] append(int layer, NDArray k, NDArray v, int tokens) {
+        NDIndex slot = new NDIndex(":, {}, :", length);
+        keys[layer].set(slot, k);
+        values[layer].set(slot, v);
+        NDIndex prefix = new NDIndex(":, :{}, :", tokens);
+        return new NDArray[] {keys[layer].get(prefix), values[layer].get(prefix)};
+    }
+
     void advance(int tokens, int nextPosition) {
         length += tokens;
         position = nextPosition;

@@ -79,9 +79,15 @@ public final class Model implements AutoCloseable {
      * the family counts them. Returns float32 logits as {@link TextDecoder#forward} does.
      */
     public NDArray forward(NDManager scope, long[] ids, PreparedImage image, KvCache cache, boolean allPositions) {
+        return forward(scope, ids, image, cache, null, allPositions);
+    }
+
+    /** As {@link #forward(NDManager, long[], PreparedImage, KvCache, boolean)}, through {@code adapter} (or none: null). */
+    public NDArray forward(NDManager scope, long[] ids, PreparedImage image, KvCache cache, Adapter adapter,
+                           boolean allPositions) {
         if (image == null) {
             return decoder.forward(decoder.embed(scope, ids), positions(ids, null, cache.position()), List.of(), cache,
-                    allPositions);
+                    adapter, allPositions);
         }
         ImageFeatures features = images().orElseThrow(Model::blind).encode(scope, image);
         List<NDArray> addends = new ArrayList<>();
@@ -90,17 +96,18 @@ public final class Model implements AutoCloseable {
                     level.getDataType())));
         }
         return decoder.forward(embed(scope, ids, features.embeddings()), positions(ids, image, cache.position()),
-                addends, cache, allPositions);
+                addends, cache, adapter, allPositions);
     }
 
     /**
      * One decode step for several sequences at once: {@code tokens[b]}, a text token, is the next
-     * token of the sequence whose cache is {@code caches.get(b)}. Returns float32 logits [batch, vocab]
+     * token of the sequence whose cache is {@code caches.get(b)}, through {@code adapters.get(b)} (null: the
+     * base model alone). Returns float32 logits [batch, vocab]
      * as {@link TextDecoder#forwardBatch} does. A newcomer's prompt (with or without an image) is
      * prefilled on its own through {@link #forward} first; then it joins the batch.
      */
-    public NDArray step(NDManager scope, long[] tokens, List<KvCache> caches) {
-        return decoder.forwardBatch(decoder.embed(scope, tokens), caches);
+    public NDArray step(NDManager scope, long[] tokens, List<KvCache> caches, List<Adapter> adapters) {
+        return decoder.forwardBatch(decoder.embed(scope, tokens), caches, adapters);
     }
 
     /**

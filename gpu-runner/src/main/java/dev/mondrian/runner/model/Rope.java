@@ -104,6 +104,16 @@ final class Rope {
         return new Angles(c, s);
     }
 
+    /**
+     * The plain tables' rows at arbitrary positions, one per token: a batch's decode tokens, each at
+     * its own sequence's position. A decode token has the same position on all three multimodal axes,
+     * where the combined angles equal the plain row, so this serves multimodal RoPE too.
+     */
+    Angles rows(NDManager scope, long[] positions) {
+        NDArray index = scope.create(positions);
+        return new Angles(cos.get(index), sin.get(index));
+    }
+
     /** Rotates {@code x} of shape [seq, heads, headDim] by the pass's angles. */
     NDArray apply(NDArray x, Angles angles) {
         NDArray first = x.get(new NDIndex("..., :{}", half));

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
@@ -90,6 +91,30 @@ public final class SafeTensors {
                 sink.accept(chunk.flip().order(ByteOrder.LITTLE_ENDIAN));
             }
         }
+    }
+
+    /** A float tensor's values, flattened, widened to float from F16 or BF16; for tensors small enough for an array. */
+    public float[] floats(Entry entry) throws IOException {
+        int size = bytesPer(entry.dtype());
+        if (!List.of("F32", "F16", "BF16").contains(entry.dtype())) {
+            throw new IOException("tensor " + entry.name() + " has dtype " + entry.dtype() + "; expected F32, F16 or BF16");
+        }
+        float[] values = new float[Math.toIntExact(entry.elements())];
+        int[] filled = {0};
+        // Pieces are a multiple of 4 bytes, so no value straddles two.
+        read(entry, ByteBuffer.allocate(1 << 16), piece -> {
+            while (piece.remaining() >= size) {
+                values[filled[0]++] = switch (entry.dtype()) {
+                    case "F32" -> piece.getFloat();
+                    case "F16" -> Float.float16ToFloat(piece.getShort());
+                    default -> Float.intBitsToFloat((piece.getShort() & 0xFFFF) << 16);
+                };
+            }
+        });
+        if (filled[0] != values.length) {
+            throw new IOException("tensor " + entry.name() + " ended after " + filled[0] + " of " + values.length + " values");
+        }
+        return values;
     }
 
     static int bytesPer(String dtype) {

@@ -9,8 +9,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,14 +22,13 @@ import java.util.function.UnaryOperator;
  * and a batched decode step: one token for each of several sequences in one pass.
  */
 public final class TextDecoder {
-    private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v,
-                         NDArray vBias, NDArray o, NDArray oBias, NDArray qNorm, NDArray kNorm, NDArray postNorm,
-                         NDArray gate, NDArray up, NDArray down) {}
+    private record Layer(NDArray inputNorm, Projection q, Projection k, Projection v, Projection o, NDArray qNorm,
+                         NDArray kNorm, NDArray postNorm, Projection gate, Projection up, Projection down) {}
 
     private final TextConfig config;
     private final NDManager manager;
     private final NDArray embeddings;
-    private final NDArray lmHead;
+    private final Projection lmHead;
     private final NDArray finalNorm;
     private final Layer[] layers;
     private final Rope rope;
@@ -49,26 +50,50 @@ public final class TextDecoder {
         this.scale = manager.create((float) (1 / Math.sqrt(config.headDim()))).toType(type, false);
         this.one = manager.create(1f);
         embeddings = weights.get("model.embed_tokens.weight");
-        lmHead = config.tieWordEmbeddings() ? embeddings
+        lmHead = new Projection(config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight",
+                config.tieWordEmbeddings() ? embeddings
                 : weights.optional("lm_head.weight").orElseThrow(() -> new IllegalArgumentException(
-                        "tie_word_embeddings is false but the model has no lm_head.weight"));
+                        "tie_word_embeddings is false but the model has no lm_head.weight")), null);
         finalNorm = weights.get("model.norm.weight");
         layers = new Layer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
             String p = "model.layers." + i + ".";
             String a = p + "self_attn.";
             layers[i] = new Layer(weights.get(p + "input_layernorm.weight"),
-                    weights.get(a + "q_proj.weight"), bias(weights, a + "q_proj.bias"),
-                    weights.get(a + "k_proj.weight"), bias(weights, a + "k_proj.bias"),
-                    weights.get(a + "v_proj.weight"), bias(weights, a + "v_proj.bias"),
-                    weights.get(a + "o_proj.weight"), config.outputBias() ? bias(weights, a + "o_proj.bias") : null,
+                    projection(weights, a + "q_proj", bias(weights, a + "q_proj.bias")),
+                    projection(weights, a + "k_proj", bias(weights, a + "k_proj.bias")),
+                    projection(weights, a + "v_proj", bias(weights, a + "v_proj.bias")),
+                    projection(weights, a + "o_proj", config.outputBias() ? bias(weights, a + "o_proj.bias") : null),
                     config.qkNorm() ? weights.get(a + "q_norm.weight") : null,
                     config.qkNorm() ? weights.get(a + "k_norm.weight") : null,
                     weights.get(p + "post_attention_layernorm.weight"),
-                    weights.get(p + "mlp.gate_proj.weight"), weights.get(p + "mlp.up_proj.weight"),
-                    weights.get(p + "mlp.down_proj.weight"));
+                    projection(weights, p + "mlp.gate_proj", null),
+                    projection(weights, p + "mlp.up_proj", null),
+                    projection(weights, p + "mlp.down_proj", null));
         }
         rope = new Rope(manager, config, contextLength, type);
+    }
+
+    private static Projection projection(Weights weights, String module, NDArray bias) {
+        return new Projection(module + ".weight", weights.get(module + ".weight"), bias);
+    }
+
+    /**
+     * The weights an {@link Adapter} may adapt at run time: every layer's projections, and the output
+     * projection when it is a weight of its own (a tied one is the embedding table too).
+     */
+    Set<String> adaptable() {
+        Set<String> names = new HashSet<>();
+        for (Layer layer : layers) {
+            for (Projection p : List.of(layer.q(), layer.k(), layer.v(), layer.o(), layer.gate(), layer.up(),
+                    layer.down())) {
+                names.add(p.name());
+            }
+        }
+        if (!config.tieWordEmbeddings()) {
+            names.add(lmHead.name());
+        }
+        return names;
     }
 
     private NDArray bias(Weights weights, String name) {
@@ -108,15 +133,16 @@ public final class TextDecoder {
      */
     public NDArray forward(NDArray inputs, KvCache cache, boolean allPositions) {
         return forward(inputs, PositionIds.linear(cache.position(), (int) inputs.getShape().get(0)), List.of(), cache,
-                allPositions);
+                null, allPositions);
     }
 
     /**
      * As {@link #forward(NDArray, KvCache, boolean)}, at the given RoPE positions, with DeepStack:
      * {@code addends.get(i)} ([seq, hidden], zero but at image tokens) is added to the output of
-     * layer i, as Qwen3-VL feeds the vision tower's intermediate features to the first layers.
+     * layer i, as Qwen3-VL feeds the vision tower's intermediate features to the first layers; through
+     * {@code adapter}'s low-rank terms unless it is null.
      */
-    public NDArray forward(NDArray inputs, PositionIds positions, List<NDArray> addends, KvCache cache,
+    public NDArray forward(NDArray inputs, PositionIds positions, List<NDArray> addends, KvCache cache, Adapter adapter,
                            boolean allPositions) {
         int seq = (int) inputs.getShape().get(0);
         int start = cache.length();
@@ -132,10 +158,11 @@ public final class TextDecoder {
         }
         NDArray mask = seq > 1 ? causalMask(inputs.getManager(), start, seq) : null;
         Rope.Angles angles = rope.angles(inputs.getManager(), positions);
+        AdapterRows rows = AdapterRows.all(adapter);
         NDArray h = inputs.toType(type, false);
         for (int i = 0; i < layers.length; i++) {
             int index = i;
-            h = layer(i, h, x -> attention(index, x, cache, start, angles, mask));
+            h = layer(i, h, rows, x -> attention(index, x, cache, start, angles, mask, rows));
             if (i < addends.size()) {
                 h = h.add(addends.get(i).toType(type, false));
             }
@@ -144,21 +171,24 @@ public final class TextDecoder {
         if (!allPositions && seq > 1) {
             h = h.get(new NDIndex("-1:"));
         }
-        return Linear.linear(rmsNorm(h, finalNorm), lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+        return lmHead.apply(rmsNorm(h, finalNorm), rows).toType(DataType.FLOAT32, false);
     }
 
     /**
      * One new token for each of several sequences, all at once: row b of {@code inputs} ([batch, hidden])
      * is the next token of the sequence whose cache is {@code caches.get(b)}, at that cache's next slot
-     * and RoPE position. Every projection reads its weights once for the whole batch; attention is per
-     * sequence, over its own cache. Appends each row's keys and values to its cache and advances it by
+     * and RoPE position. Every projection reads its weights once for the whole batch, and one attention
+     * call per layer covers every sequence, each over its own cache (padded and masked to the longest).
+     * Appends each row's keys and values to its cache and advances it by
      * one. Returns float32 logits [batch, vocab]. This is the model half of continuous batching: the
-     * sequences may be of any lengths and may join or leave between steps.
+     * sequences may be of any lengths and may join or leave between steps, each through its own adapter
+     * ({@code adapters.get(b)}, null for the base model alone).
      */
-    public NDArray forwardBatch(NDArray inputs, List<KvCache> caches) {
+    public NDArray forwardBatch(NDArray inputs, List<KvCache> caches, List<Adapter> adapters) {
         int batch = (int) inputs.getShape().get(0);
-        if (caches.size() != batch) {
-            throw new IllegalArgumentException(batch + " tokens for " + caches.size() + " caches");
+        if (caches.size() != batch || adapters.size() != batch) {
+            throw new IllegalArgumentException(batch + " tokens for " + caches.size() + " caches and " + adapters.size()
+                    + " adapters");
         }
         for (KvCache cache : caches) {
             if (cache.length() >= cache.capacity() || cache.position() >= rope.capacity()) {
@@ -166,87 +196,103 @@ public final class TextDecoder {
                         + " tokens, the next at position " + cache.position());
             }
         }
-        Rope.Angles angles = batchAngles(inputs.getManager(), caches);
+        NDManager scope = inputs.getManager();
+        Rope.Angles angles = rope.rows(scope, caches.stream().mapToLong(KvCache::position).toArray());
+        int tokens = caches.stream().mapToInt(KvCache::length).max().orElseThrow() + 1;
+        NDArray mask = paddingMask(scope, caches, tokens);
+        AdapterRows rows = AdapterRows.of(scope, adapters, type);
         NDArray h = inputs.toType(type, false);
         for (int i = 0; i < layers.length; i++) {
             int index = i;
-            h = layer(i, h, x -> batchAttention(index, x, caches, angles));
+            h = layer(i, h, rows, x -> batchAttention(index, x, caches, angles, tokens, mask, rows));
         }
         for (KvCache cache : caches) {
             cache.advance(1, cache.position() + 1);
         }
-        return Linear.linear(rmsNorm(h, finalNorm), lmHead).singletonOrThrow().toType(DataType.FLOAT32, false);
+        return lmHead.apply(rmsNorm(h, finalNorm), rows).toType(DataType.FLOAT32, false);
     }
 
     /**
-     * Each row's angles at its cache's position. A decode token has the same position on all three
-     * multimodal axes, where the combined angles equal the plain table's row, so one table serves both.
+     * [batch, 1, 1, tokens]: 0 over each sequence's own slots (its cache and the token it adds), -inf
+     * over the padding up to the longest sequence's.
      */
-    private Rope.Angles batchAngles(NDManager scope, List<KvCache> caches) {
-        NDList cos = new NDList(caches.size());
-        NDList sin = new NDList(caches.size());
-        for (KvCache cache : caches) {
-            Rope.Angles row = rope.angles(scope, PositionIds.linear(cache.position(), 1));
-            cos.add(row.cos());
-            sin.add(row.sin());
+    private NDArray paddingMask(NDManager scope, List<KvCache> caches, int tokens) {
+        float[] mask = new float[caches.size() * tokens];
+        for (int b = 0; b < caches.size(); b++) {
+            Arrays.fill(mask, b * tokens + caches.get(b).length() + 1, (b + 1) * tokens,
+                    Float.NEGATIVE_INFINITY);
         }
-        return new Rope.Angles(NDArrays.concat(cos, 0), NDArrays.concat(sin, 0));
+        return scope.create(mask, new Shape(caches.size(), 1, 1, tokens)).toType(type, false);
     }
 
     /**
      * One decoder layer in a scope of its own, so a long prefill holds one layer's intermediates at
      * a time rather than every layer's until the forward pass ends; only the output survives.
      */
-    private NDArray layer(int i, NDArray h, UnaryOperator<NDArray> attention) {
+    private NDArray layer(int i, NDArray h, AdapterRows rows, UnaryOperator<NDArray> attention) {
         NDArray out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray mid = h.add(attention.apply(rmsNorm(h, layers[i].inputNorm())));
-            out = mid.add(mlp(layers[i], rmsNorm(mid, layers[i].postNorm())));
+            out = mid.add(mlp(layers[i], rmsNorm(mid, layers[i].postNorm()), rows));
             NDScope.unregister(out);
         }
         NDScope.register(out);
         return out;
     }
 
-    private NDArray attention(int index, NDArray x, KvCache cache, int start, Rope.Angles angles, NDArray mask) {
+    private NDArray attention(int index, NDArray x, KvCache cache, int start, Rope.Angles angles, NDArray mask,
+                              AdapterRows rows) {
         Layer layer = layers[index];
         int seq = (int) x.getShape().get(0);
-        NDArray[] qkv = rotatedQkv(layer, x, angles);
+        NDArray[] qkv = rotatedQkv(layer, x, angles, rows);
         NDArray[] kv = cache.store(index, start, qkv[1], qkv[2]);
         NDArray out = attend(qkv[0], kv, mask).reshape(seq, config.numHeads() * config.headDim());
-        return linear(out, layer.o(), layer.oBias());
+        return layer.o().apply(out, rows);
     }
 
     /**
-     * The batch's projections in one matmul each; then each row attends to its own sequence's cache
-     * alone. Each cache is a tensor of its own, so a padded batched product would first have to copy
-     * them all together; the loop is exact and costs a few small operations per row.
+     * The batch's projections in one matmul each; each row's keys and values go into its own cache;
+     * then one batched attention over every cache read up to the longest sequence, the rest masked.
+     * The operations per layer do not grow with the batch but for the cache writes and reads (four
+     * small ones per sequence): on a CPU, per-operation cost is what a batched step spends beyond the
+     * matmuls (docs/BENCHMARKS.md).
      */
-    private NDArray batchAttention(int index, NDArray x, List<KvCache> caches, Rope.Angles angles) {
+    private NDArray batchAttention(int index, NDArray x, List<KvCache> caches, Rope.Angles angles, int tokens,
+                                   NDArray mask, AdapterRows rows) {
         Layer layer = layers[index];
-        NDArray[] qkv = rotatedQkv(layer, x, angles);
+        NDArray[] qkv = rotatedQkv(layer, x, angles, rows);
         int batch = caches.size();
-        NDList q = qkv[0].split(batch);
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int dim = config.headDim();
         NDList k = qkv[1].split(batch);
         NDList v = qkv[2].split(batch);
-        NDList rows = new NDList(batch);
+        NDList keys = new NDList(batch);
+        NDList values = new NDList(batch);
         for (int b = 0; b < batch; b++) {
-            KvCache cache = caches.get(b);
-            rows.add(attend(q.get(b), cache.store(index, cache.length(), k.get(b), v.get(b)), null));
+            NDArray[] cached = caches.get(b).append(index, k.get(b).reshape(kvHeads, dim),
+                    v.get(b).reshape(kvHeads, dim), tokens);
+            keys.add(cached[0]);
+            values.add(cached[1]);
         }
-        NDArray out = NDArrays.concat(rows, 0).reshape(caches.size(), config.numHeads() * config.headDim());
-        return linear(out, layer.o(), layer.oBias());
+        // [batch, kvHeads, group, dim] against [batch, kvHeads, tokens, dim]: the heads that share a kv
+        // head sit next to each other, as in attend().
+        NDArray q = qkv[0].reshape(batch, kvHeads, heads / kvHeads, dim);
+        NDArray scores = q.matMul(NDArrays.stack(keys, 0).transpose(0, 1, 3, 2)).mul(scale).add(mask);
+        NDArray probs = scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
+        NDArray out = probs.matMul(NDArrays.stack(values, 0)).reshape(batch, heads * dim);
+        return layer.o().apply(out, rows);
     }
 
     /** q [seq, heads, headDim], k and v [seq, kvHeads, headDim]: projected, Qwen3's q/k norm, rotated. */
-    private NDArray[] rotatedQkv(Layer layer, NDArray x, Rope.Angles angles) {
+    private NDArray[] rotatedQkv(Layer layer, NDArray x, Rope.Angles angles, AdapterRows rows) {
         int seq = (int) x.getShape().get(0);
         int kvHeads = config.numKvHeads();
         int dim = config.headDim();
-        NDArray q = linear(x, layer.q(), layer.qBias()).reshape(seq, config.numHeads(), dim);
-        NDArray k = linear(x, layer.k(), layer.kBias()).reshape(seq, kvHeads, dim);
-        NDArray v = linear(x, layer.v(), layer.vBias()).reshape(seq, kvHeads, dim);
+        NDArray q = layer.q().apply(x, rows).reshape(seq, config.numHeads(), dim);
+        NDArray k = layer.k().apply(x, rows).reshape(seq, kvHeads, dim);
+        NDArray v = layer.v().apply(x, rows).reshape(seq, kvHeads, dim);
         if (layer.qNorm() != null) {
             // Qwen3: each head's q and k normalised on their own before the rotation.
             q = rmsNorm(q, layer.qNorm());
@@ -277,10 +323,10 @@ public final class TextDecoder {
         return probs.matMul(kv[1]).reshape(heads, seq, dim).transpose(1, 0, 2);
     }
 
-    private NDArray mlp(Layer layer, NDArray x) {
-        NDArray gate = Linear.linear(x, layer.gate()).singletonOrThrow();
-        NDArray up = Linear.linear(x, layer.up()).singletonOrThrow();
-        return Linear.linear(Activation.sigmoid(gate).mul(gate).mul(up), layer.down()).singletonOrThrow();
+    private NDArray mlp(Layer layer, NDArray x, AdapterRows rows) {
+        NDArray gate = layer.gate().apply(x, rows);
+        NDArray up = layer.up().apply(x, rows);
+        return layer.down().apply(Activation.sigmoid(gate).mul(gate).mul(up), rows);
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
@@ -288,10 +334,6 @@ public final class TextDecoder {
         // x · 1/sqrt(mean(x²) + eps), as transformers' rsqrt.
         NDArray inv = one.div(f.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt());
         return f.mul(inv).toType(type, false).mul(weight);
-    }
-
-    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
     }
 
     private NDArray causalMask(NDManager scope, int start, int seq) {

@@ -22,7 +22,7 @@ record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, int slots, 
         Model model = Model.load(folder, device, context);
         try {
             ModelTokenizer tokenizer = ModelTokenizer.load(folder);
-            int count = Slots.resolve(slots, model);
+            int count = Slots.resolve(slots, model, folder);
             DecodeBatcher batcher = count > 1 ? new DecodeBatcher(model) : null;
             return new ModelHost(folder, model, tokenizer, count, batcher, new Generator(model, tokenizer, batcher),
                     new PromptEncoder(model, tokenizer));

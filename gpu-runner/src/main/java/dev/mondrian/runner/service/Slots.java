@@ -1,6 +1,7 @@
 package dev.mondrian.runner.service;
 
 import ai.djl.util.cuda.CudaUtils;
+import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
@@ -23,9 +24,16 @@ final class Slots {
 
     private Slots() {}
 
-    /** {@code auto}: as many KV caches as fit in the memory left after the weights (at most {@link #AUTO_MAX}), or N. */
-    static int resolve(String value, Model model) {
-        return value.equals("auto") ? fitting(available(model), model.decoder().cacheBytes()) : Integer.parseInt(value);
+    /**
+     * {@code auto}: one slot for a small model, whose batched steps cost more than its single-sequence
+     * ones (docs/BENCHMARKS.md); otherwise as many KV caches as fit in the memory left after the
+     * weights, at most {@link #AUTO_MAX}. Or N.
+     */
+    static int resolve(String value, Model model, Path folder) {
+        if (!value.equals("auto")) {
+            return Integer.parseInt(value);
+        }
+        return ComputeThreads.small(folder) ? 1 : fitting(available(model), model.decoder().cacheBytes());
     }
 
     static int fitting(long availableBytes, long cacheBytes) {

@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class RunnerDeploymentFilesTest {
     private static final Path DIR = Path.of("..", "infra", "runner");
-    private static final List<String> LAUNCH = List.of("--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-            "-cp", "/opt/mondrian/runner/lib/*", "dev.mondrian.runner.Main", "runner");
+    private static final List<String> LAUNCH = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules",
+            "jdk.incubator.vector", "-Dai.djl.offline=true", "-cp", "/opt/mondrian/runner/lib/*", "dev.mondrian.runner.Main", "runner");
 
     @Test
     void theUnitAndTheContainerLaunchTheRunnerAlike() throws Exception {
@@ -31,7 +31,7 @@ class RunnerDeploymentFilesTest {
         List<String> entrypoint = List.of(JsonMapper.builder().build()
                 .readValue(line(containerfile(), "ENTRYPOINT"), String[].class));
         assertThat(entrypoint).containsExactlyElementsOf(concat("java", LAUNCH));
-        assertThat(Class.forName(LAUNCH.get(4)).getMethod("main", String[].class)).isNotNull();
+        assertThat(Class.forName(LAUNCH.get(LAUNCH.size() - 2)).getMethod("main", String[].class)).isNotNull();
     }
 
     @Test

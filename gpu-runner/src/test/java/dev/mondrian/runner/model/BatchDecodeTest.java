@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ class BatchDecodeTest {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     expected = model.forward(scratch, new long[] {token}, null, single, false).toFloatArray();
-                    actual = model.step(scratch, new long[] {token}, List.of(batched)).toFloatArray();
+                    actual = model.step(scratch, new long[] {token}, List.of(batched), Collections.nCopies(1, null)).toFloatArray();
                 }
                 assertThat(actual).isEqualTo(expected);
                 assertThat(batched.length()).isEqualTo(single.length());
@@ -148,7 +149,7 @@ class BatchDecodeTest {
                 float[] logits;
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    logits = model.step(scratch, tokens, new ArrayList<>(batch.values())).toFloatArray();
+                    logits = model.step(scratch, tokens, new ArrayList<>(batch.values()), Collections.nCopies(tokens.length, null)).toFloatArray();
                 }
                 int vocab = logits.length / tokens.length;
                 int row = 0;
@@ -186,7 +187,7 @@ class BatchDecodeTest {
     }
 
     /** Text, vision_start, the image's tokens, vision_end, text: as Qwen's chat template lays an image out. */
-    private static long[] imagePrompt(TinyQwenVl spec, long[] before, long[] after) {
+    static long[] imagePrompt(TinyQwenVl spec, long[] before, long[] after) {
         long[] image = new long[spec.imageTokens()];
         Arrays.fill(image, spec.imageToken());
         return Stream.of(before, new long[] {spec.visionStart()}, image, new long[] {spec.visionEnd()}, after)

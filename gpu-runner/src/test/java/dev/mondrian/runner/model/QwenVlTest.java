@@ -64,7 +64,7 @@ class QwenVlTest {
             PositionIds engine = model.positions(prompt, reference.image(), 0);
             assertPositions(engine, positions);
             NDArray logits = model.decoder().forward(inputs(scratch, reference.embeddings(prompt)), engine,
-                    addends(scratch, reference, prompt), cache, true);
+                    addends(scratch, reference, prompt), cache, null, true);
             assertThat(maxDifference(logits.toFloatArray(), expected)).as("prefill logits").isLessThan(1e-4);
             int next = next(positions);
             assertThat(cache.position()).as("cache position after the prompt").isEqualTo(next);

@@ -140,16 +140,7 @@ class TransformersFixtureTest {
         SafeTensors.Entry entry = tensors.entries().get(name);
         assertThat(entry).as("tensor %s in %s", name, tensors.file()).isNotNull();
         assertThat(entry.dtype()).as("dtype of %s", name).isEqualTo("F32");
-        float[] values = new float[Math.toIntExact(entry.elements())];
-        int[] filled = {0};
-        // A multiple of 4 bytes, so no float straddles two pieces.
-        tensors.read(entry, ByteBuffer.allocate(1 << 16), piece -> {
-            int n = piece.remaining() / Float.BYTES;
-            piece.asFloatBuffer().get(values, filled[0], n);
-            filled[0] += n;
-        });
-        assertThat(filled[0]).as("floats read from %s", name).isEqualTo(values.length);
-        return values;
+        return tensors.floats(entry);
     }
 
 }

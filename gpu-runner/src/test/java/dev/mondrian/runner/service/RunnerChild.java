@@ -36,7 +36,8 @@ final class RunnerChild implements AutoCloseable {
         String classpath = classpathFile.resolveSibling("classes") + java.io.File.pathSeparator
                 + Files.readString(classpathFile).strip();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-Xmx512m", "-cp", classpath,
+                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true",
+                "-Xmx512m", "-cp", classpath,
                 "dev.mondrian.runner.Main", "runner", "--model", model.toString(), "--functions-url", functionsUrl,
                 "--runner-token", TOKEN, "--device", "cpu", "--delta-interval-ms", "50", "--claim-wait-ms", "2000"));
         command.addAll(List.of(flags));

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,8 +66,14 @@ class RunnerEndToEndTest {
         return functions;
     }
 
+    /**
+     * A runner with two batch slots unless the flags say otherwise: every scenario here (cancel, kill, lease
+     * loss, drain, the soak) then runs through the batched decoder, where one step serves all of a runner's jobs.
+     */
     private RunnerChild runner(String name, String... flags) throws Exception {
-        RunnerChild runner = RunnerChild.start(model, functions.base(), dir.resolve(name + ".log"), flags);
+        String[] withSlots = List.of(flags).contains("--slots") ? flags
+                : Stream.concat(Stream.of("--slots", "2"), Stream.of(flags)).toArray(String[]::new);
+        RunnerChild runner = RunnerChild.start(model, functions.base(), dir.resolve(name + ".log"), withSlots);
         processes.add(runner);
         return runner;
     }
@@ -247,7 +254,7 @@ class RunnerEndToEndTest {
     @Test
     void oneRunnerServesTwoJobsAtOnceOnOneLoadedModel() throws Exception {
         functions().start();
-        RunnerChild runner = runner("runner", "--slots", "2");
+        RunnerChild runner = runner("runner");
         String a = upload(800);
         String b = upload(800);
         SseClient first = events(a);

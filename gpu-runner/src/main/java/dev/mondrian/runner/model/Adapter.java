@@ -1,0 +1,170 @@
+package dev.mondrian.runner.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A PEFT LoRA adapter loaded beside a base model and applied at run time, unmerged: a projection
+ * with weight W computes W·x + scale·B·(A·x), so one loaded base serves every adapter (and jobs with
+ * different adapters share a batched step). The scale is folded into B at load. Loading checks the
+ * adapter against the base it is loaded for, so a wrong adapter fails here, not in a job.
+ *
+ * <p>Adapted at run time: the decoder's q/k/v/o and MLP projections, and an untied lm_head. An adapter
+ * that targets anything else (a vision tower, the embeddings) is refused with the module's name;
+ * {@link AdapterMerge} merges those into a folder of their own.
+ */
+public final class Adapter implements AutoCloseable {
+    /** The PEFT key prefix of a module path: {@code base_model.model.} + the module's path in the model. */
+    static final String PREFIX = "base_model.model.";
+    private static final String A = ".lora_A.weight";
+    private static final String B = ".lora_B.weight";
+
+    /** An adapted weight's low-rank factors: A [r, in], and B [out, r] already multiplied by the scale. */
+    record Factors(NDArray a, NDArray scaledB) {}
+
+    private final String name;
+    private final NDManager manager;
+    private final Map<String, Factors> factors;
+    private final long bytes;
+
+    private Adapter(String name, NDManager manager, Map<String, Factors> factors, long bytes) {
+        this.name = name;
+        this.manager = manager;
+        this.factors = factors;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Loads the adapter folder for {@code base}, on its device in its compute type.
+     *
+     * @throws IllegalArgumentException when the adapter does not fit the base (a module it lacks, other
+     *                                  shapes, a module only a merge can adapt), naming the first misfit
+     */
+    public static Adapter load(Path folder, Model base) throws IOException {
+        AdapterConfig config = AdapterConfig.read(folder);
+        Map<String, float[][]> pairs = new HashMap<>();
+        Map<String, long[][]> shapes = new HashMap<>();
+        readPairs(folder, pairs, shapes);
+        Set<String> adaptable = base.decoder().adaptable();
+        NDManager manager = base.manager().newSubManager();
+        Map<String, Factors> factors = new HashMap<>();
+        long bytes = 0;
+        try {
+            for (String module : new TreeSet<>(pairs.keySet())) {
+                long[] aShape = shapes.get(module)[0];
+                long[] bShape = shapes.get(module)[1];
+                String weightName = weightName(module, base.config());
+                NDArray weight = base.weights().optional(weightName).orElseThrow(() -> misfit(folder, module,
+                        "the base model has no weight " + weightName));
+                long out = weight.getShape().get(0);
+                long in = weight.getShape().get(1);
+                int rank = (int) aShape[0];
+                if (aShape.length != 2 || bShape.length != 2 || aShape[1] != in || bShape[0] != out || bShape[1] != rank) {
+                    throw misfit(folder, module, "lora_A " + new Shape(aShape) + " and lora_B " + new Shape(bShape)
+                            + " do not fit its weight " + weight.getShape() + " (A must be [r, " + in + "], B ["
+                            + out + ", r])");
+                }
+                if (!adaptable.contains(weightName)) {
+                    throw misfit(folder, module, "Mondrian applies adapters at run time to the language model's"
+                            + " attention and MLP projections only; merge this adapter into a model folder of its own"
+                            + " with ./mondrian merge-adapter");
+                }
+                if (!config.targets(module)) {
+                    throw misfit(folder, module, "the module is not among adapter_config.json's target_modules "
+                            + config.targets());
+                }
+                float scale = (float) config.scale(module, rank);
+                float[][] pair = pairs.get(module);
+                float[] scaled = pair[1].clone();
+                for (int i = 0; i < scaled.length; i++) {
+                    scaled[i] *= scale;
+                }
+                DataType type = weight.getDataType();
+                factors.put(weightName, new Factors(
+                        manager.create(pair[0], new Shape(aShape)).toType(type, false),
+                        manager.create(scaled, new Shape(bShape)).toType(type, false)));
+                bytes += (pair[0].length + scaled.length) * (long) type.getNumOfBytes();
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        if (factors.isEmpty()) {
+            manager.close();
+            throw new IllegalArgumentException(folder + " adapts no module: adapter_model.safetensors holds no "
+                    + "lora_A/lora_B pairs");
+        }
+        return new Adapter(folder.getFileName().toString(), manager, Map.copyOf(factors), bytes);
+    }
+
+    /** lora_A and lora_B of every module, by PEFT module path; any other tensor is refused by name. */
+    static void readPairs(Path folder, Map<String, float[][]> pairs, Map<String, long[][]> shapes) throws IOException {
+        Path file = folder.resolve("adapter_model.safetensors");
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(folder + " has no adapter_model.safetensors"
+                    + (Files.exists(folder.resolve("adapter_model.bin"))
+                    ? " (adapter_model.bin is PyTorch's pickle format: save with safe_serialization=True)" : ""));
+        }
+        SafeTensors st = SafeTensors.open(file);
+        for (SafeTensors.Entry entry : st.entries().values()) {
+            String key = entry.name();
+            boolean isA = key.endsWith(A);
+            if (!key.startsWith(PREFIX) || !(isA || key.endsWith(B))) {
+                throw new IllegalArgumentException(file + ": tensor " + key + " is not a LoRA factor as PEFT saves them ("
+                        + PREFIX + "<module>" + A + " or " + B + ")");
+            }
+            String module = key.substring(PREFIX.length(), key.length() - A.length());
+            pairs.computeIfAbsent(module, m -> new float[2][])[isA ? 0 : 1] = st.floats(entry);
+            shapes.computeIfAbsent(module, m -> new long[2][])[isA ? 0 : 1] = entry.shape();
+        }
+        for (Map.Entry<String, float[][]> pair : pairs.entrySet()) {
+            if (pair.getValue()[0] == null || pair.getValue()[1] == null) {
+                throw new IllegalArgumentException(file + ": module " + pair.getKey() + " has only one of lora_A and lora_B");
+            }
+        }
+    }
+
+    /** The canonical name of the weight a PEFT module path adapts, through the family's layouts. */
+    static String weightName(String module, ModelConfig config) {
+        return Weights.canonical(module + ".weight", config.family().renames());
+    }
+
+    private static IllegalArgumentException misfit(Path folder, String module, String why) {
+        return new IllegalArgumentException("adapter " + folder + " does not fit this model at " + module + ": " + why);
+    }
+
+    /** The folder's name, as logs and errors call the adapter. */
+    public String name() {
+        return name;
+    }
+
+    /** Bytes its factors take on the device. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** The factors of a weight (by canonical name), or null when the adapter leaves it alone. */
+    Factors factors(String weightName) {
+        return factors.get(weightName);
+    }
+
+    /** The canonical names of the weights it adapts. */
+    public List<String> adapted() {
+        return factors.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.mondrian.runner.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The decode kernel against a plain double-precision product, over shapes whose edges the SIMD blocks
+ * do not cover (outputs not a multiple of four, inputs not a multiple of the vector length, odd row
+ * counts) and across threads; and {@link Projection} choosing it only where it applies.
+ */
+class VectorKernelTest {
+    static Stream<Arguments> shapes() {
+        int[][] sizes = {{1, 1}, {5, 3}, {8, 16}, {13, 37}, {64, 96}, {130, 200}};
+        return Stream.of(sizes).flatMap(size -> IntStream.of(1, 2, 3, 8, 16, 17)
+                .mapToObj(rows -> Arguments.of(size[0], size[1], rows)));
+    }
+
+    @ParameterizedTest(name = "[{2} x {1}] by [{0} x {1}]")
+    @MethodSource("shapes")
+    void matchesAPlainProductOnOneThreadAndOnSeveral(int out, int in, int rows) {
+        SplittableRandom random = new SplittableRandom(out * 31L + in * 7L + rows);
+        float[] weight = random(random, out * in);
+        float[] bias = random(random, out);
+        float[] x = random(random, rows * in);
+        for (int threads : new int[] {1, 3}) {
+            VectorKernel kernel = new VectorKernel(threads);
+            float[] withBias = kernel.multiply(offHeap(weight), offHeap(bias), out, in, x, rows);
+            float[] without = kernel.multiply(offHeap(weight), null, out, in, x, rows);
+            for (int m = 0; m < rows; m++) {
+                for (int o = 0; o < out; o++) {
+                    double expected = 0;
+                    for (int i = 0; i < in; i++) {
+                        expected += (double) weight[o * in + i] * x[m * in + i];
+                    }
+                    double tolerance = 1e-5 * (1 + Math.sqrt(in));
+                    assertThat((double) without[m * out + o]).as("row %d output %d, %d threads", m, o, threads)
+                            .isCloseTo(expected, offset(tolerance));
+                    assertThat((double) withBias[m * out + o]).as("with bias").isCloseTo(expected + bias[o],
+                            offset(tolerance));
+                }
+            }
+        }
+    }
+
+    @Test
+    void projectionsGiveWhatPyTorchGivesForEveryRowCount() {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray weight = manager.randomNormal(new Shape(48, 40));
+            NDArray bias = manager.randomNormal(new Shape(48));
+            Projection projection = new Projection("w.weight", weight, bias);
+            assertThat(projection.kernel()).as("the kernel is on (the JVM has jdk.incubator.vector)").isTrue();
+            for (int rows : new int[] {1, 2, 5, Projection.KERNEL_ROWS, Projection.KERNEL_ROWS + 1, 40}) {
+                NDArray x = manager.randomNormal(new Shape(rows, 40));
+                NDArray expected = Linear.linear(x, weight, bias).singletonOrThrow();
+                NDArray actual = projection.apply(x);
+                assertThat(actual.getShape()).isEqualTo(expected.getShape());
+                assertThat(actual.sub(expected).abs().max().getFloat()).as("%d rows", rows).isLessThan(1e-5f);
+            }
+            NDArray half = manager.randomNormal(new Shape(8, 4)).toType(DataType.FLOAT16, false);
+            assertThat(new Projection("half.weight", half, null).kernel()).as("half precision stays with PyTorch").isFalse();
+        }
+    }
+
+    @Test
+    void gradientsFlowThroughAProjectionWhileTraining() {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray weight = manager.randomNormal(new Shape(6, 4));
+            Projection projection = new Projection("w.weight", weight, null);
+            NDArray x = manager.randomNormal(new Shape(2, 4));
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(projection.apply(x).sum());
+            }
+            // d(sum(x·Wᵀ))/dx = the column sums of W, for every row.
+            float[] expected = weight.sum(new int[] {0}).toFloatArray();
+            float[] gradient = x.getGradient().toFloatArray();
+            for (int i = 0; i < gradient.length; i++) {
+                assertThat(gradient[i]).isCloseTo(expected[i % 4], offset(1e-5f));
+            }
+        }
+    }
+
+    /** Native memory, as a PyTorch tensor's is (the Vector API reads heap segments of byte[] only). */
+    private static MemorySegment offHeap(float[] values) {
+        MemorySegment segment = Arena.ofAuto().allocate((long) values.length * Float.BYTES, 64);
+        MemorySegment.copy(values, 0, segment, ValueLayout.JAVA_FLOAT, 0, values.length);
+        return segment;
+    }
+
+    private static float[] random(SplittableRandom random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+}
