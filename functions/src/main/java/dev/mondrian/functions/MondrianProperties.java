@@ -36,7 +36,9 @@ public record MondrianProperties(
         /** AWS Lambda mode: the S3 bucket clients upload images to through pre-signed URLs ({@code POST /api/uploads}). */
         @DefaultValue("") String uploadBucket,
         /** Another S3 endpoint than AWS's (an S3-compatible store; path-style addressing). */
-        @DefaultValue("") String s3Endpoint) {
+        @DefaultValue("") String s3Endpoint,
+        /** A JSON file of advisors in place of the shipped advisors.json, in its format; an advisor may name an {@code adapter}. */
+        @DefaultValue("") String advisorsFile) {
 
     public String effectiveDatabaseUrl() {
         return databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;

@@ -16,6 +16,7 @@ public final class Cli {
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
                             [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
                             [--repetition-penalty R] [--metrics-port PORT] [--metrics-address ADDRESS]
+                            [--adapters DIR] [--adapter-cache N]
                    train    --out DIR [--vision-steps N] [--steps N] [--batch N] [--learning-rate X] [--seed S] [--vocab N]
                             [--advisors FILE] [--threads N]
                    evaluate --model DIR [--photos N] [--max-tokens N] [--advisors FILE]

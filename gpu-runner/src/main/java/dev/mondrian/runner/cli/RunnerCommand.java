@@ -13,7 +13,8 @@ import java.util.Set;
 final class RunnerCommand {
     static final Set<String> OPTIONS = Set.of("functions-url", "runner-token", "runner-token-file", "data-dir", "model",
             "device", "threads", "context", "slots", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
-            "runner-id", "top-k", "top-p", "repetition-penalty", "metrics-port", "metrics-address");
+            "runner-id", "top-k", "top-p", "repetition-penalty", "metrics-port", "metrics-address", "adapters",
+            "adapter-cache");
 
     /** Mondrian's own model, as the repository ships it; paths are from the repository's root, where ./mondrian runs. */
     static final Path DEFAULT_MODEL = Path.of("gpu-runner", "model");
@@ -22,10 +23,11 @@ final class RunnerCommand {
 
     static RunnerOptions options(Args args) {
         Path dataDir = Path.of(args.get("data-dir", "data"));
+        Path model = model(args);
         return new RunnerOptions(url(args.get("functions-url", "http://localhost:8080")), args.get("runner-token", null),
                 Path.of(args.get("runner-token-file", dataDir.resolve("runner-token").toString())),
-                model(args), args.get("device", "auto"), args.get("threads", "auto"),
-                args.integer("context", 4096),
+                model, args.get("device", "auto"), args.get("threads", "auto"),
+                args.integer("context", 4096), adapters(args, model), args.integer("adapter-cache", 8),
                 args.get("slots", "auto"), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
                 millis(args, "claim-wait-ms", 25_000), millis(args, "drain-timeout-ms", 30_000),
                 args.get("runner-id", defaultRunnerId()), args.integer("top-k", 0), args.decimal("top-p", 0.95),
@@ -48,6 +50,16 @@ final class RunnerCommand {
                     + " (run from the repository's root, or pass --model DIR or set MONDRIAN_MODEL)");
         }
         return DEFAULT_MODEL;
+    }
+
+    /** --adapters, else the model folder's adapters/ when it has one. */
+    private static Path adapters(Args args, Path model) {
+        String given = args.get("adapters", null);
+        if (given != null) {
+            return Path.of(given);
+        }
+        Path beside = model.resolve("adapters");
+        return java.nio.file.Files.isDirectory(beside) ? beside : null;
     }
 
     private static Duration millis(Args args, String name, int fallback) {

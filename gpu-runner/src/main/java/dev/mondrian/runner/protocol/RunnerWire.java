@@ -11,7 +11,8 @@ public final class RunnerWire {
 
     public record ClaimRequest(String runnerId, long waitMs) {}
 
-    public record Advisor(String id, String name, String bio, List<String> focusAreas, String voice) {}
+    /** @param adapter the advisor's LoRA adapter: a folder under the runner's {@code --adapters}; null for none */
+    public record Advisor(String id, String name, String bio, List<String> focusAreas, String voice, String adapter) {}
 
     public record ImageRef(String url, String contentType, int width, int height) {}
 

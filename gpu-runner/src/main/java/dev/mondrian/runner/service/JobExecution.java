@@ -60,8 +60,9 @@ final class JobExecution {
         long start = System.nanoTime();
         Duration updateInterval = job.updateIntervalMs() > 0 ? Duration.ofMillis(job.updateIntervalMs())
                 : options.updateInterval();
-        log.info("job {}: started (attempt {}, advisor {}, {}, max {} tokens)", job.jobId(), job.attempt(),
-                job.advisor().id(), job.image() == null ? "no image" : job.image().contentType(), job.maxTokens());
+        log.info("job {}: started (attempt {}, advisor {}{}, {}, max {} tokens)", job.jobId(), job.attempt(),
+                job.advisor().id(), job.advisor().adapter() == null ? "" : " with adapter " + job.advisor().adapter(),
+                job.image() == null ? "no image" : job.image().contentType(), job.maxTokens());
         try (JobCallbacks callbacks = new JobCallbacks(client, job.jobId(), job.lease(), options.deltaInterval(),
                 updateInterval)) {
             JobCallbacks.Outcome outcome;
@@ -99,10 +100,11 @@ final class JobExecution {
         }
         callbacks.message(image == null ? "Reading the question" : "Looking at the photo",
                 new Progress(0, 0, prompt.ids().length, elapsedMs(start)));
-        GenerationRequest request = new GenerationRequest(prompt.ids(), prompt.image(), job.maxTokens(),
-                sampling(), List.of(), host.tokenizer().eosTokenIds());
         GenerationStep last = null;
-        try (TokenStream stream = host.generator().stream(request)) {
+        try (AdapterCache.Use adapter = adapter();
+             TokenStream stream = host.generator().stream(new GenerationRequest(prompt.ids(), prompt.image(),
+                     job.maxTokens(), sampling(), List.of(), host.tokenizer().eosTokenIds(),
+                     adapter == null ? null : adapter.adapter()))) {
             while (stream.hasNext()) {
                 if (callbacks.stopReason() != null || releaseReason != null) {
                     stream.cancel();
@@ -157,6 +159,19 @@ final class JobExecution {
     }
 
     /** The job's temperature with the runner's other settings; the seed follows the job, so a re-run matches. */
+    /** The advisor's adapter, held for this job; null when the advisor has none. */
+    private AdapterCache.Use adapter() throws BadJob {
+        String name = job.advisor().adapter();
+        if (name == null) {
+            return null;
+        }
+        try {
+            return host.adapters().acquire(name);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new BadJob("Advisor " + job.advisor().id() + "'s adapter cannot be used: " + e.getMessage());
+        }
+    }
+
     private SamplingParams sampling() {
         return new SamplingParams(job.temperature(), options.topK(), options.topP(), options.repetitionPenalty(),
                 job.jobId().hashCode());

@@ -10,22 +10,28 @@ import java.nio.file.Path;
 
 /**
  * The model a runner loaded once at start and shares between all its jobs: each job has its own
- * KV cache in one of {@code slots}, and with more than one slot their decode steps run batched.
+ * KV cache in one of {@code slots}, and with more than one slot their decode steps run batched,
+ * each through its advisor's adapter, if it has one.
  *
  * @param batcher null with one slot
  */
 record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, int slots, DecodeBatcher batcher,
-                 Generator generator, PromptEncoder encoder) implements AutoCloseable {
+                 Generator generator, PromptEncoder encoder, AdapterCache adapters) implements AutoCloseable {
 
-    /** @param slots {@code auto} or a number ({@link Slots}) */
-    static ModelHost load(Path folder, String device, int context, String slots) throws IOException {
+    /**
+     * @param slots {@code auto} or a number ({@link Slots})
+     * @param adapters the adapters' folder ({@link AdapterCache}), or null for none
+     */
+    static ModelHost load(Path folder, String device, int context, String slots, Path adapters, int adapterCache)
+            throws IOException {
         Model model = Model.load(folder, device, context);
         try {
             ModelTokenizer tokenizer = ModelTokenizer.load(folder);
             int count = Slots.resolve(slots, model, folder);
+            AdapterCache cache = AdapterCache.open(model, adapters, adapterCache);
             DecodeBatcher batcher = count > 1 ? new DecodeBatcher(model) : null;
             return new ModelHost(folder, model, tokenizer, count, batcher, new Generator(model, tokenizer, batcher),
-                    new PromptEncoder(model, tokenizer));
+                    new PromptEncoder(model, tokenizer), cache);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -42,6 +48,7 @@ record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, int slots, 
         if (batcher != null) {
             batcher.close();
         }
+        adapters.close();
         tokenizer.close();
         model.close();
     }

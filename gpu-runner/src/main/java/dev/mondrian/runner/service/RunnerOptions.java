@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param slots jobs generated at once, {@code auto} or a number (resolved against the loaded model by {@link Slots})
  * @param metricsPort the port of the metrics server, or null for none
  * @param metricsAddress the address it listens on
+ * @param adapters the folder of LoRA adapters, one folder each, named as advisors name them; null for none
+ * @param adapterCache adapters kept loaded at once
  */
 public record RunnerOptions(URI functionsUrl, String token, Path tokenFile, Path model, String device, String threads,
-                            int context,
+                            int context, Path adapters, int adapterCache,
                             String slots, Duration updateInterval, Duration deltaInterval, Duration claimWait,
                             Duration drainTimeout, String runnerId, int topK, double topP,
                             double repetitionPenalty, Integer metricsPort, String metricsAddress) {

@@ -42,6 +42,38 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("generated 9 tokens at [0-9.]+ tok/s");
     }
 
+    /** generate --adapter over the base prints what generate prints over the folder merge-adapter wrote. */
+    @Test
+    void anAdapterAtRunTimeGeneratesWhatTheMergedFolderGenerates() throws Exception {
+        Path base = TinyModels.visionChat(dir.resolve("base"));
+        Path adapter = TinyModels.adapter(base, dir.resolve("lora"), 3, true);
+        String[] prompt = {"--prompt", "Critique my photo", "--max-tokens", "12", "--temperature", "0", "--device", "cpu"};
+        assertThat(run(concat(new String[] {"generate", "--model", base.toString()}, prompt))).isZero();
+        String plain = out.toString(StandardCharsets.UTF_8);
+        out.reset();
+        assertThat(run(concat(new String[] {"generate", "--model", base.toString(), "--adapter", adapter.toString()},
+                prompt))).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String adapted = out.toString(StandardCharsets.UTF_8);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("with adapter lora");
+        out.reset();
+        assertThat(run("merge-adapter", "--model", base.toString(), "--adapter", adapter.toString(), "--out",
+                dir.resolve("merged").toString())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("merged 14 weights into");
+        out.reset();
+        assertThat(run(concat(new String[] {"generate", "--model", dir.resolve("merged").toString()}, prompt))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(adapted).isNotEqualTo(plain);
+
+        err.reset();
+        assertThat(run("merge-adapter", "--model", base.toString(), "--adapter", dir.resolve("absent").toString(),
+                "--out", dir.resolve("other").toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("has no adapter_config.json");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+                .toArray(String[]::new);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"qwen2_vl", "qwen2_5_vl", "qwen3_vl"})
     void generateLooksAtAPhotoWithEachQwenVlGeneration(String family) throws Exception {

@@ -3,6 +3,7 @@ package dev.mondrian.runner.model;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Whole tiny model folders (weights, config, tokenizer) for tests outside this package. */
 public final class TinyModels {
@@ -40,5 +41,21 @@ public final class TinyModels {
         }
         chat.write(dir, tokenizer.eosIds());
         return dir;
+    }
+
+    /**
+     * A PEFT-format LoRA adapter with random factors for every decoder projection of the model folder;
+     * {@code fitting} false makes layer 0's q_proj factor one column too wide for the model.
+     */
+    public static Path adapter(Path modelDir, Path out, long seed, boolean fitting) throws IOException {
+        Map<String, int[]> modules;
+        try (Model model = Model.load(modelDir, "cpu", 16)) {
+            modules = TinyAdapter.decoderModules(model, "model.");
+        }
+        if (!fitting) {
+            int[] q = modules.get("model.layers.0.self_attn.q_proj");
+            modules.put("model.layers.0.self_attn.q_proj", new int[] {q[0], q[1] + 1});
+        }
+        return new TinyAdapter(modules, 4, 8, false, false, seed).write(out, SafeTensorsWriter.DType.F32);
     }
 }

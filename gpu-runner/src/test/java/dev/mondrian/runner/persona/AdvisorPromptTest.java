@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class AdvisorPromptTest {
     private static final Advisor HENRI = new Advisor("cartier", "Henri", "A street photographer.",
-            List.of("composition", "horizon"), "Brisk and observant.");
+            List.of("composition", "horizon"), "Brisk and observant.", null);
     private static final ImageRef PHOTO = new ImageRef("/api/runner/jobs/x/image", "image/jpeg", 4000, 3000);
 
     @Test

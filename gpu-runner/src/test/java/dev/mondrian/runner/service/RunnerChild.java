@@ -63,6 +63,14 @@ final class RunnerChild implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The exit code of a runner that stops by itself. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("runner still running after " + timeout + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
     String log() {
         try {
             return Files.readString(log);

@@ -79,8 +79,12 @@ class RunnerEndToEndTest {
     }
 
     private String upload(int maxTokens) {
+        return upload(maxTokens, "ansel");
+    }
+
+    private String upload(int maxTokens, String advisor) {
         Http.Response created = http.multipart("/api/jobs", Http.form("image", TestImages.png(64, 48),
-                "prompt", "How is the light?", "advisor", "ansel", "max_tokens", maxTokens, "temperature", "0",
+                "prompt", "How is the light?", "advisor", advisor, "max_tokens", maxTokens, "temperature", "0",
                 "update_interval_ms", "100"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json().get("job_id").asString();
@@ -294,6 +298,53 @@ class RunnerEndToEndTest {
         assertThat(job.get("attempts").asInt()).isEqualTo(2);
         assertThat(job.get("analysis").asString()).isEqualTo(analysis);
         second.awaitLog("job " + id + ": ended (DELIVERED)", WAIT);
+    }
+
+    /**
+     * Two advisors alike in every word of their persona, one with a LoRA adapter: their jobs share one runner
+     * and its batched steps, each reads exactly as it does alone, and the adapter is what sets them apart.
+     */
+    @Test
+    void anAdvisorsAdapterShapesItsJobsBesideAnAdvisorWithout() throws Exception {
+        Path adapters = Files.createDirectories(dir.resolve("adapters"));
+        TinyModels.adapter(model, adapters.resolve("ansel-lora"), 5, true);
+        Path advisors = dir.resolve("advisors.json");
+        String persona = "\"name\": \"Ansel\", \"bio\": \"A landscape photographer.\", \"focus_areas\": [\"exposure\"],"
+                + " \"voice\": \"Calm.\"";
+        Files.writeString(advisors, "[{\"id\": \"ansel\", " + persona + ", \"adapter\": \"ansel-lora\"},"
+                + " {\"id\": \"plain\", " + persona + "}]");
+        functions("--mondrian.advisors-file=" + advisors).start();
+        JsonNode listed = http.get("/api/advisors").json();
+        assertThat(listed.get(0).get("adapter").asString()).isEqualTo("ansel-lora");
+        assertThat(listed.get(1).get("adapter").isNull()).isTrue();
+        RunnerChild runner = runner("runner", "--adapters", adapters.toString());
+        runner.awaitLog("adapter ansel-lora: fits the model", WAIT);
+
+        SseClient adapted = events(upload(60, "ansel"));
+        SseClient plain = events(upload(60, "plain"));
+        adapted.awaitEnd(WAIT);
+        plain.awaitEnd(WAIT);
+        String adaptedText = of(adapted, "analysis_complete").getFirst().get("analysis").asString();
+        String plainText = of(plain, "analysis_complete").getFirst().get("analysis").asString();
+        assertThat(adaptedText).isNotEqualTo(plainText);
+        assertThat(runner.log()).contains("advisor ansel with adapter ansel-lora");
+
+        for (String advisor : List.of("ansel", "plain")) {
+            SseClient alone = events(upload(60, advisor)).awaitEnd(WAIT);
+            assertThat(of(alone, "analysis_complete").getFirst().get("analysis").asString()).as(advisor + " alone")
+                    .isEqualTo(advisor.equals("ansel") ? adaptedText : plainText);
+        }
+    }
+
+    @Test
+    void aRunnerWhoseAdapterDoesNotFitTheModelRefusesToStart() throws Exception {
+        Path adapters = Files.createDirectories(dir.resolve("adapters"));
+        TinyModels.adapter(model, adapters.resolve("wrong"), 5, false);
+        functions().start();
+        RunnerChild runner = runner("runner", "--adapters", adapters.toString());
+        assertThat(runner.awaitExit(WAIT)).isEqualTo(2);
+        assertThat(runner.log()).contains("adapter " + adapters.resolve("wrong") + " does not fit this model at "
+                + "model.layers.0.self_attn.q_proj").doesNotContain("\tat ");
     }
 
     /**

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
     static final ModelRecipe TINY = new ModelRecipe(16, 8, 16, 1, 2, 32, 32, 2, 2, 1, 64, 512);
     static final int VISION_STEPS = 20;
-    static final Advisor ADVISOR = new Advisor("ansel", "Ansel", "A landscape photographer.", List.of("exposure"), "Calm.");
+    static final Advisor ADVISOR = new Advisor("ansel", "Ansel", "A landscape photographer.", List.of("exposure"), "Calm.", null);
 
     @TempDir
     Path dir;
