@@ -1,6 +1,6 @@
 """Reference fixtures for the engine's Qwen2-VL, Qwen2.5-VL and Qwen3-VL paths, made with Hugging Face transformers.
 
-    python3 bench/qwen_vl_reference.py [--out bench/reference] [--device cpu|cuda] [--only qwen2_vl,...]
+    python3 bench/qwen_vl_reference.py [--out bench/reference] [--device cpu|cuda] [--only qwen2_vl,...] [--lora]
 
 For each family it builds a tiny model from transformers' own config classes with random weights (seeded, so a run
 is repeatable on one machine), saves it as a model folder, draws a test picture, runs the family's image processor
@@ -19,6 +19,9 @@ is repeatable on one machine), saves it as a model folder, draws a test picture,
 The prompt is text ids, vision_start, one image token per merged patch, vision_end, more text ids. Greedy decoding
 is a manual loop over the model's KV cache; model.generate is run as well and must agree. The saved folder is loaded
 back with from_pretrained, which must report no missing or unexpected tensor and give the same logits.
+With --lora (needs peft too) each family also gets OUT/<family>_lora/: the same model with a PEFT LoRA adapter
+(r 4, alpha 8, random A and B, every language-model projection) saved by PeftModel.save_pretrained in adapter/,
+and the reference computed through it; merge_and_unload must give the same logits.
 gpu-runner's TransformersFixtureTest picks up every OUT/*/reference.json (from ../bench/reference, relative to
 gpu-runner/) and checks the engine's image processor, prefill and decode against it.
 Needs torch, transformers (4.57 or 5.x), Pillow, numpy and safetensors; nothing is downloaded.
@@ -354,8 +357,25 @@ def saved_config_warnings(folder, family):
     return warnings
 
 
-def make_fixture(name, family, out_dir, device, seed, problems):
-    folder = os.path.join(out_dir, name)
+# The language model's attention and MLP projections (transformers' module paths, old and new layouts); the vision
+# tower's blocks are named blocks.N, so the runtime path of the engine applies every adapted module.
+LORA_TARGETS = r".*layers\.\d+\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj)"
+
+
+def add_lora(model, seed, adapter_dir):
+    """Injects a random LoRA adapter into model in place (PEFT) and saves it as PEFT does; returns the PeftModel."""
+    import peft
+    torch.manual_seed(seed + 1)
+    config = peft.LoraConfig(r=4, lora_alpha=8, target_modules=LORA_TARGETS, lora_dropout=0.0,
+                             init_lora_weights=False)
+    wrapped = peft.get_peft_model(model, config)
+    wrapped.eval()
+    wrapped.save_pretrained(adapter_dir, safe_serialization=True)
+    return wrapped
+
+
+def make_fixture(name, family, out_dir, device, seed, problems, lora=False):
+    folder = os.path.join(out_dir, name + ("_lora" if lora else ""))
     model_dir = os.path.join(folder, "model")
     os.makedirs(model_dir, exist_ok=True)
     model_class = getattr(transformers, family["model"])
@@ -371,6 +391,7 @@ def make_fixture(name, family, out_dir, device, seed, problems):
     # Everything below runs on the folder as saved, as the engine will read it.
     model = from_pretrained(model_class, model_dir).to(device)
     built = built.to(device)
+    wrapped = add_lora(model, seed, os.path.join(folder, "adapter")) if lora else None
     image = Image.open(image_path).convert("RGB")
     processed = processor(images=image, return_tensors="pt")
     pixel_values = processed["pixel_values"].to(torch.float32)
@@ -403,11 +424,15 @@ def make_fixture(name, family, out_dir, device, seed, problems):
     prefill, step_logits, generated, delta = greedy(model, inputs, pixels_on_device, grid_on_device, delta, device)
     if delta != own_delta:
         problems.add(name, f"the model's rope delta is {delta}; the prompt's layout gives {own_delta}")
+    # Without an adapter the reloaded folder must be the built model; with one, the merged model the unmerged one.
+    reference_model = built if wrapped is None else wrapped.merge_and_unload()
     with torch.no_grad():
-        fresh = built(**inputs, pixel_values=pixels_on_device, image_grid_thw=grid_on_device).logits[0].float().cpu()
+        fresh = reference_model(**inputs, pixel_values=pixels_on_device,
+                                image_grid_thw=grid_on_device).logits[0].float().cpu()
     reload_error = float((fresh - prefill).abs().max())
-    if reload_error > 1e-5:
-        problems.add(name, f"the reloaded folder's logits differ from the built model's by {reload_error:.3g}")
+    if reload_error > (1e-5 if wrapped is None else 1e-4):
+        problems.add(name, f"the {'reloaded folder' if wrapped is None else 'merged model'}'s logits differ by "
+                           f"{reload_error:.3g}")
     if any(token in SPECIAL for token in generated):
         problems.add(name, f"greedy decoding picked a special token: {generated}")
     if float(prefill.std()) < 0.1:
@@ -422,7 +447,7 @@ def make_fixture(name, family, out_dir, device, seed, problems):
     save_file({"pixel_values": pixel_values.cpu().contiguous(), "prefill_logits": prefill.contiguous(),
                "step_logits": step_logits.contiguous()}, os.path.join(folder, "reference.safetensors"))
     reference = {
-        "family": name, "architecture": family["model"],
+        "family": name, "architecture": family["model"], "lora": lora,
         "torch": torch.__version__, "transformers": transformers.__version__, "pillow": PIL.__version__,
         "safetensors": safetensors.__version__, "numpy": np.__version__,
         "device": device, "dtype": "float32", "seed": seed,
@@ -450,6 +475,7 @@ def main():
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--only", default="", help="comma-separated families (default: all)")
+    parser.add_argument("--lora", action="store_true", help="also a fixture per family through a PEFT LoRA adapter")
     args = parser.parse_args()
     # Full float32 everywhere: on CUDA, TF32 convolutions and matmuls would be off by ~1e-3.
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -462,6 +488,8 @@ def main():
     problems = Problems()
     for name in names:
         make_fixture(name, FAMILIES[name], args.out, args.device, args.seed, problems)
+        if args.lora:
+            make_fixture(name, FAMILIES[name], args.out, args.device, args.seed, problems, lora=True)
     if problems.items:
         print("\n".join(["the fixtures were written, but:"] + problems.items), file=sys.stderr)
         sys.exit(1)

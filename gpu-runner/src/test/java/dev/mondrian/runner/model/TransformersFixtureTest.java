@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The Qwen-VL families against Hugging Face transformers: every {@code bench/reference/<family>/reference.json}
  * that {@code bench/qwen_vl_reference.py} wrote holds a tiny random model folder, a picture, and what transformers
  * made of them: the image processor's pixels, the logits at every prompt position and 16 greedy tokens with their
- * logits. Skipped when no fixture is there.
+ * logits; a fixture with an {@code adapter/} folder (PEFT's save_pretrained, {@code --lora}) is computed through
+ * that LoRA adapter at run time. Skipped when no fixture is there.
  */
 class TransformersFixtureTest {
     /** Tests run in gpu-runner/; the fixtures live at the repository's root. */
@@ -81,12 +82,14 @@ class TransformersFixtureTest {
         Fixture fixture = Fixture.read(dir);
         int vocab = fixture.vocab();
         try (Model model = Model.load(dir.resolve("model"), "cpu", CONTEXT);
+             Adapter adapter = Files.isDirectory(dir.resolve("adapter")) ? Adapter.load(dir.resolve("adapter"), model)
+                     : null;
              NDManager scratch = model.manager().newSubManager();
              KvCache cache = model.decoder().newCache();
              NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             PreparedImage image = new PreparedImage(fixture.pixels(), fixture.tokenGrid());
-            float[] prefill = model.forward(scratch, fixture.inputIds(), image, cache, true).toFloatArray();
+            float[] prefill = model.forward(scratch, fixture.inputIds(), image, cache, adapter, true).toFloatArray();
             assertThat(prefill).as("prefill logits [seq, vocab]").hasSameSizeAs(fixture.prefillLogits());
             assertThat(maxDifference(prefill, fixture.prefillLogits())).as("prefill: max |logit difference|")
                     .isLessThan(fixture.logitTolerance());
@@ -99,7 +102,8 @@ class TransformersFixtureTest {
                         .isLessThan(fixture.logitTolerance());
                 assertThat((long) Sampler.argmax(row, row.length)).as("step %d: greedy token", step).isEqualTo(generated[step]);
                 if (step + 1 < generated.length) {
-                    row = model.forward(scratch, new long[] {generated[step]}, null, cache, false).toFloatArray();
+                    row = model.forward(scratch, new long[] {generated[step]}, null, cache, adapter, false)
+                            .toFloatArray();
                 }
             }
         }
