@@ -21,6 +21,8 @@ public final class Cli {
                             [--advisors FILE] [--threads N]
                    evaluate --model DIR [--photos N] [--max-tokens N] [--advisors FILE]
                    merge-adapter --model DIR --adapter DIR --out DIR
+                   train-advisor --advisor NAME [--model DIR] [--out DIR] [--steps N] [--batch N] [--learning-rate X]
+                            [--rank R] [--alpha A] [--seed S] [--advisors FILE] [--threads N]
             Any flag may instead come from the environment: --max-tokens as MONDRIAN_MAX_TOKENS.""";
 
     private Cli() {}
@@ -34,6 +36,8 @@ public final class Cli {
                 case "runner" -> RunnerCommand.run(new Args(rest, RunnerCommand.OPTIONS, System.getenv()));
                 case "train" -> TrainCommand.run(new Args(rest, TrainCommand.OPTIONS, System.getenv()), err);
                 case "evaluate" -> EvaluateCommand.run(new Args(rest, EvaluateCommand.OPTIONS, System.getenv()), out);
+                case "train-advisor" ->
+                        TrainAdvisorCommand.run(new Args(rest, TrainAdvisorCommand.OPTIONS, System.getenv()), err);
                 case "merge-adapter" ->
                         MergeAdapterCommand.run(new Args(rest, MergeAdapterCommand.OPTIONS, System.getenv()), out);
                 default -> {

@@ -7,11 +7,15 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * A PEFT LoRA adapter loaded beside a base model and applied at run time, unmerged: a projection
@@ -29,8 +33,8 @@ public final class Adapter implements AutoCloseable {
     private static final String A = ".lora_A.weight";
     private static final String B = ".lora_B.weight";
 
-    /** An adapted weight's low-rank factors: A [r, in], and B [out, r] already multiplied by the scale. */
-    record Factors(NDArray a, NDArray scaledB) {}
+    /** An adapted weight's low-rank factors: A [r, in], and B [out, r] already multiplied by {@code scale}. */
+    record Factors(NDArray a, NDArray scaledB, float scale) {}
 
     private final String name;
     private final NDManager manager;
@@ -92,7 +96,7 @@ public final class Adapter implements AutoCloseable {
                 DataType type = weight.getDataType();
                 factors.put(weightName, new Factors(
                         manager.create(pair[0], new Shape(aShape)).toType(type, false),
-                        manager.create(scaled, new Shape(bShape)).toType(type, false)));
+                        manager.create(scaled, new Shape(bShape)).toType(type, false), scale));
                 bytes += (pair[0].length + scaled.length) * (long) type.getNumOfBytes();
             }
         } catch (RuntimeException e) {
@@ -105,6 +109,85 @@ public final class Adapter implements AutoCloseable {
                     + "lora_A/lora_B pairs");
         }
         return new Adapter(folder.getFileName().toString(), manager, Map.copyOf(factors), bytes);
+    }
+
+    /**
+     * A new adapter to train, as PEFT starts one: for every weight the base adapts at run time, A drawn
+     * uniformly from ±1/√in (PEFT's Kaiming-uniform bound) and B zero, so it starts as the base model.
+     * Its factors require gradients; {@link #parameters()} hands them to an optimizer.
+     */
+    public static Adapter fresh(Model base, String name, int rank, double alpha, long seed) {
+        NDManager manager = base.manager().newSubManager();
+        Map<String, Factors> factors = new HashMap<>();
+        SplittableRandom random = new SplittableRandom(seed);
+        long bytes = 0;
+        float scale = (float) (alpha / rank);
+        for (String weightName : new TreeSet<>(base.decoder().adaptable())) {
+            Shape shape = base.weights().get(weightName).getShape();
+            int out = (int) shape.get(0);
+            int in = (int) shape.get(1);
+            float[] a = new float[rank * in];
+            double bound = 1 / Math.sqrt(in);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+            }
+            NDArray factorA = manager.create(a, new Shape(rank, in));
+            NDArray factorB = manager.zeros(new Shape(out, rank));
+            factorA.setRequiresGradient(true);
+            factorB.setRequiresGradient(true);
+            factors.put(weightName, new Factors(factorA, factorB, scale));
+            bytes += (long) (a.length + out * rank) * Float.BYTES;
+        }
+        return new Adapter(name, manager, Map.copyOf(factors), bytes);
+    }
+
+    /** Its factors by name ({@code <weight>.lora_A}, {@code <weight>.lora_B}, B scaled), for an optimizer. */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> parameters = new TreeMap<>();
+        factors.forEach((weight, f) -> {
+            parameters.put(weight + ".lora_A", f.a());
+            parameters.put(weight + ".lora_B", f.scaledB());
+        });
+        return parameters;
+    }
+
+    /**
+     * Writes the adapter as PEFT's save_pretrained does (F32), so PEFT and {@link #load} both read it; one
+     * rank and scale for every module, as {@link #fresh} makes them.
+     *
+     * @param modulePath the module path transformers gives a canonical weight name (without {@code .weight})
+     */
+    public void save(Path folder, String baseModel, UnaryOperator<String> modulePath) throws IOException {
+        Files.createDirectories(folder);
+        SafeTensorsWriter writer = new SafeTensorsWriter();
+        Set<String> targets = new TreeSet<>();
+        int rank = 0;
+        float scale = 1;
+        for (String weight : adapted()) {
+            Factors f = factors.get(weight);
+            String module = modulePath.apply(weight.substring(0, weight.length() - ".weight".length()));
+            targets.add(module.substring(module.lastIndexOf('.') + 1));
+            rank = (int) f.a().getShape().get(0);
+            scale = f.scale();
+            writer.add(PREFIX + module + A, intShape(f.a()), f.a().toType(DataType.FLOAT32, false).toFloatArray());
+            float[] b = f.scaledB().toType(DataType.FLOAT32, false).toFloatArray();
+            for (int i = 0; i < b.length; i++) {
+                b[i] /= f.scale();
+            }
+            writer.add(PREFIX + module + B, intShape(f.scaledB()), b);
+        }
+        writer.write(folder.resolve("adapter_model.safetensors"), SafeTensorsWriter.DType.F32);
+        Files.writeString(folder.resolve("adapter_config.json"), """
+                {"peft_type": "LORA", "task_type": "CAUSAL_LM", "base_model_name_or_path": "%s", "r": %d,
+                 "lora_alpha": %s, "use_rslora": false, "lora_dropout": 0.0, "bias": "none", "use_dora": false,
+                 "fan_in_fan_out": false, "init_lora_weights": true, "inference_mode": true, "modules_to_save": null,
+                 "rank_pattern": {}, "alpha_pattern": {}, "target_modules": [%s]}
+                """.formatted(baseModel, rank, (double) scale * rank,
+                String.join(", ", targets.stream().map(t -> "\"" + t + "\"").toList())));
+    }
+
+    private static int[] intShape(NDArray array) {
+        return Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
     }
 
     /** lora_A and lora_B of every module, by PEFT module path; any other tensor is refused by name. */

@@ -5,6 +5,7 @@ import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.Generator;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.progress.ProgressLine;
@@ -13,11 +14,10 @@ import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.training.data.CritiqueReader;
+import dev.mondrian.runner.training.data.CritiqueWriter;
 import dev.mondrian.runner.training.data.PhotoProperties;
 import dev.mondrian.runner.training.data.Property;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +28,16 @@ import java.util.Map;
  * with what the meter measures on the photo.
  */
 public final class Evaluation {
-    /** Per property: how many critiques stated it at all, how many stated it correctly, of how many photos. */
+    /**
+     * Per property: how many critiques stated it at all, how many stated it correctly, of how many photos;
+     * and in how many critiques a classifier on the words alone named the advisor asked.
+     */
     public record Score(Map<Property, Integer> stated, Map<Property, Integer> correct, int photos,
-                        double tokensPerSecond) {
+                        double tokensPerSecond, int voiceNamed) {
+        public double voiceAccuracy() {
+            return photos == 0 ? 0 : (double) voiceNamed / photos;
+        }
+
         public double accuracy(Property property) {
             return photos == 0 ? 0 : (double) correct.getOrDefault(property, 0) / photos;
         }
@@ -47,14 +54,18 @@ public final class Evaluation {
     private final ModelTokenizer tokenizer;
     private final PromptEncoder prompts;
     private final Map<String, Advisor> advisors;
+    private final Map<String, Adapter> adapters;
     private final CritiqueReader reader = new CritiqueReader();
+    private final VoiceClassifier voices = new VoiceClassifier(CritiqueWriter.advisorIds());
 
-    public Evaluation(Model model, ModelTokenizer tokenizer, Path folder, Map<String, Advisor> advisors)
-            throws IOException {
+    /** @param adapters each advisor's LoRA adapter, by advisor id; an advisor without one speaks through the base */
+    public Evaluation(Model model, ModelTokenizer tokenizer, Map<String, Advisor> advisors,
+                      Map<String, Adapter> adapters) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.prompts = new PromptEncoder(model, tokenizer);
         this.advisors = advisors;
+        this.adapters = adapters;
     }
 
     public String critique(Case photo, int maxTokens) {
@@ -65,11 +76,13 @@ public final class Evaluation {
         Map<Property, Integer> correct = new EnumMap<>(Property.class);
         Map<Property, Integer> statedCount = new EnumMap<>(Property.class);
         double tps = 0;
+        int voiceNamed = 0;
         try (ProgressLine progress = ProgressLine.start("evaluating", photos.size(), "photos")) {
             for (Case photo : photos) {
                 Generated generated = generate(photo, maxTokens);
                 tps += generated.tokensPerSecond();
                 Map<Property, Enum<?>> stated = reader.read(generated.text());
+                voiceNamed += voices.classify(generated.text()).equals(photo.advisorId()) ? 1 : 0;
                 for (Property property : Property.values()) {
                     if (stated.containsKey(property)) {
                         statedCount.merge(property, 1, Integer::sum);
@@ -81,7 +94,7 @@ public final class Evaluation {
                 progress.add(1);
             }
         }
-        return new Score(statedCount, correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size());
+        return new Score(statedCount, correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed);
     }
 
     private record Generated(String text, double tokensPerSecond) {}
@@ -93,7 +106,8 @@ public final class Evaluation {
                 prompts.seesImages()), photo.image());
         GenerationStep last = null;
         try (TokenStream stream = new Generator(model, tokenizer).stream(new GenerationRequest(prompt.ids(),
-                prompt.image(), maxTokens, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds()))) {
+                prompt.image(), maxTokens, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds(),
+                adapters.get(photo.advisorId())))) {
             while (stream.hasNext()) {
                 last = stream.next();
             }

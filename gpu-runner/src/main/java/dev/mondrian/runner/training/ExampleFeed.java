@@ -19,13 +19,16 @@ final class ExampleFeed implements AutoCloseable {
     private final Deque<Future<TrainingExamples.Example>> ahead = new ArrayDeque<>();
     private final int imageSize;
     private final int window;
+    private final String advisor;
     private long next;
 
     /**
      * @param first the index of the first example
      * @param window how many examples are drawn ahead of the one being used
+     * @param advisor whose voice every critique is in, or null for the advisor each index draws
      */
-    ExampleFeed(long first, int imageSize, int threads, int window) {
+    ExampleFeed(long first, int imageSize, int threads, int window, String advisor) {
+        this.advisor = advisor;
         this.next = first;
         this.imageSize = imageSize;
         this.window = window;
@@ -39,7 +42,7 @@ final class ExampleFeed implements AutoCloseable {
     TrainingExamples.Example next() {
         while (ahead.size() <= window) {
             long index = next++;
-            ahead.add(workers.submit(() -> examples.get().example(index, imageSize)));
+            ahead.add(workers.submit(() -> examples.get().example(index, imageSize, advisor)));
         }
         try {
             return ahead.poll().get();

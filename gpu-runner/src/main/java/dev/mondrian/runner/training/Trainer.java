@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.llava.Llava;
@@ -33,6 +34,8 @@ final class Trainer {
     /** How much the probe's loss counts beside the critique's, once the decoder trains too. */
     private static final float PROBE_WEIGHT = 0.5f;
     private final Model model;
+    /** The adapter being trained, or null when the model's own weights are. */
+    private final Adapter adapter;
     private final Map<String, NDArray> parameters;
     private final PropertyProbe probe;
     private final Phase vision;
@@ -48,6 +51,7 @@ final class Trainer {
      */
     Trainer(Model model, float learningRate, int visionSteps, int steps, long seed) {
         this.model = model;
+        this.adapter = null;
         this.parameters = new TreeMap<>(model.weights().all()); // a fixed order: reproducible updates
         this.probe = model.images().isPresent()
                 ? new PropertyProbe(model.manager(), model.config().text().hiddenSize(), seed) : null;
@@ -69,6 +73,19 @@ final class Trainer {
         }
         this.vision = new Phase(seeing, learningRate, visionSteps);
         this.joint = new Phase(writing, learningRate, steps);
+    }
+
+    /**
+     * Trains only {@code adapter}'s factors on the critiques, the model itself frozen: an advisor's LoRA
+     * adapter ({@link AdvisorTraining}). {@link #step} then computes the critique's loss through the adapter.
+     */
+    Trainer(Model model, Adapter adapter, float learningRate, int steps) {
+        this.model = model;
+        this.adapter = adapter;
+        this.parameters = adapter.parameters();
+        this.probe = null;
+        this.vision = null;
+        this.joint = new Phase(parameters, learningRate, steps);
     }
 
     /** One optimizer step of the vision tower, projector and probe alone; returns the batch's mean probe loss. */
@@ -94,7 +111,7 @@ final class Trainer {
             }
             NDArray features = Llava.tower(model).features(scratch, example.pixels());
             NDArray loss = critique(scratch, cache, example, model.embed(scratch, example.ids(), features));
-            if (example.properties() == null) {
+            if (example.properties() == null || probe == null) {
                 return loss;
             }
             return loss.add(probe(scratch, features.expandDims(0), List.of(example.properties()), PROBE_WEIGHT));
@@ -229,7 +246,8 @@ final class Trainer {
     private NDArray critique(NDManager scratch, KvCache cache, ExampleEncoder.Encoded example, NDArray embedded) {
         long[] ids = example.ids();
         int from = example.promptLength();
-        NDArray logits = model.decoder().forward(embedded, cache, true);
+        NDArray logits = model.decoder().forward(embedded, model.positions(ids, null, cache.position()), List.of(), cache,
+                adapter, true);
         // Position t predicts token t + 1: the rows from the prompt's last token to the answer's second to last.
         NDArray predicting = logits.get("{}:{}", from - 1, ids.length - 1).logSoftmax(-1);
         long[] targets = Arrays.copyOfRange(ids, from, ids.length);

@@ -46,8 +46,8 @@ public final class TrainingRun {
     private static final Duration CHECKPOINT_EVERY = Duration.ofMinutes(10);
     /** Photos per step while only the vision tower learns: they are cheap to look at, dear to draw. */
     private static final int VISION_BATCH = 32;
-    private static final int FEED_THREADS = 2;
-    private static final int FEED_WINDOW = 64;
+    static final int FEED_THREADS = 2;
+    static final int FEED_WINDOW = 64;
 
     private final ModelRecipe recipe;
     private final Options options;
@@ -68,7 +68,7 @@ public final class TrainingRun {
         recipe.writeInitial(out, bpe.vocabSize(), bpe.specialTokenId(TokenizerFiles.IMAGE), options.seed());
         progress.accept("tokenizer: %d tokens; model: %s".formatted(bpe.vocabSize(), recipe));
         try (Model model = Model.load(out, "cpu", recipe.maxPositions()); ModelTokenizer tokenizer = ModelTokenizer.load(out);
-             ExampleFeed feed = new ExampleFeed(0, recipe.imageSize(), FEED_THREADS, FEED_WINDOW)) {
+             ExampleFeed feed = new ExampleFeed(0, recipe.imageSize(), FEED_THREADS, FEED_WINDOW, null)) {
             ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer), tokenizer,
                     options.advisors());
             Trainer trainer = new Trainer(model, options.learningRate(), options.visionSteps(), options.steps(),
@@ -90,7 +90,7 @@ public final class TrainingRun {
         }
     }
 
-    private static List<ExampleEncoder.Encoded> batch(ExampleFeed feed, ExampleEncoder encoder, int size) {
+    static List<ExampleEncoder.Encoded> batch(ExampleFeed feed, ExampleEncoder encoder, int size) {
         List<ExampleEncoder.Encoded> batch = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             TrainingExamples.Example example = feed.next();

@@ -11,7 +11,7 @@ class ExampleFeedTest {
     @Test
     void theFeedGivesTheNumberedExamplesInOrder() {
         TrainingExamples examples = new TrainingExamples();
-        try (ExampleFeed feed = new ExampleFeed(40, 24, 3, 5)) {
+        try (ExampleFeed feed = new ExampleFeed(40, 24, 3, 5, null)) {
             for (long index = 40; index < 60; index++) {
                 TrainingExamples.Example fed = feed.next();
                 TrainingExamples.Example direct = examples.example(index, 24);

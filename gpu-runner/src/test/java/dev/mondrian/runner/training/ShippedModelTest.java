@@ -124,7 +124,7 @@ class ShippedModelTest {
             TrainingExamples.Example e = examples.example(TrainingExamples.HELD_OUT.start() + 1000 + i, 96);
             photos.add(new Evaluation.Case(e.image(), e.properties(), e.advisorId(), e.userPrompt()));
         }
-        Evaluation.Score score = new Evaluation(model, tokenizer, FOLDER, advisors).score(photos, 400);
+        Evaluation.Score score = new Evaluation(model, tokenizer, advisors, Map.of()).score(photos, 400);
         for (Property property : Property.values()) {
             assertThat(score.statedShare(property)).as(property.label()).isGreaterThanOrEqualTo(0.9);
             assertThat(score.accuracy(property)).as(property.label()).isGreaterThanOrEqualTo(HELD_OUT_BAR.get(property));
@@ -144,7 +144,7 @@ class ShippedModelTest {
             BufferedImage photo = DrawnPhotos.draw(i);
             photos.add(new Evaluation.Case(photo, meter.measure(photo), advisorIds.get(i % advisorIds.size()), ""));
         }
-        Evaluation.Score score = new Evaluation(model, tokenizer, FOLDER, advisors).score(photos, 400);
+        Evaluation.Score score = new Evaluation(model, tokenizer, advisors, Map.of()).score(photos, 400);
         DRAWN_BAR.forEach((property, bar) ->
                 assertThat(score.accuracy(property)).as(property.label()).isGreaterThanOrEqualTo(bar));
     }

@@ -45,6 +45,14 @@ public final class TrainingExamples {
 
     /** The example at this index, with a square image of the given size. */
     public Example example(long index, int imageSize) {
+        return example(index, imageSize, null);
+    }
+
+    /**
+     * The example at this index, its critique in {@code advisorId}'s voice (null: the advisor the index draws):
+     * the same photo and request, so one advisor's adapter can learn from every index.
+     */
+    public Example example(long index, int imageSize, String advisorId) {
         if (!TRAINING.contains(index) && !HELD_OUT.contains(index)) {
             throw new IllegalArgumentException("example index " + index + " is outside the training range "
                     + TRAINING + " and the held-out range " + HELD_OUT);
@@ -53,7 +61,8 @@ public final class TrainingExamples {
         PhotoProperties target = PhotoProperties.random(random);
         BufferedImage image = renderer.render(target, random.nextLong(), imageSize, imageSize);
         PhotoProperties measured = meter.measure(image);
-        String advisor = Randoms.pick(random, CritiqueWriter.advisorIds());
+        String drawn = Randoms.pick(random, CritiqueWriter.advisorIds());
+        String advisor = advisorId == null ? drawn : advisorId;
         String prompt = Randoms.pick(random, PROMPTS);
         return new Example(index, image, measured, advisor, prompt, writer.write(advisor, measured, random));
     }
