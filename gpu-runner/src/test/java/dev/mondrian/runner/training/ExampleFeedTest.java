@@ -23,6 +23,28 @@ class ExampleFeedTest {
         }
     }
 
+    /** An advisor's adapter learns from every index: the same photo and request, the critique in its voice. */
+    @Test
+    void aFeedForOneAdvisorRewritesEveryCritiqueInItsVoice() {
+        TrainingExamples examples = new TrainingExamples();
+        int rewritten = 0;
+        try (ExampleFeed feed = new ExampleFeed(100, 24, 2, 4, "cartier")) {
+            for (long index = 100; index < 112; index++) {
+                TrainingExamples.Example fed = feed.next();
+                TrainingExamples.Example drawn = examples.example(index, 24);
+                assertThat(fed.advisorId()).isEqualTo("cartier");
+                assertThat(fed.userPrompt()).isEqualTo(drawn.userPrompt());
+                assertThat(fed.properties()).isEqualTo(drawn.properties());
+                assertThat(pixels(fed.image())).isEqualTo(pixels(drawn.image()));
+                if (!drawn.advisorId().equals("cartier")) {
+                    assertThat(fed.critique()).isNotEqualTo(drawn.critique());
+                    rewritten++;
+                }
+            }
+        }
+        assertThat(rewritten).as("indices that drew another advisor").isPositive();
+    }
+
     private static int[] pixels(BufferedImage image) {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
