@@ -192,7 +192,7 @@ class RunnerEndToEndTest {
 
         String log = runner.log();
         assertThat(log).doesNotContain(RunnerChild.TOKEN).doesNotContain("IHDR"); // the token; a PNG's bytes
-        // The JVM's own line, written before any logger exists, for the decode kernel's --add-modules (README, Logs).
+        // The JVM's own line, written before any logger exists, for the decode kernel's --add-modules.
         assertThat(log.lines().filter(line -> line.startsWith("WARNING:")))
                 .containsExactly("WARNING: Using incubator modules: jdk.incubator.vector");
         List<JsonNode> lines = log.lines().filter(line -> !line.startsWith("WARNING: Using incubator")).map(line -> {
