@@ -371,6 +371,15 @@ def add_lora(model, seed, adapter_dir):
     wrapped = peft.get_peft_model(model, config)
     wrapped.eval()
     wrapped.save_pretrained(adapter_dir, safe_serialization=True)
+    # PEFT records the base model's absolute path (in the config and a model card); the fixture names it relative.
+    config_path = os.path.join(adapter_dir, "adapter_config.json")
+    with open(config_path) as f:
+        saved = json.load(f)
+    saved["base_model_name_or_path"] = "../model"
+    with open(config_path, "w") as f:
+        json.dump(saved, f, indent=2)
+        f.write("\n")
+    os.remove(os.path.join(adapter_dir, "README.md"))
     return wrapped
 
 
