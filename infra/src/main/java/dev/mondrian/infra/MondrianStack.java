@@ -1,9 +1,11 @@
 package dev.mondrian.infra;
 
+import dev.mondrian.protocol.RunnerRoutes;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
@@ -78,10 +80,9 @@ import software.constructs.Construct;
  */
 public final class MondrianStack extends Stack {
     /** Every route {@code httpApi} serves (its route keys); the tests hold this list to the function's code. */
-    public static final List<String> HTTP_ROUTES = List.of("POST /api/jobs", "GET /api/jobs", "GET /api/jobs/{id}",
-            "POST /api/jobs/{id}/cancel", "GET /api/advisors", "POST /api/uploads", "POST /api/runner/claim",
-            "POST /api/runner/jobs/{id}/heartbeat", "PUT /api/jobs/{id}/thinking", "POST /api/runner/jobs/{id}/complete",
-            "POST /api/runner/jobs/{id}/fail", "POST /api/runner/jobs/{id}/release", "GET /api/runner/jobs/{id}/image");
+    public static final List<String> HTTP_ROUTES = Stream.concat(Stream.of("POST /api/jobs", "GET /api/jobs",
+            "GET /api/jobs/{id}", "POST /api/jobs/{id}/cancel", "GET /api/advisors", "POST /api/uploads"),
+            RunnerRoutes.ALL.stream().map(RunnerRoutes.Route::key)).toList();
     static final String HANDLER = "org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest";
     /** AWS's Deep Learning AMI (NVIDIA driver), resolved when the stack deploys. */
     static final String GPU_IMAGE = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";

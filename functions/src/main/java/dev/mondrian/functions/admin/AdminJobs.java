@@ -1,7 +1,7 @@
 package dev.mondrian.functions.admin;
 
 import dev.mondrian.functions.jobs.JobRepository;
-import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.jobs.JobService;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -27,7 +27,7 @@ public class AdminJobs {
 
     /** Newest first; {@code limit} as {@code GET /api/jobs} takes it (1 to 500, default 50). */
     public List<AdminJob> list(Integer limit) {
-        int n = Jobs.listLimit(limit);
+        int n = JobService.listLimit(limit);
         return jdbi.withHandle(h -> h.createQuery(SELECT + "ORDER BY created_at DESC, id LIMIT :limit")
                 .bind("limit", n).map(AdminJobs::row).list());
     }

@@ -3,7 +3,7 @@ package dev.mondrian.functions.admin;
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.events.EventHub;
 import dev.mondrian.functions.events.JobChangeListener;
-import dev.mondrian.functions.events.SseWriter;
+import dev.mondrian.functions.streams.SseWriter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;

@@ -2,14 +2,14 @@ package dev.mondrian.functions.compat;
 
 import dev.mondrian.functions.advisors.Advisor;
 import dev.mondrian.functions.advisors.AdvisorCatalog;
-import dev.mondrian.functions.events.SseStreams;
+import dev.mondrian.functions.streams.SseStreams;
 import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.jobs.JobRequest;
 import dev.mondrian.functions.jobs.JobView;
-import dev.mondrian.functions.jobs.Jobs;
-import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
-import dev.mondrian.functions.runnerapi.Runners;
+import dev.mondrian.functions.jobs.JobService;
+import dev.mondrian.protocol.RunnerWire.CallbackAck;
+import dev.mondrian.functions.runnerapi.JobLeases;
 import dev.mondrian.functions.uploads.Parts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -48,14 +48,14 @@ import tools.jackson.databind.json.JsonMapper;
 class CompatController {
     private static final int DEFAULT_LIST = 100;
 
-    private final Jobs jobs;
-    private final Runners runners;
+    private final JobService jobs;
+    private final JobLeases runners;
     private final AdvisorCatalog advisors;
     private final SseStreams streams;
     private final JobSnapshot snapshot;
     private final JsonMapper json;
 
-    CompatController(Jobs jobs, Runners runners, AdvisorCatalog advisors, SseStreams streams, JobSnapshot snapshot,
+    CompatController(JobService jobs, JobLeases runners, AdvisorCatalog advisors, SseStreams streams, JobSnapshot snapshot,
                      JsonMapper json) {
         this.jobs = jobs;
         this.runners = runners;

@@ -22,13 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class TokenGuard extends OncePerRequestFilter implements HandlerInterceptor {
-    private final Tokens tokens;
+    private final Credentials credentials;
     private final JsonMapper json;
     private final String actuatorPath;
 
-    public TokenGuard(Tokens tokens, JsonMapper json,
+    public TokenGuard(Credentials credentials, JsonMapper json,
                       @Value("${management.endpoints.web.base-path:/actuator}") String actuatorPath) {
-        this.tokens = tokens;
+        this.credentials = credentials;
         this.json = json;
         this.actuatorPath = actuatorPath;
     }
@@ -77,10 +77,10 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     }
 
     private boolean allowed(RequiresToken.Role role, HttpServletRequest request) {
-        String bearer = Tokens.bearer(request.getHeader("Authorization"));
+        String bearer = Credentials.bearer(request.getHeader("Authorization"));
         return switch (role) {
-            case RUNNER -> tokens.isRunner(bearer);
-            case ADMIN -> tokens.isAdmin(bearer);
+            case RUNNER -> credentials.isRunner(bearer);
+            case ADMIN -> credentials.isAdmin(bearer);
         };
     }
 

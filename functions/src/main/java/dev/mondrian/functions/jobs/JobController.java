@@ -20,9 +20,9 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 @Tag(name = "jobs", description = "Create a critique job, read it, cancel it.")
 class JobController {
-    private final Jobs jobs;
+    private final JobService jobs;
 
-    JobController(Jobs jobs) {
+    JobController(JobService jobs) {
         this.jobs = jobs;
     }
 

@@ -6,22 +6,22 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The client-side job operations as functions, for spring-cloud-function-web (under {@code /fn/})
- * and the AWS Lambda adapter. The HTTP contract's routes call the same {@link Jobs} service.
+ * and the AWS Lambda adapter. The HTTP contract's routes call the same {@link JobService}.
  */
 @Configuration(proxyBeanMethods = false)
 class JobFunctions {
     @Bean
-    Function<JobRequest, JobView> createJob(Jobs jobs) {
+    Function<JobRequest, JobView> createJob(JobService jobs) {
         return jobs::create;
     }
 
     @Bean
-    Function<String, JobView> getJob(Jobs jobs) {
+    Function<String, JobView> getJob(JobService jobs) {
         return jobs::get;
     }
 
     @Bean
-    Function<String, JobView> cancelJob(Jobs jobs) {
+    Function<String, JobView> cancelJob(JobService jobs) {
         return jobs::cancel;
     }
 }

@@ -6,18 +6,19 @@ import dev.mondrian.functions.admin.AdminJobs;
 import dev.mondrian.functions.advisors.AdvisorCatalog;
 import dev.mondrian.functions.http.ApiError;
 import dev.mondrian.functions.http.ApiException;
-import dev.mondrian.functions.http.Tokens;
+import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.jobs.JobRequest;
 import dev.mondrian.functions.jobs.JobView;
-import dev.mondrian.functions.jobs.Jobs;
+import dev.mondrian.functions.jobs.JobService;
 import dev.mondrian.functions.logging.LogFields;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
-import dev.mondrian.functions.runnerapi.Runners;
+import dev.mondrian.protocol.RunnerRoutes;
+import dev.mondrian.protocol.RunnerWire.ClaimRequest;
+import dev.mondrian.protocol.RunnerWire.Completion;
+import dev.mondrian.protocol.RunnerWire.Failure;
+import dev.mondrian.protocol.RunnerWire.Heartbeat;
+import dev.mondrian.protocol.RunnerWire.Release;
+import dev.mondrian.protocol.RunnerWire.ThinkingReport;
+import dev.mondrian.functions.runnerapi.JobLeases;
 import dev.mondrian.functions.store.StorageFailure;
 import dev.mondrian.functions.uploads.S3Uploads;
 import dev.mondrian.functions.uploads.StoredImage;
@@ -47,21 +48,21 @@ class HttpApiRoutes {
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
     private static final String NO_UPLOADS = "uploads through S3 are not configured here (mondrian.upload-bucket)";
 
-    private final Jobs jobs;
+    private final JobService jobs;
     private final AdminJobs adminJobs;
-    private final Runners runners;
+    private final JobLeases runners;
     private final AdvisorCatalog advisors;
-    private final Tokens tokens;
+    private final Credentials credentials;
     private final JsonMapper json;
     private final Optional<S3Uploads> uploads;
 
-    HttpApiRoutes(Jobs jobs, AdminJobs adminJobs, Runners runners, AdvisorCatalog advisors, Tokens tokens,
+    HttpApiRoutes(JobService jobs, AdminJobs adminJobs, JobLeases runners, AdvisorCatalog advisors, Credentials credentials,
                   JsonMapper json, Optional<S3Uploads> uploads) {
         this.jobs = jobs;
         this.adminJobs = adminJobs;
         this.runners = runners;
         this.advisors = advisors;
-        this.tokens = tokens;
+        this.credentials = credentials;
         this.json = json;
         this.uploads = uploads;
     }
@@ -93,19 +94,19 @@ class HttpApiRoutes {
                 case "GET /api/jobs/{id}" -> ok(jobs.get(id(event)));
                 case "POST /api/jobs/{id}/cancel" -> ok(jobs.cancel(id(event)));
                 case "GET /api/advisors" -> ok(advisors.all());
-                case "POST /api/runner/claim" -> runner(event, () -> runners.claim(optionalBody(event))
+                case "POST " + RunnerRoutes.CLAIM_PATH -> runner(event, () -> runners.claim(optionalBody(event))
                         .map(this::ok).orElseGet(() -> respond(HttpStatus.NO_CONTENT, Map.of(), "")));
-                case "POST /api/runner/jobs/{id}/heartbeat" ->
+                case "POST " + RunnerRoutes.HEARTBEAT_PATH ->
                         runner(event, () -> ok(runners.heartbeat(body(event, Heartbeat.class).forJob(id(event)))));
-                case "PUT /api/jobs/{id}/thinking" ->
-                        runner(event, () -> ok(runners.thinking(body(event, ThinkingRequest.class).forJob(id(event)))));
-                case "POST /api/runner/jobs/{id}/complete" ->
-                        runner(event, () -> ok(runners.complete(body(event, CompleteRequest.class).forJob(id(event)))));
-                case "POST /api/runner/jobs/{id}/fail" ->
-                        runner(event, () -> ok(runners.fail(body(event, FailRequest.class).forJob(id(event)))));
-                case "POST /api/runner/jobs/{id}/release" ->
-                        runner(event, () -> ok(runners.release(body(event, ReleaseRequest.class).forJob(id(event)))));
-                case "GET /api/runner/jobs/{id}/image" -> runner(event, () -> image(jobs.image(id(event))));
+                case "POST " + RunnerRoutes.THINKING_PATH, "PUT " + RunnerRoutes.THINKING_BEFORE_PATH ->
+                        runner(event, () -> ok(runners.thinking(body(event, ThinkingReport.class).forJob(id(event)))));
+                case "POST " + RunnerRoutes.COMPLETE_PATH ->
+                        runner(event, () -> ok(runners.complete(body(event, Completion.class).forJob(id(event)))));
+                case "POST " + RunnerRoutes.FAIL_PATH ->
+                        runner(event, () -> ok(runners.fail(body(event, Failure.class).forJob(id(event)))));
+                case "POST " + RunnerRoutes.RELEASE_PATH ->
+                        runner(event, () -> ok(runners.release(body(event, Release.class).forJob(id(event)))));
+                case "GET " + RunnerRoutes.IMAGE_PATH -> runner(event, () -> image(jobs.image(id(event))));
                 default -> error(HttpStatus.NOT_FOUND, "no such route: " + route);
             };
         } catch (ApiException e) {
@@ -124,16 +125,16 @@ class HttpApiRoutes {
     }
 
     private APIGatewayV2HTTPResponse runner(APIGatewayV2HTTPEvent event, Supplier<APIGatewayV2HTTPResponse> route) {
-        return tokens.isRunner(bearer(event)) ? route.get() : unauthorized("runner");
+        return credentials.isRunner(bearer(event)) ? route.get() : unauthorized("runner");
     }
 
     private APIGatewayV2HTTPResponse admin(APIGatewayV2HTTPEvent event, Supplier<APIGatewayV2HTTPResponse> route) {
-        return tokens.isAdmin(bearer(event)) ? route.get() : unauthorized("admin");
+        return credentials.isAdmin(bearer(event)) ? route.get() : unauthorized("admin");
     }
 
     /** HTTP API lower-cases header names. */
     private static String bearer(APIGatewayV2HTTPEvent event) {
-        return event.getHeaders() == null ? null : Tokens.bearer(event.getHeaders().get("authorization"));
+        return event.getHeaders() == null ? null : Credentials.bearer(event.getHeaders().get("authorization"));
     }
 
     private static String id(APIGatewayV2HTTPEvent event) {

@@ -1,15 +1,16 @@
 package dev.mondrian.functions.runnerapi;
 
 import dev.mondrian.functions.http.RequiresToken;
-import dev.mondrian.functions.jobs.Jobs;
-import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
-import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
+import dev.mondrian.functions.jobs.JobService;
+import dev.mondrian.protocol.RunnerRoutes;
+import dev.mondrian.protocol.RunnerWire.CallbackAck;
+import dev.mondrian.protocol.RunnerWire.ClaimRequest;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.protocol.RunnerWire.Completion;
+import dev.mondrian.protocol.RunnerWire.Failure;
+import dev.mondrian.protocol.RunnerWire.Heartbeat;
+import dev.mondrian.protocol.RunnerWire.Release;
+import dev.mondrian.protocol.RunnerWire.ThinkingReport;
 import dev.mondrian.functions.uploads.StoredImage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -29,10 +30,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "runners", description = "The GPU runners' side: claim a job under a lease, report progress, finish.")
 class RunnerController {
-    private final Runners runners;
-    private final Jobs jobs;
+    private final JobLeases runners;
+    private final JobService jobs;
 
-    RunnerController(Runners runners, Jobs jobs) {
+    RunnerController(JobLeases runners, JobService jobs) {
         this.runners = runners;
         this.jobs = jobs;
     }
@@ -44,7 +45,7 @@ class RunnerController {
     @ApiResponse(responseCode = "204", description = "no job came within wait_ms")
     @ApiResponse(responseCode = "400", description = "wait_ms out of range or runner_id too long")
     @RequiresToken(RequiresToken.Role.RUNNER)
-    @PostMapping("/api/runner/claim")
+    @PostMapping(RunnerRoutes.CLAIM_PATH)
     ResponseEntity<ClaimedJob> claim(@RequestBody(required = false) ClaimRequest request) {
         return runners.claim(request == null ? new ClaimRequest(null, null) : request)
                 .map(ResponseEntity::ok)
@@ -57,7 +58,7 @@ class RunnerController {
     @ApiResponse(responseCode = "404", description = "no job with this id")
     @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
-    @PostMapping("/api/runner/jobs/{id}/heartbeat")
+    @PostMapping(RunnerRoutes.HEARTBEAT_PATH)
     CallbackAck heartbeat(@PathVariable String id, @RequestBody Heartbeat body) {
         return runners.heartbeat(body.forJob(id));
     }
@@ -70,9 +71,18 @@ class RunnerController {
     @ApiResponse(responseCode = "404", description = "no job with this id")
     @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
-    @PutMapping("/api/jobs/{id}/thinking")
-    CallbackAck thinking(@PathVariable String id, @RequestBody ThinkingRequest b) {
+    @PostMapping(RunnerRoutes.THINKING_PATH)
+    CallbackAck thinking(@PathVariable String id, @RequestBody ThinkingReport b) {
         return runners.thinking(b.forJob(id));
+    }
+
+    @Operation(operationId = "thinkingUpdateBefore", deprecated = true,
+            summary = "As POST /api/runner/jobs/{id}/thinking, where runners before it sent their reports")
+    @ApiResponse(responseCode = "200", description = "recorded; last_seq is the job's newest event")
+    @RequiresToken(RequiresToken.Role.RUNNER)
+    @PutMapping(RunnerRoutes.THINKING_BEFORE_PATH)
+    CallbackAck thinkingBefore(@PathVariable String id, @RequestBody ThinkingReport b) {
+        return thinking(id, b);
     }
 
     @Operation(operationId = "completeJob", summary = "Finish the job with its analysis",
@@ -82,8 +92,8 @@ class RunnerController {
     @ApiResponse(responseCode = "404", description = "no job with this id")
     @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
-    @PostMapping("/api/runner/jobs/{id}/complete")
-    CallbackAck complete(@PathVariable String id, @RequestBody CompleteRequest b) {
+    @PostMapping(RunnerRoutes.COMPLETE_PATH)
+    CallbackAck complete(@PathVariable String id, @RequestBody Completion b) {
         return runners.complete(b.forJob(id));
     }
 
@@ -94,8 +104,8 @@ class RunnerController {
     @ApiResponse(responseCode = "404", description = "no job with this id")
     @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
-    @PostMapping("/api/runner/jobs/{id}/fail")
-    CallbackAck fail(@PathVariable String id, @RequestBody FailRequest b) {
+    @PostMapping(RunnerRoutes.FAIL_PATH)
+    CallbackAck fail(@PathVariable String id, @RequestBody Failure b) {
         return runners.fail(b.forJob(id));
     }
 
@@ -106,8 +116,8 @@ class RunnerController {
     @ApiResponse(responseCode = "404", description = "no job with this id")
     @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
     @RequiresToken(RequiresToken.Role.RUNNER)
-    @PostMapping("/api/runner/jobs/{id}/release")
-    CallbackAck release(@PathVariable String id, @RequestBody ReleaseRequest b) {
+    @PostMapping(RunnerRoutes.RELEASE_PATH)
+    CallbackAck release(@PathVariable String id, @RequestBody Release b) {
         return runners.release(b.forJob(id));
     }
 
@@ -120,7 +130,7 @@ class RunnerController {
                        @Content(mediaType = "image/bmp", schema = @Schema(type = "string", format = "binary"))})
     @ApiResponse(responseCode = "404", description = "no job with this id, or it has no image")
     @RequiresToken(RequiresToken.Role.RUNNER)
-    @GetMapping("/api/runner/jobs/{id}/image")
+    @GetMapping(RunnerRoutes.IMAGE_PATH)
     ResponseEntity<byte[]> image(@PathVariable String id) {
         StoredImage image = jobs.image(id);
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.info().contentType())).body(image.bytes());

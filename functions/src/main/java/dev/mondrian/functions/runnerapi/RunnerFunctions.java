@@ -1,13 +1,13 @@
 package dev.mondrian.functions.runnerapi;
 
-import dev.mondrian.functions.runnerapi.RunnerMessages.CallbackAck;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ClaimedJob;
-import dev.mondrian.functions.runnerapi.RunnerMessages.CompleteRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.FailRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.Heartbeat;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ReleaseRequest;
-import dev.mondrian.functions.runnerapi.RunnerMessages.ThinkingRequest;
+import dev.mondrian.protocol.RunnerWire.CallbackAck;
+import dev.mondrian.protocol.RunnerWire.ClaimRequest;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.protocol.RunnerWire.Completion;
+import dev.mondrian.protocol.RunnerWire.Failure;
+import dev.mondrian.protocol.RunnerWire.Heartbeat;
+import dev.mondrian.protocol.RunnerWire.Release;
+import dev.mondrian.protocol.RunnerWire.ThinkingReport;
 import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,32 +16,32 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class RunnerFunctions {
     @Bean
-    Function<ClaimRequest, ClaimedJob> claimJob(Runners runners) {
+    Function<ClaimRequest, ClaimedJob> claimJob(JobLeases runners) {
         return request -> runners.claim(request).orElse(null);
     }
 
     @Bean
-    Function<Heartbeat, CallbackAck> heartbeatJob(Runners runners) {
+    Function<Heartbeat, CallbackAck> heartbeatJob(JobLeases runners) {
         return runners::heartbeat;
     }
 
     @Bean
-    Function<ThinkingRequest, CallbackAck> thinkingUpdate(Runners runners) {
+    Function<ThinkingReport, CallbackAck> thinkingUpdate(JobLeases runners) {
         return runners::thinking;
     }
 
     @Bean
-    Function<CompleteRequest, CallbackAck> completeJob(Runners runners) {
+    Function<Completion, CallbackAck> completeJob(JobLeases runners) {
         return runners::complete;
     }
 
     @Bean
-    Function<FailRequest, CallbackAck> failJob(Runners runners) {
+    Function<Failure, CallbackAck> failJob(JobLeases runners) {
         return runners::fail;
     }
 
     @Bean
-    Function<ReleaseRequest, CallbackAck> releaseJob(Runners runners) {
+    Function<Release, CallbackAck> releaseJob(JobLeases runners) {
         return runners::release;
     }
 }

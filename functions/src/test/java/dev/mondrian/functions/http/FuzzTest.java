@@ -38,6 +38,7 @@ class FuzzTest extends ServiceTest {
             "GET /api/admin/events?limit=0",
             "POST /api/jobs/{id}/cancel", "GET /api/jobs/{id}/events", "GET /api/advisors", "GET /health",
             "POST /api/runner/claim", "POST /api/runner/jobs/{id}/heartbeat", "PUT /api/jobs/{id}/thinking",
+            "POST /api/runner/jobs/{id}/thinking",
             "POST /api/runner/jobs/{id}/complete", "POST /api/runner/jobs/{id}/fail", "POST /api/runner/jobs/{id}/release",
             "GET /api/runner/jobs/{id}/image", "POST /upload", "GET /jobs", "GET /jobs/{id}", "GET /status/{id}",
             "GET /stream/{id}", "GET /analysis/{id}", "PUT /job/{id}/thinking", "POST /fn/createJob", "GET /api/openapi",

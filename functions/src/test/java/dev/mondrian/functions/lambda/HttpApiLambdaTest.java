@@ -61,7 +61,7 @@ class HttpApiLambdaTest {
         assertThat(Base64.getDecoder().decode(image.get("body").asString())).isEqualTo(png);
 
         // API Gateway may hand a body over base64-encoded; it reads the same.
-        ObjectNode thinking = request("PUT /api/jobs/{id}/thinking", Map.of("id", id), ServiceTest.RUNNER_TOKEN,
+        ObjectNode thinking = request("POST /api/runner/jobs/{id}/thinking", Map.of("id", id), ServiceTest.RUNNER_TOKEN,
                 Base64.getEncoder().encodeToString(("{" + lease + ", \"update_seq\": 1, \"tokens\": 12, \"text\": \"Seen \"}")
                         .getBytes(StandardCharsets.UTF_8)));
         thinking.put("isBase64Encoded", true);

@@ -114,7 +114,7 @@ class MetricsTest extends ServiceTest {
         assertThat(after.has("mondrian_events_dropped_total")).isTrue();
         assertThat(delta(before, after, "mondrian_events_dropped_total")).isZero();
 
-        String thinking = "/api/jobs/{id}/thinking";
+        String thinking = "/api/runner/jobs/{id}/thinking";
         String complete = "/api/runner/jobs/{id}/complete";
         String claim = "/api/runner/claim";
         assertThat(delta(before, after, "mondrian_callbacks_seconds_count", "route", claim, "status", "200"))

@@ -38,7 +38,7 @@ public final class FakeRunner {
     }
 
     public Http.Response thinking(Claim claim, Object... fields) {
-        return http.putJson("/api/jobs/" + claim.jobId() + "/thinking", token, claim.lease(fields));
+        return http.postJson("/api/runner/jobs/" + claim.jobId() + "/thinking", token, claim.lease(fields));
     }
 
     public Http.Response heartbeat(Claim claim) {

@@ -11,10 +11,10 @@ import java.util.function.Function;
  * not given falls back to the environment variable {@code MONDRIAN_NAME} ({@code --max-tokens} →
  * {@code MONDRIAN_MAX_TOKENS}).
  */
-final class Args {
+public final class Args {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(List<String> args, Set<String> known, Map<String, String> env) {
+    public Args(List<String> args, Set<String> known, Map<String, String> env) {
         for (String name : known) {
             String value = env.get(envName(name));
             if (value != null && !value.isBlank()) {
@@ -33,15 +33,15 @@ final class Args {
         }
     }
 
-    static String envName(String flag) {
+    public static String envName(String flag) {
         return "MONDRIAN_" + flag.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
     }
 
-    String get(String name, String fallback) {
+    public String get(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }
 
-    String require(String name) {
+    public String require(String name) {
         String value = values.get(name);
         if (value == null) {
             throw new IllegalArgumentException("--" + name + " is required (or set " + envName(name) + ")");
@@ -49,11 +49,11 @@ final class Args {
         return value;
     }
 
-    int integer(String name, int fallback) {
+    public int integer(String name, int fallback) {
         return parsed(name, fallback, Integer::parseInt, "a whole number");
     }
 
-    double decimal(String name, double fallback) {
+    public double decimal(String name, double fallback) {
         return parsed(name, fallback, Double::parseDouble, "a number");
     }
 

@@ -4,47 +4,32 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
-/** Dispatches the runner's commands; bad usage is a message and exit code 2, never a stack trace. */
+/** Dispatches a program's commands; bad usage is a message and exit code 2, never a stack trace. */
 public final class Cli {
-    private static final String USAGE = """
-            usage: generate --model DIR --prompt TEXT [--image FILE] [--max-tokens N] [--temperature T]
-                            [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop TEXT]
-                            [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--adapter DIR]
-                   runner   --model DIR [--functions-url URL] [--runner-token T | --runner-token-file F]
-                            [--data-dir DIR] [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--slots auto|N]
-                            [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
-                            [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
-                            [--repetition-penalty R] [--metrics-port PORT] [--metrics-address ADDRESS]
-                            [--adapters DIR] [--adapter-cache N]
-                   train    --out DIR [--vision-steps N] [--steps N] [--batch N] [--learning-rate X] [--seed S] [--vocab N]
-                            [--advisors FILE] [--threads N]
-                   evaluate --model DIR [--photos N] [--max-tokens N] [--advisors FILE]
-                   merge-adapter --model DIR --adapter DIR --out DIR
-                   train-advisor --advisor NAME [--model DIR] [--out DIR] [--steps N] [--batch N] [--learning-rate X]
-                            [--rank R] [--alpha A] [--seed S] [--advisors FILE] [--threads N]
-            Any flag may instead come from the environment: --max-tokens as MONDRIAN_MAX_TOKENS.""";
+    /** What a command does with its checked flags. */
+    @FunctionalInterface
+    public interface Action {
+        void run(Args args, PrintStream out, PrintStream err) throws IOException, InterruptedException;
+    }
+
+    /** A command: its name, the flags it knows, and what it does. */
+    public record Command(String name, Set<String> options, Action action) {}
 
     private Cli() {}
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = args.length == 0 ? "" : args[0];
+    /** @return the exit code: 0 done, 1 failed (I/O), 2 bad usage */
+    public static int run(String usage, List<Command> commands, String[] args, PrintStream out, PrintStream err) {
+        String name = args.length == 0 ? "" : args[0];
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        Command command = commands.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+        if (command == null) {
+            err.println(usage);
+            return 2;
+        }
         try {
-            switch (command) {
-                case "generate" -> GenerateCommand.run(new Args(rest, GenerateCommand.OPTIONS, System.getenv()), out, err);
-                case "runner" -> RunnerCommand.run(new Args(rest, RunnerCommand.OPTIONS, System.getenv()));
-                case "train" -> TrainCommand.run(new Args(rest, TrainCommand.OPTIONS, System.getenv()), err);
-                case "evaluate" -> EvaluateCommand.run(new Args(rest, EvaluateCommand.OPTIONS, System.getenv()), out);
-                case "train-advisor" ->
-                        TrainAdvisorCommand.run(new Args(rest, TrainAdvisorCommand.OPTIONS, System.getenv()), err);
-                case "merge-adapter" ->
-                        MergeAdapterCommand.run(new Args(rest, MergeAdapterCommand.OPTIONS, System.getenv()), out);
-                default -> {
-                    err.println(USAGE);
-                    return 2;
-                }
-            }
+            command.action().run(new Args(rest, command.options(), System.getenv()), out, err);
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());

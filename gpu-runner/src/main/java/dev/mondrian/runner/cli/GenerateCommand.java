@@ -9,7 +9,7 @@ import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.tokenizer.ChatMessage;
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

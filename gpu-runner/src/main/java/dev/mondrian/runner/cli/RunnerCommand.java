@@ -17,7 +17,6 @@ final class RunnerCommand {
             "adapter-cache");
 
     /** Mondrian's own model, as the repository ships it; paths are from the repository's root, where ./mondrian runs. */
-    static final Path DEFAULT_MODEL = Path.of("gpu-runner", "model");
 
     private RunnerCommand() {}
 
@@ -45,11 +44,11 @@ final class RunnerCommand {
         if (given != null) {
             return Path.of(given);
         }
-        if (!java.nio.file.Files.isRegularFile(DEFAULT_MODEL.resolve("config.json"))) {
-            throw new IllegalArgumentException("no --model given, and Mondrian's own model is not at " + DEFAULT_MODEL
+        if (!java.nio.file.Files.isRegularFile(RunnerCli.SHIPPED_MODEL.resolve("config.json"))) {
+            throw new IllegalArgumentException("no --model given, and Mondrian's own model is not at " + RunnerCli.SHIPPED_MODEL
                     + " (run from the repository's root, or pass --model DIR or set MONDRIAN_MODEL)");
         }
-        return DEFAULT_MODEL;
+        return RunnerCli.SHIPPED_MODEL;
     }
 
     /** --adapters, else the model folder's adapters/ when it has one. */

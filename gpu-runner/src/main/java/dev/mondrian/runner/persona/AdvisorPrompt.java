@@ -1,8 +1,6 @@
 package dev.mondrian.runner.persona;
 
-import dev.mondrian.runner.protocol.RunnerWire.Advisor;
-import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
-import dev.mondrian.runner.tokenizer.ChatMessage;
+import dev.mondrian.runner.chat.ChatMessage;
 import java.util.List;
 
 /**
@@ -20,7 +18,7 @@ public final class AdvisorPrompt {
      * @param modelSeesImages false for a text-only model: it is told a photo exists that it cannot see,
      *                        so it does not pretend to describe one
      */
-    public static List<ChatMessage> messages(Advisor advisor, String request, ImageRef image, boolean modelSeesImages) {
+    public static List<ChatMessage> messages(Advisor advisor, String request, Attachment image, boolean modelSeesImages) {
         String ask = request == null || request.isBlank() ? DEFAULT_REQUEST : request.strip();
         boolean attached = image != null;
         if (attached && !modelSeesImages) {

@@ -1,13 +1,14 @@
 package dev.mondrian.runner.protocol;
 
-import dev.mondrian.runner.protocol.RunnerWire.CallbackAck;
-import dev.mondrian.runner.protocol.RunnerWire.ClaimRequest;
-import dev.mondrian.runner.protocol.RunnerWire.ClaimedJob;
-import dev.mondrian.runner.protocol.RunnerWire.Completion;
-import dev.mondrian.runner.protocol.RunnerWire.Failure;
-import dev.mondrian.runner.protocol.RunnerWire.LeaseRef;
-import dev.mondrian.runner.protocol.RunnerWire.Release;
-import dev.mondrian.runner.protocol.RunnerWire.ThinkingUpdate;
+import dev.mondrian.protocol.RunnerRoutes;
+import dev.mondrian.protocol.RunnerWire.CallbackAck;
+import dev.mondrian.protocol.RunnerWire.ClaimRequest;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.protocol.RunnerWire.Completion;
+import dev.mondrian.protocol.RunnerWire.Failure;
+import dev.mondrian.protocol.RunnerWire.Heartbeat;
+import dev.mondrian.protocol.RunnerWire.Release;
+import dev.mondrian.protocol.RunnerWire.ThinkingReport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +49,7 @@ public final class FunctionsClient {
 
     /** Long-polls for up to {@code waitMs}; empty when no job came. */
     public Optional<ClaimedJob> claim(String runnerId, long waitMs) throws FunctionsException, InterruptedException {
-        HttpResponse<byte[]> response = send(json("POST", "/api/runner/claim", new ClaimRequest(runnerId, waitMs))
+        HttpResponse<byte[]> response = send(json(RunnerRoutes.CLAIM.method(), RunnerRoutes.CLAIM_PATH, new ClaimRequest(runnerId, waitMs))
                 .timeout(Duration.ofMillis(waitMs).plus(SLACK)));
         return response.statusCode() == 204 ? Optional.empty() : Optional.of(read(response, ClaimedJob.class));
     }
@@ -57,28 +58,29 @@ public final class FunctionsClient {
         return send(request(job.image().url()).GET().timeout(SLACK.multipliedBy(3))).body();
     }
 
-    public CallbackAck heartbeat(String jobId, LeaseRef lease) throws FunctionsException, InterruptedException {
-        return callback("POST", "/api/runner/jobs/" + jobId + "/heartbeat", lease);
+    public CallbackAck heartbeat(String jobId, Heartbeat lease) throws FunctionsException, InterruptedException {
+        return callback(RunnerRoutes.HEARTBEAT, jobId, lease);
     }
 
-    public CallbackAck thinking(String jobId, ThinkingUpdate update) throws FunctionsException, InterruptedException {
-        return callback("PUT", "/api/jobs/" + jobId + "/thinking", update);
+    public CallbackAck thinking(String jobId, ThinkingReport update) throws FunctionsException, InterruptedException {
+        return callback(RunnerRoutes.THINKING, jobId, update);
     }
 
     public CallbackAck complete(String jobId, Completion completion) throws FunctionsException, InterruptedException {
-        return callback("POST", "/api/runner/jobs/" + jobId + "/complete", completion);
+        return callback(RunnerRoutes.COMPLETE, jobId, completion);
     }
 
     public CallbackAck fail(String jobId, Failure failure) throws FunctionsException, InterruptedException {
-        return callback("POST", "/api/runner/jobs/" + jobId + "/fail", failure);
+        return callback(RunnerRoutes.FAIL, jobId, failure);
     }
 
     public CallbackAck release(String jobId, Release release) throws FunctionsException, InterruptedException {
-        return callback("POST", "/api/runner/jobs/" + jobId + "/release", release);
+        return callback(RunnerRoutes.RELEASE, jobId, release);
     }
 
-    private CallbackAck callback(String method, String path, Object body) throws FunctionsException, InterruptedException {
-        return read(send(json(method, path, body).timeout(SLACK)), CallbackAck.class);
+    private CallbackAck callback(RunnerRoutes.Route route, String jobId, Object body)
+            throws FunctionsException, InterruptedException {
+        return read(send(json(route.method(), route.path(jobId), body).timeout(SLACK)), CallbackAck.class);
     }
 
     private HttpRequest.Builder json(String method, String path, Object body) {

@@ -2,12 +2,12 @@ package dev.mondrian.runner.service;
 
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
-import dev.mondrian.runner.protocol.RunnerWire.Completion;
-import dev.mondrian.runner.protocol.RunnerWire.Failure;
-import dev.mondrian.runner.protocol.RunnerWire.Lease;
-import dev.mondrian.runner.protocol.RunnerWire.LeaseRef;
-import dev.mondrian.runner.protocol.RunnerWire.Release;
-import dev.mondrian.runner.protocol.RunnerWire.ThinkingUpdate;
+import dev.mondrian.protocol.RunnerWire.Completion;
+import dev.mondrian.protocol.RunnerWire.Failure;
+import dev.mondrian.protocol.RunnerWire.Lease;
+import dev.mondrian.protocol.RunnerWire.Heartbeat;
+import dev.mondrian.protocol.RunnerWire.Release;
+import dev.mondrian.protocol.RunnerWire.ThinkingReport;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +43,7 @@ final class JobCallbacks implements AutoCloseable {
 
     private final FunctionsClient client;
     private final String jobId;
-    private final LeaseRef lease;
+    private final Heartbeat lease;
     private final long deltaNanos;
     private final long statsNanos;
     private final long heartbeatNanos;
@@ -70,7 +70,7 @@ final class JobCallbacks implements AutoCloseable {
     JobCallbacks(FunctionsClient client, String jobId, Lease lease, Duration deltaInterval, Duration updateInterval) {
         this.client = client;
         this.jobId = jobId;
-        this.lease = LeaseRef.of(lease);
+        this.lease = Heartbeat.of(lease);
         this.deltaNanos = deltaInterval.toNanos();
         this.statsNanos = updateInterval.toNanos();
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(lease.ttlMs());
@@ -124,18 +124,18 @@ final class JobCallbacks implements AutoCloseable {
     }
 
     Outcome complete(Progress progress, String analysis, Duration wait) throws InterruptedException {
-        Completion completion = new Completion(lease.leaseId(), lease.leaseEpoch(), analysis, progress.tokens(),
+        Completion completion = new Completion(jobId, lease.leaseId(), lease.leaseEpoch(), analysis, progress.tokens(),
                 progress.tokensPerSecond(), progress.promptTokens(), progress.elapsedMs());
         return finish(() -> client.complete(jobId, completion), wait);
     }
 
     Outcome fail(String error, Duration wait) throws InterruptedException {
-        Failure failure = new Failure(lease.leaseId(), lease.leaseEpoch(), error);
+        Failure failure = new Failure(jobId, lease.leaseId(), lease.leaseEpoch(), error);
         return finish(() -> client.fail(jobId, failure), wait);
     }
 
     Outcome release(String reason, Duration wait) throws InterruptedException {
-        Release release = new Release(lease.leaseId(), lease.leaseEpoch(), reason);
+        Release release = new Release(jobId, lease.leaseId(), lease.leaseEpoch(), reason);
         return finish(() -> client.release(jobId, release), wait);
     }
 
@@ -216,9 +216,9 @@ final class JobCallbacks implements AutoCloseable {
         pendingText.delete(0, cut);
         boolean withStats = statsDue || pendingMessage != null;
         Progress p = latest;
-        ThinkingUpdate update = new ThinkingUpdate(lease.leaseId(), lease.leaseEpoch(), ++updateSeq, text,
+        ThinkingReport update = new ThinkingReport(jobId, lease.leaseId(), lease.leaseEpoch(), ++updateSeq,
                 withStats ? p.tokens() : null, withStats ? p.tokensPerSecond() : null,
-                withStats ? p.promptTokens() : null, withStats ? p.elapsedMs() : null, pendingMessage);
+                withStats ? p.promptTokens() : null, withStats ? p.elapsedMs() : null, text, pendingMessage);
         statsDue = false;
         pendingMessage = null;
         return () -> client.thinking(jobId, update);

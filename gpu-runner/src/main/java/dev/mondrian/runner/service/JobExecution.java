@@ -5,12 +5,14 @@ import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.metrics.RunnerMetrics;
+import dev.mondrian.runner.persona.Advisor;
 import dev.mondrian.runner.persona.AdvisorPrompt;
+import dev.mondrian.runner.persona.Attachment;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
-import dev.mondrian.runner.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.tokenizer.ChatTemplateException;
+import dev.mondrian.runner.chat.ChatTemplateException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -87,8 +89,10 @@ final class JobExecution {
             throws BadJob, FunctionsException, InterruptedException {
         BufferedImage image = job.image() == null ? null : image();
         PromptEncoder.Encoded prompt;
+        Attachment attached = job.image() == null ? null
+                : new Attachment(job.image().contentType(), job.image().width(), job.image().height());
         try {
-            prompt = host.encoder().encode(AdvisorPrompt.messages(job.advisor(), job.prompt(), job.image(),
+            prompt = host.encoder().encode(AdvisorPrompt.messages(Advisor.of(job.advisor()), job.prompt(), attached,
                     host.encoder().seesImages()), host.encoder().seesImages() ? image : null);
         } catch (ChatTemplateException | IllegalArgumentException e) {
             throw new BadJob("The model cannot take this request: " + e.getMessage());

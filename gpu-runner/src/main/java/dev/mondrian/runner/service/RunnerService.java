@@ -4,7 +4,7 @@ import dev.mondrian.runner.logging.LogFields;
 import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
-import dev.mondrian.runner.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

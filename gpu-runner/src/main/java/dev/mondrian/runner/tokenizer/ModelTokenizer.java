@@ -1,6 +1,9 @@
 package dev.mondrian.runner.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.mondrian.runner.chat.ChatTemplate;
+import dev.mondrian.runner.chat.ChatTemplateException;
+import dev.mondrian.runner.chat.ChatTemplateSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

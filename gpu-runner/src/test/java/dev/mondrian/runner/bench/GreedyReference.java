@@ -6,7 +6,7 @@ import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.Sampler;
-import dev.mondrian.runner.tokenizer.ChatMessage;
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

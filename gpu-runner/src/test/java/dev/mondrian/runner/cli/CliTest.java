@@ -28,7 +28,7 @@ class CliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return RunnerCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -143,41 +143,6 @@ class CliTest {
             assertThat(code).isEqualTo(1);
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: cannot serve metrics at");
-    }
-
-    @Test
-    void trainWritesAModelFolderTheEngineLoadsAndEvaluateScoresIt() throws Exception {
-        Path model = dir.resolve("trained");
-        String advisors = Path.of("..", "functions", "src", "main", "resources", "advisors.json").toString();
-        int code = run("train", "--out", model.toString(), "--vision-steps", "2", "--steps", "2", "--batch", "2",
-                "--advisors", advisors);
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("vision step 2/2").contains("probe right: exposure").contains(" step 2/2").contains("saved");
-        assertThat(model.resolve("model.safetensors")).isRegularFile();
-        assertThat(java.nio.file.Files.size(model.resolve("model.safetensors"))).isLessThan(25L << 20);
-        code = run("evaluate", "--model", model.toString(), "--photos", "2", "--max-tokens", "8", "--advisors", advisors);
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out photos: 2").contains("| exposure |")
-                .contains("adapters: none").containsPattern("voice: .* in [0-9.]+%");
-
-        // An advisor's adapter on the trained folder: into adapters/ansel, which evaluate --adapters then uses.
-        code = run("train-advisor", "--advisor", "ansel", "--model", model.toString(), "--steps", "2", "--batch", "2",
-                "--advisors", advisors);
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        Path adapter = model.resolve("adapters").resolve("ansel");
-        assertThat(adapter.resolve("adapter_model.safetensors")).isRegularFile();
-        assertThat(java.nio.file.Files.readString(adapter.resolve("training.json")))
-                .contains("./mondrian train-advisor ansel").contains("\"final_loss\"");
-        out.reset();
-        code = run("evaluate", "--model", model.toString(), "--photos", "2", "--max-tokens", "8", "--advisors", advisors,
-                "--adapters", model.resolve("adapters").toString());
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("adapters: [ansel]");
-        assertThat(run("train-advisor", "--advisor", "ansel", "--model", model.toString(), "--steps", "1",
-                "--advisors", advisors)).as("an adapter is not overwritten").isEqualTo(2);
-        assertThat(run("train-advisor", "--advisor", "nobody", "--model", model.toString(), "--advisors", advisors))
-                .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no advisor 'nobody' to train");
     }
 
     @Test

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.tokenizer.ChatMessage;
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
-import dev.mondrian.runner.training.data.TrainingExamples;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +36,28 @@ class DecodeBatcherTest {
         model = Model.load(folder, "cpu", 1024);
         tokenizer = ModelTokenizer.load(folder);
         PromptEncoder prompts = new PromptEncoder(model, tokenizer);
-        TrainingExamples examples = new TrainingExamples();
         requests = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
             // Different photos and questions: prompts of different lengths, so the caches hold different lengths.
-            TrainingExamples.Example photo = examples.example(TrainingExamples.HELD_OUT.start() + i, 96);
             PromptEncoder.Encoded prompt = prompts.encode(List.of(new ChatMessage("user",
-                    "What works here?" + " And what does not?".repeat(i), 1)), photo.image());
+                    "What works here?" + " And what does not?".repeat(i), 1)), photo(i));
             requests.add(new GenerationRequest(prompt.ids(), prompt.image(), 40 + 10 * i, SamplingParams.GREEDY,
                     List.of(), tokenizer.eosTokenIds()));
         }
+    }
+
+    /** A sky over a field, the horizon and the sun placed differently for each job. */
+    private static BufferedImage photo(int i) {
+        BufferedImage image = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(90 + 30 * i, 140, 220 - 30 * i));
+        g.fillRect(0, 0, 96, 96);
+        g.setColor(new Color(60, 110 + 20 * i, 50));
+        g.fillRect(0, 40 + 8 * i, 96, 96);
+        g.setColor(Color.YELLOW);
+        g.fillOval(10 + 18 * i, 12, 16, 16);
+        g.dispose();
+        return image;
     }
 
     @AfterAll

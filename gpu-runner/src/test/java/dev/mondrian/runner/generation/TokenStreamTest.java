@@ -7,7 +7,7 @@ import dev.mondrian.runner.model.ReferenceDecoder;
 import dev.mondrian.runner.model.SafeTensorsWriter;
 import dev.mondrian.runner.model.TinyDecoder;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.tokenizer.ChatMessage;
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
 import java.nio.file.Path;

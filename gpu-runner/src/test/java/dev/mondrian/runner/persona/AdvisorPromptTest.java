@@ -2,16 +2,14 @@ package dev.mondrian.runner.persona;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mondrian.runner.protocol.RunnerWire.Advisor;
-import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
-import dev.mondrian.runner.tokenizer.ChatMessage;
+import dev.mondrian.runner.chat.ChatMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AdvisorPromptTest {
     private static final Advisor HENRI = new Advisor("cartier", "Henri", "A street photographer.",
             List.of("composition", "horizon"), "Brisk and observant.", null);
-    private static final ImageRef PHOTO = new ImageRef("/api/runner/jobs/x/image", "image/jpeg", 4000, 3000);
+    private static final Attachment PHOTO = new Attachment("image/jpeg", 4000, 3000);
 
     @Test
     void theSystemTurnSpeaksAsTheAdvisorAndTheUserTurnCarriesThePhoto() {

@@ -3,9 +3,9 @@ package dev.mondrian.runner.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mondrian.runner.protocol.RunnerWire.ClaimedJob;
-import dev.mondrian.runner.protocol.RunnerWire.ImageRef;
-import dev.mondrian.runner.protocol.RunnerWire.Lease;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.protocol.RunnerWire.ImageRef;
+import dev.mondrian.protocol.RunnerWire.Lease;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -13,7 +13,7 @@ import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.TextDecoder;
 import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.protocol.FunctionsClient;
-import dev.mondrian.runner.protocol.RunnerWire.Lease;
+import dev.mondrian.protocol.RunnerWire.Lease;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
 import java.net.InetSocketAddress;

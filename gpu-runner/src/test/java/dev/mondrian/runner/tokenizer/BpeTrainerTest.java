@@ -3,6 +3,7 @@ package dev.mondrian.runner.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ByteLevelBpe.Merge;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,10 +3,11 @@ package dev.mondrian.runner.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mondrian.runner.chat.ChatMessage;
+import dev.mondrian.runner.chat.ChatTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,12 +81,9 @@ class ModelTokenizerTest {
     @Test
     void theVisionFixturesTemplatePlacesOneImageTokenPerImage() throws Exception {
         TinyTokenizerFiles.write(dir, true);
-        String template = ChatTemplateSource.find(dir).orElseThrow();
-        Map<String, Object> variables = Map.of("add_generation_prompt", true,
-                "messages", List.of(new ChatMessage("user", "What is this?", 1).templateView(ContentStyle.of(template))));
-        String prompt = new TransformersJinja().render(template, variables);
-        assertThat(prompt).isEqualTo("<|im_start|>user\n<image>\nWhat is this?<|im_end|>\n<|im_start|>assistant\n");
         try (ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
+            String prompt = tokenizer.chatTemplate().render(List.of(new ChatMessage("user", "What is this?", 1)), true);
+            assertThat(prompt).isEqualTo("<|im_start|>user\n<image>\nWhat is this?<|im_end|>\n<|im_start|>assistant\n");
             assertThat(tokenizer.encode(prompt)).containsOnlyOnce(TinyTokenizerFiles.IMAGE);
         }
     }

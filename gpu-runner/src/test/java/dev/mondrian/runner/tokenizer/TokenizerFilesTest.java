@@ -3,6 +3,7 @@ package dev.mondrian.runner.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mondrian.runner.chat.ChatTemplateSource;
 import dev.mondrian.runner.tokenizer.ByteLevelBpe.Merge;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,0 +1,84 @@
+package dev.mondrian.functions.http;
+
+import dev.mondrian.functions.MondrianProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The runner and admin bearer tokens. A token not configured is generated once and kept in the
+ * data folder (owner-readable only), so the local runner and the operator can read it and it
+ * survives restarts.
+ */
+@Component
+public class Credentials {
+    private static final Logger log = LoggerFactory.getLogger(Credentials.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final byte[] runner;
+    private final byte[] admin;
+
+    public Credentials(MondrianProperties properties) {
+        this.runner = resolve(properties.runnerToken(), properties.dataDir().resolve("runner-token"));
+        this.admin = resolve(properties.adminToken(), properties.dataDir().resolve("admin-token"));
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header, or null. */
+    public static String bearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return header.substring(7).strip();
+    }
+
+    public boolean isRunner(String bearer) {
+        return matches(runner, bearer);
+    }
+
+    public boolean isAdmin(String bearer) {
+        return matches(admin, bearer);
+    }
+
+    private static boolean matches(byte[] expected, String presented) {
+        return presented != null
+                && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] resolve(String configured, Path file) {
+        if (!configured.isBlank()) {
+            return configured.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).strip().getBytes(StandardCharsets.UTF_8);
+            }
+            byte[] raw = new byte[32];
+            RANDOM.nextBytes(raw);
+            String token = HexFormat.of().formatHex(raw);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, token + "\n");
+            restrictToOwner(file);
+            log.info("generated a token in {}", file.toAbsolutePath());
+            return token.getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create token file " + file.toAbsolutePath(), e);
+        }
+    }
+
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the file inherits the data folder's ACL.
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.mondrian.trainer;
+
+import dev.mondrian.runner.generation.GenerationRequest;
+import dev.mondrian.runner.generation.GenerationStep;
+import dev.mondrian.runner.generation.Generator;
+import dev.mondrian.runner.generation.PromptEncoder;
+import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.model.Adapter;
+import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.persona.Advisor;
+import dev.mondrian.runner.persona.AdvisorPrompt;
+import dev.mondrian.runner.persona.Attachment;
+import dev.mondrian.runner.progress.ProgressLine;
+import dev.mondrian.runner.sampling.SamplingParams;
+import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import dev.mondrian.trainer.data.CritiqueReader;
+import dev.mondrian.trainer.data.CritiqueWriter;
+import dev.mondrian.trainer.data.PhotoProperties;
+import dev.mondrian.trainer.data.Property;
+import java.awt.image.BufferedImage;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Does the model describe <em>this</em> photo? Each photo is critiqued as the runner would ask for
+ * it (greedy decoding), the properties the critique states are read back, and each is compared
+ * with what the meter measures on the photo.
+ */
+public final class Evaluation {
+    /**
+     * Per property: how many critiques stated it at all, how many stated it correctly, of how many photos;
+     * and in how many critiques a classifier on the words alone named the advisor asked.
+     */
+    public record Score(Map<Property, Integer> stated, Map<Property, Integer> correct, int photos,
+                        double tokensPerSecond, int voiceNamed) {
+        public double voiceAccuracy() {
+            return photos == 0 ? 0 : (double) voiceNamed / photos;
+        }
+
+        public double accuracy(Property property) {
+            return photos == 0 ? 0 : (double) correct.getOrDefault(property, 0) / photos;
+        }
+
+        public double statedShare(Property property) {
+            return photos == 0 ? 0 : (double) stated.getOrDefault(property, 0) / photos;
+        }
+    }
+
+    /** A photo and what the meter says of it, with who is asked and how. */
+    public record Case(BufferedImage image, PhotoProperties measured, String advisorId, String request) {}
+
+    private final Model model;
+    private final ModelTokenizer tokenizer;
+    private final PromptEncoder prompts;
+    private final Map<String, Advisor> advisors;
+    private final Map<String, Adapter> adapters;
+    private final CritiqueReader reader = new CritiqueReader();
+    private final VoiceClassifier voices = new VoiceClassifier(CritiqueWriter.advisorIds());
+
+    /** @param adapters each advisor's LoRA adapter, by advisor id; an advisor without one speaks through the base */
+    public Evaluation(Model model, ModelTokenizer tokenizer, Map<String, Advisor> advisors,
+                      Map<String, Adapter> adapters) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.prompts = new PromptEncoder(model, tokenizer);
+        this.advisors = advisors;
+        this.adapters = adapters;
+    }
+
+    public String critique(Case photo, int maxTokens) {
+        return generate(photo, maxTokens).text();
+    }
+
+    public Score score(List<Case> photos, int maxTokens) {
+        Map<Property, Integer> correct = new EnumMap<>(Property.class);
+        Map<Property, Integer> statedCount = new EnumMap<>(Property.class);
+        double tps = 0;
+        int voiceNamed = 0;
+        try (ProgressLine progress = ProgressLine.start("evaluating", photos.size(), "photos")) {
+            for (Case photo : photos) {
+                Generated generated = generate(photo, maxTokens);
+                tps += generated.tokensPerSecond();
+                Map<Property, Enum<?>> stated = reader.read(generated.text());
+                voiceNamed += voices.classify(generated.text()).equals(photo.advisorId()) ? 1 : 0;
+                for (Property property : Property.values()) {
+                    if (stated.containsKey(property)) {
+                        statedCount.merge(property, 1, Integer::sum);
+                    }
+                    if (property.of(photo.measured()).equals(stated.get(property))) {
+                        correct.merge(property, 1, Integer::sum);
+                    }
+                }
+                progress.add(1);
+            }
+        }
+        return new Score(statedCount, correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed);
+    }
+
+    private record Generated(String text, double tokensPerSecond) {}
+
+    private Generated generate(Case photo, int maxTokens) {
+        Advisor advisor = advisors.get(photo.advisorId());
+        Attachment ref = new Attachment("image/png", photo.image().getWidth(), photo.image().getHeight());
+        PromptEncoder.Encoded prompt = prompts.encode(AdvisorPrompt.messages(advisor, photo.request(), ref,
+                prompts.seesImages()), photo.image());
+        GenerationStep last = null;
+        try (TokenStream stream = new Generator(model, tokenizer).stream(new GenerationRequest(prompt.ids(),
+                prompt.image(), maxTokens, SamplingParams.GREEDY, List.of(), tokenizer.eosTokenIds(),
+                adapters.get(photo.advisorId())))) {
+            while (stream.hasNext()) {
+                last = stream.next();
+            }
+            return new Generated(stream.text(), last == null ? 0 : last.generationTps());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.mondrian.trainer.cli;
+
+import dev.mondrian.runner.cli.Args;
+import dev.mondrian.runner.model.Adapter;
+import dev.mondrian.runner.model.ComputeThreads;
+import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.llava.Llava;
+import dev.mondrian.runner.persona.Advisor;
+import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import dev.mondrian.trainer.AdvisorsFile;
+import dev.mondrian.trainer.Evaluation;
+import dev.mondrian.trainer.data.Property;
+import dev.mondrian.trainer.data.TrainingExamples;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code evaluate --model DIR [--photos N] [--adapters DIR]}: per property, how often the model's critiques of
+ * held-out photos are right, and how often a classifier on the words alone names the advisor asked; with
+ * {@code --adapters}, each advisor speaks through its adapter there ({@code DIR/<advisor id>}) if it has one.
+ */
+final class EvaluateCommand {
+    static final Set<String> OPTIONS = Set.of("model", "photos", "advisors", "max-tokens", "adapters");
+
+    private EvaluateCommand() {}
+
+    static void run(Args args, PrintStream out) throws IOException {
+        Path folder = Path.of(args.require("model"));
+        int count = args.integer("photos", 200);
+        ComputeThreads.configure(folder, "auto");
+        Map<String, Advisor> advisors = AdvisorsFile.read(TrainerCli.advisorsFile(args));
+        Map<String, Adapter> adapters = new HashMap<>();
+        try (Model model = Model.load(folder, "cpu", 2048); ModelTokenizer tokenizer = ModelTokenizer.load(folder)) {
+            String adapterDir = args.get("adapters", null);
+            for (String advisor : adapterDir == null ? Set.<String>of() : advisors.keySet()) {
+                Path adapter = Path.of(adapterDir, advisor);
+                if (Files.isDirectory(adapter)) {
+                    adapters.put(advisor, Adapter.load(adapter, model));
+                }
+            }
+            Evaluation evaluation = new Evaluation(model, tokenizer, advisors, adapters);
+            TrainingExamples examples = new TrainingExamples();
+            int size = Llava.tower(model).config().imageSize();
+            List<Evaluation.Case> photos = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                TrainingExamples.Example e = examples.example(TrainingExamples.HELD_OUT.start() + i, size);
+                photos.add(new Evaluation.Case(e.image(), e.properties(), e.advisorId(), e.userPrompt()));
+            }
+            Evaluation.Score score = evaluation.score(photos, args.integer("max-tokens", 400));
+            out.printf("held-out photos: %d, decoding at %.0f tokens/s, adapters: %s%n", score.photos(),
+                    score.tokensPerSecond(), adapters.isEmpty() ? "none" : adapters.keySet().stream().sorted().toList());
+            out.printf("voice: the advisor asked named from the critique's words alone in %.1f%%%n",
+                    100 * score.voiceAccuracy());
+            out.println("| property | stated at all | stated correctly |");
+            out.println("|---|---|---|");
+            for (Property property : Property.values()) {
+                out.printf("| %s | %.1f%% | %.1f%% |%n", property.label(), 100 * score.statedShare(property),
+                        100 * score.accuracy(property));
+            }
+        }
+    }
+}
