@@ -32,8 +32,8 @@ public final class Evaluation {
      * Per property: how many critiques stated it at all, how many stated it correctly, of how many photos;
      * and in how many critiques a classifier on the words alone named the advisor asked.
      */
-    public record Score(Map<Property, Integer> stated, Map<Property, Integer> correct, int photos,
-                        double tokensPerSecond, int voiceNamed) {
+    public record Score(Map<Property, Integer> stated, Map<Property, Integer> correct,
+                        Map<Property, Integer> correctAsDrawn, int photos, double tokensPerSecond, int voiceNamed) {
         public double voiceAccuracy() {
             return photos == 0 ? 0 : (double) voiceNamed / photos;
         }
@@ -42,13 +42,26 @@ public final class Evaluation {
             return photos == 0 ? 0 : (double) correct.getOrDefault(property, 0) / photos;
         }
 
+        /** Against the photos' properties as drawn, where the cases know them (drawn photos: horizon, placement). */
+        public double accuracyAsDrawn(Property property) {
+            return photos == 0 ? 0 : (double) correctAsDrawn.getOrDefault(property, 0) / photos;
+        }
+
         public double statedShare(Property property) {
             return photos == 0 ? 0 : (double) stated.getOrDefault(property, 0) / photos;
         }
     }
 
-    /** A photo and what the meter says of it, with who is asked and how. */
-    public record Case(BufferedImage image, PhotoProperties measured, String advisorId, String request) {}
+    /**
+     * A photo and what the meter says of it, with who is asked and how; {@code drawn} holds the properties known
+     * from how the photo was drawn (none for the renderer's held-out scenes).
+     */
+    public record Case(BufferedImage image, PhotoProperties measured, String advisorId, String request,
+                       Map<Property, Enum<?>> drawn) {
+        public Case(BufferedImage image, PhotoProperties measured, String advisorId, String request) {
+            this(image, measured, advisorId, request, Map.of());
+        }
+    }
 
     private final Model model;
     private final ModelTokenizer tokenizer;
@@ -75,6 +88,7 @@ public final class Evaluation {
     public Score score(List<Case> photos, int maxTokens) {
         Map<Property, Integer> correct = new EnumMap<>(Property.class);
         Map<Property, Integer> statedCount = new EnumMap<>(Property.class);
+        Map<Property, Integer> correctAsDrawn = new EnumMap<>(Property.class);
         double tps = 0;
         int voiceNamed = 0;
         try (ProgressLine progress = ProgressLine.start("evaluating", photos.size(), "photos")) {
@@ -90,11 +104,14 @@ public final class Evaluation {
                     if (property.of(photo.measured()).equals(stated.get(property))) {
                         correct.merge(property, 1, Integer::sum);
                     }
+                    if (photo.drawn().containsKey(property) && photo.drawn().get(property).equals(stated.get(property))) {
+                        correctAsDrawn.merge(property, 1, Integer::sum);
+                    }
                 }
                 progress.add(1);
             }
         }
-        return new Score(statedCount, correct, photos.size(), photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed);
+        return new Score(statedCount, correct, correctAsDrawn, photos.size(), photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed);
     }
 
     private record Generated(String text, double tokensPerSecond) {}

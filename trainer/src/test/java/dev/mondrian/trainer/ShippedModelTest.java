@@ -14,6 +14,7 @@ import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.persona.Attachment;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
+import dev.mondrian.trainer.data.DrawnPhotos;
 import dev.mondrian.trainer.data.Property;
 import dev.mondrian.trainer.data.PropertyMeter;
 import dev.mondrian.trainer.data.TrainingExamples;
@@ -154,7 +155,7 @@ class ShippedModelTest {
         List<Evaluation.Case> photos = new ArrayList<>();
         List<String> advisorIds = advisors.keySet().stream().sorted().toList();
         for (int i = 0; i < 24; i++) {
-            BufferedImage photo = DrawnPhotos.draw(i);
+            BufferedImage photo = DrawnPhotos.draw(i).image();
             photos.add(new Evaluation.Case(photo, meter.measure(photo), advisorIds.get(i % advisorIds.size()), ""));
         }
         Evaluation.Score score = new Evaluation(model, tokenizer, advisors, Map.of()).score(photos, 400);

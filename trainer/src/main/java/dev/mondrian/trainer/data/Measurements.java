@@ -51,18 +51,25 @@ public record Measurements(double meanLuma, double lumaSpread, double meanChroma
     }
 
     Horizon horizon() {
-        if (horizonLength < Thresholds.HORIZON_MIN_LENGTH) {
-            return Horizon.NONE;
-        }
-        if (Math.abs(horizonDegrees) <= Thresholds.LEVEL_WITHIN_DEGREES) {
+        return horizonLength < Thresholds.HORIZON_MIN_LENGTH ? Horizon.NONE : horizonAt(horizonDegrees);
+    }
+
+    /** The class of a horizon at this angle (positive: right end lower). */
+    static Horizon horizonAt(double degrees) {
+        if (Math.abs(degrees) <= Thresholds.LEVEL_WITHIN_DEGREES) {
             return Horizon.LEVEL;
         }
-        return horizonDegrees > 0 ? Horizon.TILTED_CLOCKWISE : Horizon.TILTED_COUNTERCLOCKWISE;
+        return degrees > 0 ? Horizon.TILTED_CLOCKWISE : Horizon.TILTED_COUNTERCLOCKWISE;
     }
 
     Placement placement() {
-        double fromEdge = Math.min(Math.min(subjectX, 1 - subjectX), Math.min(subjectY, 1 - subjectY));
-        double fromCentre = Math.max(Math.abs(subjectX - 0.5), Math.abs(subjectY - 0.5));
+        return placementAt(subjectX, subjectY);
+    }
+
+    /** The class of a subject centred here (shares of the width and height). */
+    static Placement placementAt(double x, double y) {
+        double fromEdge = Math.min(Math.min(x, 1 - x), Math.min(y, 1 - y));
+        double fromCentre = Math.max(Math.abs(x - 0.5), Math.abs(y - 0.5));
         return fromEdge < Thresholds.NEAR_EDGE_WITHIN ? Placement.NEAR_EDGE
                 : fromCentre < Thresholds.CENTERED_WITHIN ? Placement.CENTERED : Placement.ON_THIRDS;
     }

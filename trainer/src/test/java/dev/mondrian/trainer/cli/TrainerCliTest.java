@@ -29,10 +29,12 @@ class TrainerCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("vision step 2/2").contains("probe right: exposure").contains(" step 2/2").contains("saved");
         assertThat(model.resolve("model.safetensors")).isRegularFile();
         assertThat(java.nio.file.Files.size(model.resolve("model.safetensors"))).isLessThan(25L << 20);
-        code = run("evaluate", "--model", model.toString(), "--photos", "2", "--max-tokens", "8");
+        code = run("evaluate", "--model", model.toString(), "--photos", "2", "--drawn", "2", "--max-tokens", "8");
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out photos: 2").contains("| exposure |")
-                .contains("adapters: none").containsPattern("voice: .* in [0-9.]+%");
+                .contains("adapters: none").containsPattern("voice: .* in [0-9.]+%").contains("drawn photos: 2")
+                .contains("| as drawn | the critique right | the meter right |")
+                .containsPattern("\\| horizon \\| [0-9.]+% \\| [0-9.]+% \\|");
 
         // An advisor's adapter on the trained folder: into adapters/ansel, which evaluate --adapters then uses.
         code = run("train-advisor", "--advisor", "ansel", "--model", model.toString(), "--steps", "2", "--batch", "2");

@@ -1,19 +1,25 @@
-package dev.mondrian.trainer;
+package dev.mondrian.trainer.data;
 
+import dev.mondrian.trainer.data.PhotoProperties.Horizon;
+import dev.mondrian.trainer.data.PhotoProperties.Placement;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
 
 /**
  * Photographs drawn here, pixel by pixel, with none of the training renderer's code: a sky over land or water
  * split by a horizon (level, tilted, or none at all), a round subject somewhere in the frame, film grain, and
- * sometimes a blur. Their properties are whatever the meter measures on them.
+ * sometimes a blur. The meter measures their properties as it does any photo's; the horizon and the subject's
+ * place are also known as drawn, classed by the meter's own rules, so the meter itself can be checked.
  */
-final class DrawnPhotos {
-    static final int SIZE = 96;
+public final class DrawnPhotos {
+    public static final int SIZE = 96;
+
+    /** A drawn photo, with its horizon and the place of its subject as they were drawn. */
+    public record Drawn(BufferedImage image, Horizon horizon, Placement placement) {}
 
     private DrawnPhotos() {}
 
-    static BufferedImage draw(long seed) {
+    public static Drawn draw(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[][] rgb = new float[3][SIZE * SIZE];
         float[] sky = colour(random);
@@ -51,7 +57,8 @@ final class DrawnPhotos {
         for (int i = 0; i < SIZE * SIZE; i++) {
             image.setRGB(i % SIZE, i / SIZE, byteOf(rgb[0][i]) << 16 | byteOf(rgb[1][i]) << 8 | byteOf(rgb[2][i]));
         }
-        return image;
+        return new Drawn(image, horizon ? Measurements.horizonAt(Math.toDegrees(tilt)) : Horizon.NONE,
+                Measurements.placementAt(cx / SIZE, cy / SIZE));
     }
 
     /** A random colour between grey and fully saturated, of a random hue (HSV to RGB). */
