@@ -3,15 +3,13 @@ package dev.mondrian.functions.admin;
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.events.EventHub;
 import dev.mondrian.functions.events.JobChangeListener;
+import dev.mondrian.functions.events.StreamsLifecycle;
 import dev.mondrian.functions.streams.SseWriter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * for its whole timeout. The page reconnects.
  */
 @Component
-class AdminStream implements SmartLifecycle {
+class AdminStream extends StreamsLifecycle<ChangedJobs> {
     private static final Logger log = LoggerFactory.getLogger(AdminStream.class);
     /** How long changes gather before their rows are read and sent: live enough for a person, cheap for the database. */
     static final long BATCH_MS = 250;
@@ -37,8 +35,6 @@ class AdminStream implements SmartLifecycle {
     private final AdminJobs jobs;
     private final JsonMapper json;
     private final long keepAliveMillis;
-    private final Set<ChangedJobs> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
 
     AdminStream(EventHub hub, AdminJobs jobs, JsonMapper json, MondrianProperties properties) {
         this.hub = hub;
@@ -56,9 +52,9 @@ class AdminStream implements SmartLifecycle {
             List<AdminJob> first = jobs.list(limit); // a bad limit is a JSON 400 here, before the first byte
             SseWriter writer = SseWriter.onRequestThread(response);
             writer.sendUnnumbered("jobs", json.writeValueAsString(first));
-            while (running) {
+            while (isRunning()) {
                 ChangedJobs.Batch batch = changes.take(keepAliveMillis);
-                if (!running) {
+                if (!isRunning()) {
                     return;
                 }
                 if (batch.resync()) {
@@ -81,20 +77,9 @@ class AdminStream implements SmartLifecycle {
         }
     }
 
+    /** Wakes the stream from its wait; it sees the service stopping and returns. */
     @Override
-    public void start() {
-        running = true;
-    }
-
-    /** Ends every open stream: each wakes from its wait, sees the service stopping and returns. */
-    @Override
-    public void stop() {
-        running = false;
-        open.forEach(ChangedJobs::resync);
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    protected void end(ChangedJobs stream) {
+        stream.resync();
     }
 }

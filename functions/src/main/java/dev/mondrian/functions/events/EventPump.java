@@ -1,14 +1,11 @@
 package dev.mondrian.functions.events;
 
 import dev.mondrian.functions.MondrianProperties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +14,7 @@ import org.springframework.stereotype.Component;
  * only while there is something to write, so an open stream is a few objects, not a parked thread.
  */
 @Component
-public class EventPump implements SmartLifecycle, DisposableBean {
+public class EventPump extends StreamsLifecycle<Delivery> implements DisposableBean {
     /** How long a stopping service waits for its streams to end before it goes on. */
     private static final long STOP_WAIT_MS = 2_000;
 
@@ -27,8 +24,6 @@ public class EventPump implements SmartLifecycle, DisposableBean {
     private final ExecutorService drains = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService keepAlives = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("keep-alives").daemon().factory());
-    private final Set<Delivery> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
 
     public EventPump(EventLog eventLog, EventHub hub, MondrianProperties properties) {
         this.eventLog = eventLog;
@@ -48,19 +43,14 @@ public class EventPump implements SmartLifecycle, DisposableBean {
     }
 
     @Override
-    public void start() {
-        running = true;
+    protected void end(Delivery stream) {
+        stream.cancel();
     }
 
-    /**
-     * Ends every open stream before the web server's graceful shutdown (a later phase) waits for its requests:
-     * a stream lasts as long as its job, so waiting for it would hold the shutdown for its whole timeout. Clients
-     * resume from their last event, on another instance or after the restart.
-     */
+    /** Ends every open stream, then gives them a moment to flush their last frames and close. */
     @Override
     public void stop() {
-        running = false;
-        open.forEach(Delivery::cancel);
+        super.stop();
         long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
         try {
             while (!open.isEmpty() && System.currentTimeMillis() < deadline) {
@@ -69,11 +59,6 @@ public class EventPump implements SmartLifecycle, DisposableBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     private void sendKeepAlives() {

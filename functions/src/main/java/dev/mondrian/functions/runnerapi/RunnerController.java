@@ -54,9 +54,7 @@ class RunnerController {
 
     @Operation(operationId = "heartbeatJob", summary = "Renew the lease")
     @ApiResponse(responseCode = "200", description = "renewed; lease_expires_at is the new expiry")
-    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
-    @ApiResponse(responseCode = "404", description = "no job with this id")
-    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
+    @LeaseErrors
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping(RunnerRoutes.HEARTBEAT_PATH)
     CallbackAck heartbeat(@PathVariable String id, @RequestBody Heartbeat body) {
@@ -67,9 +65,7 @@ class RunnerController {
             description = "text becomes a token event, the statistics (or message) a thinking_update; renews the lease. "
                     + "update_seq, rising per lease, makes a retried update count once (duplicate: true).")
     @ApiResponse(responseCode = "200", description = "recorded; last_seq is the job's newest event")
-    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
-    @ApiResponse(responseCode = "404", description = "no job with this id")
-    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
+    @LeaseErrors
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping(RunnerRoutes.THINKING_PATH)
     CallbackAck thinking(@PathVariable String id, @RequestBody ThinkingReport b) {
@@ -79,6 +75,7 @@ class RunnerController {
     @Operation(operationId = "thinkingUpdateBefore", deprecated = true,
             summary = "As POST /api/runner/jobs/{id}/thinking, where runners before it sent their reports")
     @ApiResponse(responseCode = "200", description = "recorded; last_seq is the job's newest event")
+    @LeaseErrors
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PutMapping(RunnerRoutes.THINKING_BEFORE_PATH)
     CallbackAck thinkingBefore(@PathVariable String id, @RequestBody ThinkingReport b) {
@@ -88,9 +85,7 @@ class RunnerController {
     @Operation(operationId = "completeJob", summary = "Finish the job with its analysis",
             description = "Idempotent: completing again under the same lease answers duplicate: true.")
     @ApiResponse(responseCode = "200", description = "completed")
-    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
-    @ApiResponse(responseCode = "404", description = "no job with this id")
-    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
+    @LeaseErrors
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping(RunnerRoutes.COMPLETE_PATH)
     CallbackAck complete(@PathVariable String id, @RequestBody Completion b) {
@@ -100,9 +95,7 @@ class RunnerController {
     @Operation(operationId = "failJob", summary = "End the job as failed, saying why; it is not retried",
             description = "Idempotent: failing again under the same lease answers duplicate: true.")
     @ApiResponse(responseCode = "200", description = "failed")
-    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
-    @ApiResponse(responseCode = "404", description = "no job with this id")
-    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
+    @LeaseErrors
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping(RunnerRoutes.FAIL_PATH)
     CallbackAck fail(@PathVariable String id, @RequestBody Failure b) {
@@ -112,9 +105,7 @@ class RunnerController {
     @Operation(operationId = "releaseJob", summary = "Hand the job back to the queue at once (the runner is stopping)",
             description = "The claim does not count as an attempt; reason is shown to the job's clients.")
     @ApiResponse(responseCode = "200", description = "queued again")
-    @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
-    @ApiResponse(responseCode = "404", description = "no job with this id")
-    @ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
+    @LeaseErrors
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping(RunnerRoutes.RELEASE_PATH)
     CallbackAck release(@PathVariable String id, @RequestBody Release b) {

@@ -109,6 +109,19 @@ class OpenApiDocumentTest extends ServiceTest {
         });
     }
 
+    /** The refusals a lease brings (LeaseErrors, written once) reach every callback's entry in the document. */
+    @Test
+    void everyCallbackUnderALeaseDocumentsItsRefusals() {
+        Map<String, JsonNode> byId = new HashMap<>();
+        documentedOperations(document()).values().forEach(operation -> byId.put(operation.get("operationId").asString(),
+                operation));
+        for (String id : new String[] {"heartbeatJob", "thinkingUpdate", "thinkingUpdateBefore", "completeJob", "failJob",
+                "releaseJob"}) {
+            assertThat(byId).containsKey(id);
+            assertThat(byId.get(id).get("responses").propertyNames()).as(id).contains("200", "400", "404", "409");
+        }
+    }
+
     @Test
     void theSchemasNameTheFieldsOfRealResponsesAndEvents() throws Exception {
         JsonNode schemas = document().get("components").get("schemas");
