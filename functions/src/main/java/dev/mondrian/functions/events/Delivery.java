@@ -1,6 +1,6 @@
 package dev.mondrian.functions.events;
 
-import dev.mondrian.functions.logging.LogFields;
+import dev.mondrian.functions.logging.LogScope;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -65,7 +65,7 @@ public final class Delivery {
     }
 
     private void drain() {
-        try (LogFields.Scope job = LogFields.of(jobId, null)) {
+        try (LogScope.Scope job = LogScope.of(jobId, null)) {
             int handled = 1;
             while (true) {
                 if (!ended) {

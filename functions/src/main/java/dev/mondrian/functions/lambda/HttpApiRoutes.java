@@ -10,7 +10,7 @@ import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.jobs.JobRequest;
 import dev.mondrian.functions.jobs.JobView;
 import dev.mondrian.functions.jobs.JobService;
-import dev.mondrian.functions.logging.LogFields;
+import dev.mondrian.functions.logging.LogScope;
 import dev.mondrian.protocol.RunnerRoutes;
 import dev.mondrian.protocol.RunnerWire.ClaimRequest;
 import dev.mondrian.protocol.RunnerWire.Completion;
@@ -77,7 +77,7 @@ class HttpApiRoutes {
 
     /** Every line logged while a route with a job id in its path is handled carries it (LogFields). */
     APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
-        try (var fields = LogFields.of(event.getPathParameters() == null ? null : event.getPathParameters().get("id"), null)) {
+        try (var fields = LogScope.of(event.getPathParameters() == null ? null : event.getPathParameters().get("id"), null)) {
             return dispatch(event);
         }
     }

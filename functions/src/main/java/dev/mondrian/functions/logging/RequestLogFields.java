@@ -19,14 +19,14 @@ public class RequestLogFields implements HandlerInterceptor {
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         if (request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> variables
                 && variables.get("id") instanceof String jobId) {
-            request.setAttribute(SCOPE, LogFields.of(jobId, null));
+            request.setAttribute(SCOPE, LogScope.of(jobId, null));
         }
         return true;
     }
 
     @Override
     public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception e) {
-        if (request.getAttribute(SCOPE) instanceof LogFields.Scope scope) {
+        if (request.getAttribute(SCOPE) instanceof LogScope.Scope scope) {
             scope.close();
         }
     }

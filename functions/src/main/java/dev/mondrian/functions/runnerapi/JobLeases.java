@@ -12,7 +12,7 @@ import dev.mondrian.functions.jobs.Job;
 import dev.mondrian.functions.jobs.JobRepository;
 import dev.mondrian.functions.jobs.JobStatus;
 import dev.mondrian.functions.jobs.QueueSignal;
-import dev.mondrian.functions.logging.LogFields;
+import dev.mondrian.functions.logging.LogScope;
 import dev.mondrian.functions.jobs.JobMeters;
 import dev.mondrian.functions.metrics.RunnerMeters;
 import dev.mondrian.protocol.RunnerRoutes;
@@ -151,7 +151,7 @@ public class JobLeases {
     }
 
     private ClaimedJob claimed(Job job) {
-        try (var fields = LogFields.of(job.id(), job.runnerId())) {
+        try (var fields = LogScope.of(job.id(), job.runnerId())) {
             log.info("job {}: claimed by runner {} (attempt {})", job.id(), job.runnerId(), job.attempts());
         }
         ImageRef image = job.imageId() == null ? null : images.info(job.imageId())
@@ -276,7 +276,7 @@ public class JobLeases {
         checkLength("error", request.error(), MAX_MESSAGE_CHARS);
         return finish(request.jobId(), request.leaseId(), request.leaseEpoch(), JobStatus.FAILED, (tx, job) -> {
             jobs.finish(tx.handle(), job.id(), JobStatus.FAILED, null, request.error(), tx.now());
-            try (var fields = LogFields.of(job.id(), job.runnerId())) {
+            try (var fields = LogScope.of(job.id(), job.runnerId())) {
                 log.warn("job {}: runner reported failure: {}", job.id(), request.error());
             }
             tx.record(job.id(), new EventPayload.Error(request.error()),
@@ -297,7 +297,7 @@ public class JobLeases {
             leases.release(tx.handle(), job.id(), job.leaseEpoch());
             String reason = request.reason() == null || request.reason().isBlank()
                     ? "The runner stopped; waiting for another runner" : request.reason();
-            try (var fields = LogFields.of(job.id(), job.runnerId())) {
+            try (var fields = LogScope.of(job.id(), job.runnerId())) {
                 log.info("job {}: released by runner {}: {}", job.id(), job.runnerId(), reason);
             }
             tx.record(job.id(), status(JobStatus.QUEUED, 0, "requeued", reason, job.attempts() - 1));
@@ -333,7 +333,7 @@ public class JobLeases {
         List<Job> expired = leases.runningWithLeaseExpiredBefore(now);
         boolean requeued = false;
         for (Job job : expired) {
-            try (var fields = LogFields.of(job.id(), job.runnerId())) {
+            try (var fields = LogScope.of(job.id(), job.runnerId())) {
                 requeued |= journal.run(tx -> expire(tx, job));
             }
         }

@@ -1,6 +1,6 @@
 package dev.mondrian.runner.service;
 
-import dev.mondrian.runner.logging.LogFields;
+import dev.mondrian.protocol.LogFields;
 import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;

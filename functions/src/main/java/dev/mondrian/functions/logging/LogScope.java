@@ -1,16 +1,16 @@
 package dev.mondrian.functions.logging;
 
+import static dev.mondrian.protocol.LogFields.JOB_ID;
+import static dev.mondrian.protocol.LogFields.RUNNER_ID;
+
 import org.slf4j.MDC;
 
 /**
  * The job and the runner a log line is about, as fields of the line (slf4j's MDC): JSON logs carry them as
  * {@code job_id} and {@code runner_id}, so one job's or one runner's lines can be found without reading messages.
  */
-public final class LogFields {
-    public static final String JOB_ID = "job_id";
-    public static final String RUNNER_ID = "runner_id";
-
-    private LogFields() {}
+public final class LogScope {
+    private LogScope() {}
 
     /** Sets the fields until the scope closes, then puts back what was there; a null value leaves a field as it is. */
     public static Scope of(String jobId, String runnerId) {
