@@ -11,5 +11,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @ApiResponse(responseCode = "400", description = "a field missing, negative or too long")
 @ApiResponse(responseCode = "404", description = "no job with this id")
-@ApiResponse(responseCode = "409", description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
+@ApiResponse(responseCode = "409",
+        description = "not the job's current, unexpired lease: the job was re-queued, cancelled or finished")
 @interface LeaseErrors {}

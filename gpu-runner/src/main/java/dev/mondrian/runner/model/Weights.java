@@ -112,7 +112,7 @@ public final class Weights {
         NDArray array = switch (entry.dtype()) {
             case "F32" -> cpu.create(shape, DataType.FLOAT32);
             case "F16" -> cpu.create(shape, DataType.FLOAT16);
-            // DJL's PyTorch JNI aborts the process on BF16 tensors (0.33 and 0.36 alike), so BF16
+            // DJL's PyTorch JNI aborts the process on any BF16 tensor (its dtype table lacks BF16; MODELS.md), so BF16
             // is widened to F32 here: exact, since BF16 is the top half of an F32.
             case "BF16" -> cpu.create(shape, DataType.FLOAT32);
             default -> throw new IOException("tensor " + entry.name() + " has dtype " + entry.dtype()

@@ -85,7 +85,8 @@ final class EvaluateCommand {
         for (int i = 0; i < count; i++) {
             DrawnPhotos.Drawn photo = DrawnPhotos.draw(i);
             PhotoProperties measured = meter.measure(photo.image());
-            Map<Property, Enum<?>> truth = Map.of(Property.HORIZON, photo.horizon(), Property.PLACEMENT, photo.placement());
+            Map<Property, Enum<?>> truth = Map.of(Property.HORIZON, photo.horizon(),
+                    Property.PLACEMENT, photo.placement());
             truth.forEach((property, value) -> meterRight.merge(property, property.of(measured).equals(value) ? 1 : 0,
                     Integer::sum));
             photos.add(new Evaluation.Case(photo.image(), measured, ids.get(i % ids.size()), "", truth));

@@ -19,7 +19,8 @@ public final class TrainerCli {
     private static final List<Command> COMMANDS = List.of(
             new Command("train", TrainCommand.OPTIONS, (args, out, err) -> TrainCommand.run(args, err)),
             new Command("evaluate", EvaluateCommand.OPTIONS, (args, out, err) -> EvaluateCommand.run(args, out)),
-            new Command("train-advisor", TrainAdvisorCommand.OPTIONS, (args, out, err) -> TrainAdvisorCommand.run(args, err)));
+            new Command("train-advisor", TrainAdvisorCommand.OPTIONS,
+                    (args, out, err) -> TrainAdvisorCommand.run(args, err)));
 
     private TrainerCli() {}
 
