@@ -2,15 +2,15 @@ package dev.mondrian.functions.compat;
 
 import dev.mondrian.functions.advisors.Advisor;
 import dev.mondrian.functions.advisors.AdvisorCatalog;
-import dev.mondrian.functions.streams.SseStreams;
 import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.jobs.JobRequest;
-import dev.mondrian.functions.jobs.JobView;
 import dev.mondrian.functions.jobs.JobService;
-import dev.mondrian.protocol.RunnerWire.CallbackAck;
+import dev.mondrian.functions.jobs.JobView;
 import dev.mondrian.functions.runnerapi.JobLeases;
+import dev.mondrian.functions.streams.SseStreams;
 import dev.mondrian.functions.uploads.Parts;
+import dev.mondrian.protocol.RunnerWire.CallbackAck;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -55,8 +55,8 @@ class CompatController {
     private final JobSnapshot snapshot;
     private final JsonMapper json;
 
-    CompatController(JobService jobs, JobLeases runners, AdvisorCatalog advisors, SseStreams streams, JobSnapshot snapshot,
-                     JsonMapper json) {
+    CompatController(JobService jobs, JobLeases runners, AdvisorCatalog advisors, SseStreams streams,
+                     JobSnapshot snapshot, JsonMapper json) {
         this.jobs = jobs;
         this.runners = runners;
         this.advisors = advisors;

@@ -8,9 +8,13 @@ import dev.mondrian.functions.http.ApiError;
 import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.jobs.JobRequest;
-import dev.mondrian.functions.jobs.JobView;
 import dev.mondrian.functions.jobs.JobService;
+import dev.mondrian.functions.jobs.JobView;
 import dev.mondrian.functions.logging.LogScope;
+import dev.mondrian.functions.runnerapi.JobLeases;
+import dev.mondrian.functions.store.StorageFailure;
+import dev.mondrian.functions.uploads.S3Uploads;
+import dev.mondrian.functions.uploads.StoredImage;
 import dev.mondrian.protocol.RunnerRoutes;
 import dev.mondrian.protocol.RunnerWire.ClaimRequest;
 import dev.mondrian.protocol.RunnerWire.Completion;
@@ -18,14 +22,11 @@ import dev.mondrian.protocol.RunnerWire.Failure;
 import dev.mondrian.protocol.RunnerWire.Heartbeat;
 import dev.mondrian.protocol.RunnerWire.Release;
 import dev.mondrian.protocol.RunnerWire.ThinkingReport;
-import dev.mondrian.functions.runnerapi.JobLeases;
-import dev.mondrian.functions.store.StorageFailure;
-import dev.mondrian.functions.uploads.S3Uploads;
-import dev.mondrian.functions.uploads.StoredImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +56,10 @@ class HttpApiRoutes {
     private final Credentials credentials;
     private final JsonMapper json;
     private final Optional<S3Uploads> uploads;
+    private final Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> runnerRoutes;
 
-    HttpApiRoutes(JobService jobs, AdminJobs adminJobs, JobLeases runners, AdvisorCatalog advisors, Credentials credentials,
-                  JsonMapper json, Optional<S3Uploads> uploads) {
+    HttpApiRoutes(JobService jobs, AdminJobs adminJobs, JobLeases runners, AdvisorCatalog advisors,
+                  Credentials credentials, JsonMapper json, Optional<S3Uploads> uploads) {
         this.jobs = jobs;
         this.adminJobs = adminJobs;
         this.runners = runners;
@@ -65,6 +67,7 @@ class HttpApiRoutes {
         this.credentials = credentials;
         this.json = json;
         this.uploads = uploads;
+        this.runnerRoutes = runnerRoutes();
     }
 
     /** A job naming an uploaded image gets its bytes, read from S3, to check and keep like any other image. */
@@ -75,9 +78,26 @@ class HttpApiRoutes {
         return request.withImage(uploads.orElseThrow(() -> ApiException.badRequest(NO_UPLOADS)).read(request.imageKey()));
     }
 
-    /** Every line logged while a route with a job id in its path is handled carries it (LogFields). */
+    /** The runner routes, by the key API Gateway names each with: exactly {@link RunnerRoutes#ALL}. */
+    private Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> runnerRoutes() {
+        Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> thinking =
+                e -> ok(runners.thinking(body(e, ThinkingReport.class).forJob(id(e))));
+        return Map.of(
+                RunnerRoutes.CLAIM.key(), e -> runners.claim(optionalBody(e)).map(this::ok)
+                        .orElseGet(() -> respond(HttpStatus.NO_CONTENT, Map.of(), "")),
+                RunnerRoutes.HEARTBEAT.key(), e -> ok(runners.heartbeat(body(e, Heartbeat.class).forJob(id(e)))),
+                RunnerRoutes.THINKING.key(), thinking,
+                RunnerRoutes.THINKING_BEFORE.key(), thinking,
+                RunnerRoutes.COMPLETE.key(), e -> ok(runners.complete(body(e, Completion.class).forJob(id(e)))),
+                RunnerRoutes.FAIL.key(), e -> ok(runners.fail(body(e, Failure.class).forJob(id(e)))),
+                RunnerRoutes.RELEASE.key(), e -> ok(runners.release(body(e, Release.class).forJob(id(e)))),
+                RunnerRoutes.IMAGE.key(), e -> image(jobs.image(id(e))));
+    }
+
+    /** Every line logged while a route with a job id in its path is handled carries it (LogScope). */
     APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
-        try (var fields = LogScope.of(event.getPathParameters() == null ? null : event.getPathParameters().get("id"), null)) {
+        String jobId = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
+        try (var fields = LogScope.of(jobId, null)) {
             return dispatch(event);
         }
     }
@@ -94,20 +114,11 @@ class HttpApiRoutes {
                 case "GET /api/jobs/{id}" -> ok(jobs.get(id(event)));
                 case "POST /api/jobs/{id}/cancel" -> ok(jobs.cancel(id(event)));
                 case "GET /api/advisors" -> ok(advisors.all());
-                case "POST " + RunnerRoutes.CLAIM_PATH -> runner(event, () -> runners.claim(optionalBody(event))
-                        .map(this::ok).orElseGet(() -> respond(HttpStatus.NO_CONTENT, Map.of(), "")));
-                case "POST " + RunnerRoutes.HEARTBEAT_PATH ->
-                        runner(event, () -> ok(runners.heartbeat(body(event, Heartbeat.class).forJob(id(event)))));
-                case "POST " + RunnerRoutes.THINKING_PATH, "PUT " + RunnerRoutes.THINKING_BEFORE_PATH ->
-                        runner(event, () -> ok(runners.thinking(body(event, ThinkingReport.class).forJob(id(event)))));
-                case "POST " + RunnerRoutes.COMPLETE_PATH ->
-                        runner(event, () -> ok(runners.complete(body(event, Completion.class).forJob(id(event)))));
-                case "POST " + RunnerRoutes.FAIL_PATH ->
-                        runner(event, () -> ok(runners.fail(body(event, Failure.class).forJob(id(event)))));
-                case "POST " + RunnerRoutes.RELEASE_PATH ->
-                        runner(event, () -> ok(runners.release(body(event, Release.class).forJob(id(event)))));
-                case "GET " + RunnerRoutes.IMAGE_PATH -> runner(event, () -> image(jobs.image(id(event))));
-                default -> error(HttpStatus.NOT_FOUND, "no such route: " + route);
+                default -> {
+                    Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> callback = runnerRoutes.get(route);
+                    yield callback == null ? error(HttpStatus.NOT_FOUND, "no such route: " + route)
+                            : runner(event, () -> callback.apply(event));
+                }
             };
         } catch (ApiException e) {
             return error(e.status(), e.getMessage());

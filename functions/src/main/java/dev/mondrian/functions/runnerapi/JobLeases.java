@@ -9,14 +9,15 @@ import dev.mondrian.functions.events.EventPayload;
 import dev.mondrian.functions.events.Journal;
 import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.jobs.Job;
+import dev.mondrian.functions.jobs.JobMeters;
 import dev.mondrian.functions.jobs.JobRepository;
 import dev.mondrian.functions.jobs.JobStatus;
 import dev.mondrian.functions.jobs.QueueSignal;
 import dev.mondrian.functions.logging.LogScope;
-import dev.mondrian.functions.jobs.JobMeters;
 import dev.mondrian.functions.metrics.RunnerMeters;
+import dev.mondrian.functions.uploads.ImageRepository;
+import dev.mondrian.functions.uploads.S3Uploads;
 import dev.mondrian.protocol.RunnerRoutes;
-import dev.mondrian.protocol.RunnerWire;
 import dev.mondrian.protocol.RunnerWire.CallbackAck;
 import dev.mondrian.protocol.RunnerWire.ClaimRequest;
 import dev.mondrian.protocol.RunnerWire.ClaimedJob;
@@ -27,8 +28,7 @@ import dev.mondrian.protocol.RunnerWire.ImageRef;
 import dev.mondrian.protocol.RunnerWire.Lease;
 import dev.mondrian.protocol.RunnerWire.Release;
 import dev.mondrian.protocol.RunnerWire.ThinkingReport;
-import dev.mondrian.functions.uploads.ImageRepository;
-import dev.mondrian.functions.uploads.S3Uploads;
+import dev.mondrian.protocol.RunnerWire;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,8 +157,9 @@ public class JobLeases {
         ImageRef image = job.imageId() == null ? null : images.info(job.imageId())
                 .map(info -> new ImageRef(imageUrl(job), info.contentType(), info.width(), info.height()))
                 .orElseThrow();
-        return new ClaimedJob(job.id(), wire(advisors.find(job.advisor()).orElse(advisors.defaultAdvisor())), job.prompt(),
-                job.mode(), image, job.maxTokens(), job.temperature(), job.updateIntervalMs(), job.attempts(),
+        Advisor advisor = advisors.find(job.advisor()).orElse(advisors.defaultAdvisor());
+        return new ClaimedJob(job.id(), wire(advisor), job.prompt(), job.mode(), image, job.maxTokens(),
+                job.temperature(), job.updateIntervalMs(), job.attempts(),
                 new Lease(job.leaseId(), job.leaseEpoch(), job.leaseExpiresAt(), leaseMillis));
     }
 

@@ -2,6 +2,7 @@ package dev.mondrian.functions.runnerapi;
 
 import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.jobs.JobService;
+import dev.mondrian.functions.uploads.StoredImage;
 import dev.mondrian.protocol.RunnerRoutes;
 import dev.mondrian.protocol.RunnerWire.CallbackAck;
 import dev.mondrian.protocol.RunnerWire.ClaimRequest;
@@ -11,7 +12,6 @@ import dev.mondrian.protocol.RunnerWire.Failure;
 import dev.mondrian.protocol.RunnerWire.Heartbeat;
 import dev.mondrian.protocol.RunnerWire.Release;
 import dev.mondrian.protocol.RunnerWire.ThinkingReport;
-import dev.mondrian.functions.uploads.StoredImage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

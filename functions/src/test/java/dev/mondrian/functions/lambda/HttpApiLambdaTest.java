@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.TestImages;
+import dev.mondrian.protocol.RunnerRoutes;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -91,6 +92,17 @@ class HttpApiLambdaTest {
         assertThat(response.get("statusCode").asInt()).as(response.toString()).isEqualTo(status);
         assertThat(response.get("headers").get("Content-Type").asString()).isEqualTo("application/json");
         assertThat(JSON.readTree(response.get("body").asString()).get("error").asString()).contains(message);
+    }
+
+    /** Every runner route is dispatched (not "no such route") and guarded: without the runner token, 401. */
+    @Test
+    void everyRunnerRouteIsServedAndNeedsTheRunnerToken() throws Exception {
+        for (RunnerRoutes.Route route : RunnerRoutes.ALL) {
+            JsonNode refused = invoke(request(route.key(), Map.of("id", "j1"), null, "{}"));
+            assertThat(refused.get("statusCode").asInt()).as(route.key() + ": " + refused).isEqualTo(401);
+        }
+        assertThat(invoke(request("POST /api/runner/nowhere", Map.of(), ServiceTest.RUNNER_TOKEN, "{}"))
+                .get("statusCode").asInt()).isEqualTo(404);
     }
 
     private static ObjectNode request(String routeKey, Map<String, String> pathParameters, String token, String body) {

@@ -12,10 +12,10 @@ import java.sql.Statement;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpStatus;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
-import org.springframework.http.HttpStatus;
 
 /**
  * Which database errors are the storage's fault and what a client is told of each (RELIABILITY.md): the errors

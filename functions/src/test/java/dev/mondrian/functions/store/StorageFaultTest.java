@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mondrian.functions.support.FakeRunner;
 import dev.mondrian.functions.support.FakeRunner.Claim;
+import dev.mondrian.functions.support.FakeRunner;
 import dev.mondrian.functions.support.Http;
 import dev.mondrian.functions.support.ServiceProcess;
 import dev.mondrian.functions.support.ServiceTest;

@@ -1,5 +1,6 @@
 package dev.mondrian.runner.cli;
 
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.Generator;
@@ -9,7 +10,6 @@ import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

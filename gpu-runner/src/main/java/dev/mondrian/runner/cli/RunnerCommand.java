@@ -45,8 +45,8 @@ final class RunnerCommand {
             return Path.of(given);
         }
         if (!java.nio.file.Files.isRegularFile(RunnerCli.SHIPPED_MODEL.resolve("config.json"))) {
-            throw new IllegalArgumentException("no --model given, and Mondrian's own model is not at " + RunnerCli.SHIPPED_MODEL
-                    + " (run from the repository's root, or pass --model DIR or set MONDRIAN_MODEL)");
+            throw new IllegalArgumentException("no --model given, and Mondrian's own model is not at "
+                    + RunnerCli.SHIPPED_MODEL + " (run from the repository's root, or pass --model DIR or set MONDRIAN_MODEL)");
         }
         return RunnerCli.SHIPPED_MODEL;
     }

@@ -1,9 +1,9 @@
 package dev.mondrian.runner.generation;
 
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.model.ImageEncoder;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.PreparedImage;
-import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;

@@ -1,13 +1,13 @@
 package dev.mondrian.runner.service;
 
-import dev.mondrian.runner.protocol.FunctionsClient;
-import dev.mondrian.runner.protocol.FunctionsException;
 import dev.mondrian.protocol.RunnerWire.Completion;
 import dev.mondrian.protocol.RunnerWire.Failure;
-import dev.mondrian.protocol.RunnerWire.Lease;
 import dev.mondrian.protocol.RunnerWire.Heartbeat;
+import dev.mondrian.protocol.RunnerWire.Lease;
 import dev.mondrian.protocol.RunnerWire.Release;
 import dev.mondrian.protocol.RunnerWire.ThinkingReport;
+import dev.mondrian.runner.protocol.FunctionsClient;
+import dev.mondrian.runner.protocol.FunctionsException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

@@ -1,5 +1,7 @@
 package dev.mondrian.runner.service;
 
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.runner.chat.ChatTemplateException;
 import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.PromptEncoder;
@@ -10,9 +12,7 @@ import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.persona.Attachment;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
-import dev.mondrian.protocol.RunnerWire.ClaimedJob;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.chat.ChatTemplateException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

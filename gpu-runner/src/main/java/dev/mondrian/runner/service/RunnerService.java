@@ -1,10 +1,10 @@
 package dev.mondrian.runner.service;
 
 import dev.mondrian.protocol.LogFields;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
 import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.protocol.FunctionsClient;
 import dev.mondrian.runner.protocol.FunctionsException;
-import dev.mondrian.protocol.RunnerWire.ClaimedJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

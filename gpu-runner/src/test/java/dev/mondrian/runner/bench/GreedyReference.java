@@ -2,11 +2,11 @@ package dev.mondrian.runner.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.Sampler;
-import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

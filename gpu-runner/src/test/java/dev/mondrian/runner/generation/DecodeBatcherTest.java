@@ -2,9 +2,9 @@ package dev.mondrian.runner.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.awt.Color;
 import java.awt.Graphics2D;

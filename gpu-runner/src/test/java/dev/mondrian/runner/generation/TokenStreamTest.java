@@ -2,12 +2,12 @@ package dev.mondrian.runner.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.ReferenceDecoder;
 import dev.mondrian.runner.model.SafeTensorsWriter;
 import dev.mondrian.runner.model.TinyDecoder;
 import dev.mondrian.runner.sampling.SamplingParams;
-import dev.mondrian.runner.chat.ChatMessage;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
 import java.nio.file.Path;

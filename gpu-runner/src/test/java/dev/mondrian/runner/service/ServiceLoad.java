@@ -2,16 +2,16 @@ package dev.mondrian.runner.service;
 
 import dev.mondrian.functions.support.Http;
 import dev.mondrian.functions.support.ServiceProcess;
-import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.SseClient.Frame;
+import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.TestImages;
 import dev.mondrian.runner.model.ModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package dev.mondrian.trainer.cli;
 
 import dev.mondrian.runner.cli.Args;
-import dev.mondrian.runner.cli.Cli;
 import dev.mondrian.runner.cli.Cli.Command;
+import dev.mondrian.runner.cli.Cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
