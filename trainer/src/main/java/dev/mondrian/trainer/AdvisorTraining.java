@@ -1,11 +1,11 @@
 package dev.mondrian.trainer;
 
+import dev.mondrian.progress.ProgressLine;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.llava.Llava;
 import dev.mondrian.runner.persona.Advisor;
-import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.trainer.data.CritiqueWriter;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.mondrian.trainer;
 
+import dev.mondrian.progress.ProgressLine;
 import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.Generator;
@@ -10,7 +11,6 @@ import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.Advisor;
 import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.persona.Attachment;
-import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.trainer.data.CritiqueReader;

@@ -1,12 +1,12 @@
 package dev.mondrian.trainer;
 
+import dev.mondrian.progress.ProgressLine;
 import dev.mondrian.runner.generation.ProcessMemory;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.persona.Advisor;
 import dev.mondrian.runner.persona.AdvisorPrompt;
 import dev.mondrian.runner.persona.Attachment;
-import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.tokenizer.BpeTrainer;
 import dev.mondrian.runner.tokenizer.ByteLevelBpe;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;

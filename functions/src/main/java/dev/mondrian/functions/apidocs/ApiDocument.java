@@ -49,10 +49,10 @@ class ApiDocument {
             `: keep-alive` comment; the stream ends after `done`. `GET /api/jobs/{id}/ws` is a WebSocket carrying \
             the same JSON, one text frame per event.
 
-            **Not in this document.** `/fn/<function>` (Spring Cloud Function's generic invocation of the job \
-            operations, runner token) and the web page's static files under `/`. On AWS Lambda the same routes \
-            answer through API Gateway without the streams and the original service's routes, `POST /api/jobs` \
-            takes JSON there, and `POST /api/uploads` hands out pre-signed S3 uploads (README, "On AWS Lambda").
+            **Not in this document.** `/fn/<function>` (Spring Cloud Function's generic invocation of the AWS Lambda \
+            functions, runner token) and the web page's static files under `/`. On AWS Lambda the same routes answer \
+            through API Gateway, except the streams and the multipart uploads: a job is created there with JSON, its \
+            image uploaded first through `POST /api/uploads` or sent base64.
             """;
 
     @Bean

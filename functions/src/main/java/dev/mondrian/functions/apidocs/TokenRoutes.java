@@ -1,6 +1,7 @@
 package dev.mondrian.functions.apidocs;
 
 import dev.mondrian.functions.http.RequiresToken;
+import dev.mondrian.functions.http.RouteTable;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -13,9 +14,9 @@ import org.springframework.web.method.HandlerMethod;
 class TokenRoutes implements OperationCustomizer {
     @Override
     public Operation customize(Operation operation, HandlerMethod handler) {
-        RequiresToken required = handler.getMethodAnnotation(RequiresToken.class);
+        RequiresToken.Role required = RouteTable.token(handler.getMethod());
         if (required != null) {
-            boolean runner = required.value() == RequiresToken.Role.RUNNER;
+            boolean runner = required == RequiresToken.Role.RUNNER;
             operation.addSecurityItem(new SecurityRequirement().addList(runner ? ApiDocument.RUNNER_TOKEN : ApiDocument.ADMIN_TOKEN));
             operation.getResponses().addApiResponse("401", new ApiResponse()
                     .description("missing or wrong " + (runner ? "runner" : "admin") + " token"));

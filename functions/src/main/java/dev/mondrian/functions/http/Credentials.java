@@ -40,6 +40,17 @@ public class Credentials {
         return header.substring(7).strip();
     }
 
+    /** Whether a request presenting {@code bearer} may call a route that needs {@code token} (null: none). */
+    public boolean allows(RequiresToken.Role token, String bearer) {
+        if (token == null) {
+            return true;
+        }
+        return switch (token) {
+            case RUNNER -> isRunner(bearer);
+            case ADMIN -> isAdmin(bearer);
+        };
+    }
+
     public boolean isRunner(String bearer) {
         return matches(runner, bearer);
     }

@@ -1,10 +1,11 @@
 package dev.mondrian.functions.http;
 
-import jakarta.servlet.http.HttpServletRequest;
 import dev.mondrian.functions.store.StorageFailure;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -28,15 +29,13 @@ import tools.jackson.core.JacksonException;
 @RestControllerAdvice
 public class ErrorResponses {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
-
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<ApiError> api(ApiException e) {
-        return error(e.status(), e.getMessage());
-    }
+    public static final String NO_BODY = "a JSON request body is required";
+    public static final String NOT_JSON = "request body is not valid JSON of the expected shape";
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
-        return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON of the expected shape");
+        return String.valueOf(e.getMessage()).startsWith("Required request body is missing")
+                ? error(HttpStatus.BAD_REQUEST, NO_BODY) : notJson();
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
@@ -79,13 +78,36 @@ public class ErrorResponses {
         if (request.getRequestURI().startsWith("/fn/") && isInputConversion(e)) {
             return error(HttpStatus.BAD_REQUEST, "request body is not valid JSON of the function's input");
         }
+        return failure(e, request.getMethod() + " " + request.getRequestURI());
+    }
+
+    /**
+     * What a handler's failure answers wherever the handler ran (a server, AWS Lambda): the contract's own refusals
+     * as they are, a storage failure as its status; anything else is logged
+     * with {@code where} (the route, which carries the job id) and answered without internals.
+     */
+    public static ResponseEntity<ApiError> failure(Exception e, String where) {
+        if (e instanceof ApiException api) {
+            return error(api.status(), api.getMessage());
+        }
         Optional<StorageFailure> storage = StorageFailure.of(e);
         if (storage.isPresent()) {
-            log.error("storage failure on {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            log.error("storage failure on {}: {}", where, e.toString());
             return error(storage.get().status(), storage.get().message());
         }
-        log.error("internal failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+        log.error("internal failure on {}", where, e);
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the failure was logged");
+    }
+
+    /** A missing or wrong bearer token: 401, and nothing changed. */
+    public static ResponseEntity<ApiError> refused(RequiresToken.Role token) {
+        String who = token == RequiresToken.Role.RUNNER ? "runner" : "admin";
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .contentType(MediaType.APPLICATION_JSON).body(new ApiError("missing or wrong " + who + " token"));
+    }
+
+    private static ResponseEntity<ApiError> notJson() {
+        return error(HttpStatus.BAD_REQUEST, NOT_JSON);
     }
 
     /**

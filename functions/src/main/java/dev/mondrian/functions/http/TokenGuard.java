@@ -7,7 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.method.HandlerMethod;
@@ -36,9 +36,9 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws IOException {
         if (handler instanceof HandlerMethod method) {
-            RequiresToken required = method.getMethodAnnotation(RequiresToken.class);
-            if (required != null && !allowed(required.value(), request)) {
-                refuse(response, required.value());
+            RequiresToken.Role required = RouteTable.token(method.getMethod());
+            if (!allowed(required, request)) {
+                refuse(response, required);
                 return false;
             }
         }
@@ -77,18 +77,13 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     }
 
     private boolean allowed(RequiresToken.Role role, HttpServletRequest request) {
-        String bearer = Credentials.bearer(request.getHeader("Authorization"));
-        return switch (role) {
-            case RUNNER -> credentials.isRunner(bearer);
-            case ADMIN -> credentials.isAdmin(bearer);
-        };
+        return credentials.allows(role, Credentials.bearer(request.getHeader("Authorization")));
     }
 
     private void refuse(HttpServletResponse response, RequiresToken.Role role) throws IOException {
-        response.setStatus(HttpStatus.UNAUTHORIZED.value());
-        response.setContentType("application/json");
-        response.setHeader("WWW-Authenticate", "Bearer");
-        String who = role == RequiresToken.Role.RUNNER ? "runner" : "admin";
-        json.writeValue(response.getOutputStream(), new ApiError("missing or wrong " + who + " token"));
+        ResponseEntity<ApiError> refusal = ErrorResponses.refused(role);
+        response.setStatus(refusal.getStatusCode().value());
+        refusal.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        json.writeValue(response.getOutputStream(), refusal.getBody());
     }
 }

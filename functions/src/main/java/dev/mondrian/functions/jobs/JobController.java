@@ -1,17 +1,21 @@
 package dev.mondrian.functions.jobs;
 
+import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.uploads.Parts;
+import dev.mondrian.functions.uploads.S3Uploads;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -21,9 +25,11 @@ import org.springframework.web.multipart.MultipartFile;
 @Tag(name = "jobs", description = "Create a critique job, read it, cancel it.")
 class JobController {
     private final JobService jobs;
+    private final Optional<S3Uploads> uploads;
 
-    JobController(JobService jobs) {
+    JobController(JobService jobs, Optional<S3Uploads> uploads) {
         this.jobs = jobs;
+        this.uploads = uploads;
     }
 
     @Operation(operationId = "createJob", summary = "Create a job from a photo, a prompt, or both",
@@ -47,8 +53,27 @@ class JobController {
             @Parameter(description = "how often a thinking_update with the statistics comes",
                     schema = @Schema(type = "integer", minimum = "100", maximum = "600000", defaultValue = "5000"))
             @RequestParam(name = "update_interval_ms", required = false) String updateIntervalMs) {
-        JobView job = jobs.create(new JobRequest(prompt, advisor, mode, maxTokens, temperature, updateIntervalMs,
-                Parts.bytes(image), null));
+        return created(jobs.create(new JobRequest(prompt, advisor, mode, maxTokens, temperature, updateIntervalMs,
+                Parts.bytes(image), null)));
+    }
+
+    /** The form's fields as JSON: how AWS Lambda takes a job, since API Gateway passes no multipart upload through. */
+    @Operation(operationId = "createJobFromJson", summary = "Create a job from JSON: the form's fields, the image in base64 or uploaded",
+            description = "Fields prompt, advisor, mode, max_tokens, temperature, update_interval_ms as in the form; the "
+                    + "image either base64 in image or, uploaded first through POST /api/uploads, named by image_key.")
+    @ApiResponse(responseCode = "201", description = "the job, queued; Location is its URL")
+    @ApiResponse(responseCode = "400", description = "not JSON, neither image nor prompt, an unknown advisor, a field out of "
+            + "range, an image_key not handed out or not uploaded")
+    @ApiResponse(responseCode = "413", description = "the image is over mondrian.max-upload-size bytes or mondrian.max-image-pixels pixels")
+    @ApiResponse(responseCode = "415", description = "the image is not a JPEG, PNG, GIF or BMP image")
+    @PostMapping(path = "/api/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobView> createFromJson(@RequestBody JobRequest request) {
+        return created(jobs.create(request.imageKey() == null || request.image() != null ? request
+                : request.withImage(uploads.orElseThrow(() -> ApiException.badRequest(S3Uploads.NOT_CONFIGURED))
+                        .read(request.imageKey()))));
+    }
+
+    private static ResponseEntity<JobView> created(JobView job) {
         return ResponseEntity.created(URI.create(job.links().self())).body(job);
     }
 

@@ -1,6 +1,7 @@
 package dev.mondrian.functions.metrics;
 
 import dev.mondrian.functions.http.RequiresToken;
+import dev.mondrian.functions.http.RouteTable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -37,8 +38,7 @@ class RunnerCallbackTimer implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         if (handler instanceof HandlerMethod method) {
-            RequiresToken token = method.getMethodAnnotation(RequiresToken.class);
-            if (token != null && token.value() == RequiresToken.Role.RUNNER) {
+            if (RouteTable.token(method.getMethod()) == RequiresToken.Role.RUNNER) {
                 request.setAttribute(START, System.nanoTime());
             }
         }

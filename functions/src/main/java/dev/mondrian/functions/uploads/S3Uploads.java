@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @Component
 @ConditionalOnProperty(name = "mondrian.upload-bucket")
 public class S3Uploads {
+    public static final String NOT_CONFIGURED = "uploads through S3 are not configured here (mondrian.upload-bucket)";
     private static final Duration WINDOW = Duration.ofMinutes(15);
     private static final String PREFIX = "uploads/";
     private static final Pattern KEY = Pattern.compile(Pattern.quote(PREFIX) + "[0-9a-f]{32}");

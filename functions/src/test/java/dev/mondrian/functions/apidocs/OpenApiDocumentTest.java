@@ -152,6 +152,19 @@ class OpenApiDocumentTest extends ServiceTest {
                 "error", "done");
     }
 
+    /** A job is created from a form or from JSON (how AWS Lambda takes it): one operation, both bodies. */
+    @Test
+    void jobCreationDocumentsTheFormAndTheJsonBody() {
+        JsonNode create = document().get("paths").get("/api/jobs").get("post");
+        assertThat(create.get("requestBody").get("content").propertyNames()).as(create.toString())
+                .contains("multipart/form-data", "application/json");
+        String json = create.get("requestBody").get("content").get("application/json").get("schema").get("$ref").asString();
+        JsonNode request = document().get("components").get("schemas").get(json.substring(json.lastIndexOf('/') + 1));
+        assertThat(properties(request)).containsExactlyInAnyOrder("prompt", "advisor", "mode", "max_tokens", "temperature",
+                "update_interval_ms", "image", "image_key");
+        assertThat(request.get("properties").get("max_tokens").get("type").toString()).contains("integer");
+    }
+
     @Test
     void theDocumentIsAlsoServedAsYaml() {
         Http.Response yaml = http.get("/api/openapi.yaml");

@@ -12,6 +12,7 @@ import dev.mondrian.functions.support.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -176,13 +177,27 @@ class JobStreamingTest extends ServiceTest {
         runner.complete(claim, "done");
     }
 
+    /** The form's fields as JSON, the image in base64: as AWS Lambda takes a job, the server takes it too. */
     @Test
-    void theGenericFunctionRouteServesTheSameOperations() {
-        String id = createJob();
-        Http.Response viaFunction = http.postJson("/fn/getJob", RUNNER_TOKEN, id);
-        assertThat(viaFunction.status()).isEqualTo(200);
-        assertThat(viaFunction.json().get("job_id").asString()).isEqualTo(id);
-        assertThat(http.postJson("/fn/getJob", null, id).status()).isEqualTo(401);
+    void aJobIsCreatedFromJsonAsFromTheForm() {
+        byte[] png = TestImages.png(40, 30);
+        Http.Response created = http.postJson("/api/jobs", null, Map.of("prompt", "From JSON", "max_tokens", 64,
+                "image", java.util.Base64.getEncoder().encodeToString(png)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Location").orElseThrow()).isEqualTo(created.json().get("links").get("self").asString());
+        JsonNode job = http.get("/api/jobs/" + created.json().get("job_id").asString()).json();
+        assertThat(job.get("max_tokens").asInt()).isEqualTo(64);
+        assertThat(job.get("has_image").asBoolean()).isTrue();
+        Http.Response empty = http.post("/api/jobs", "application/json", new byte[0]);
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().get("error").asString()).isEqualTo("a JSON request body is required");
+        Http.Response upload = http.postJson("/api/uploads", null, Map.of("size", 10));
+        assertThat(upload.status()).isEqualTo(404);
+        assertThat(upload.json().get("error").asString()).contains("mondrian.upload-bucket");
+    }
+
+    @Test
+    void theAdvisorsAreListed() {
         List<String> seen = new ArrayList<>();
         http.get("/api/advisors").json().forEach(a -> seen.add(a.get("id").asString()));
         assertThat(seen).hasSizeGreaterThanOrEqualTo(3).contains("ansel");

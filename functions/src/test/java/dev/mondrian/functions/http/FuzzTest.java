@@ -41,7 +41,7 @@ class FuzzTest extends ServiceTest {
             "POST /api/runner/jobs/{id}/thinking",
             "POST /api/runner/jobs/{id}/complete", "POST /api/runner/jobs/{id}/fail", "POST /api/runner/jobs/{id}/release",
             "GET /api/runner/jobs/{id}/image", "POST /upload", "GET /jobs", "GET /jobs/{id}", "GET /status/{id}",
-            "GET /stream/{id}", "GET /analysis/{id}", "PUT /job/{id}/thinking", "POST /fn/createJob", "GET /api/openapi",
+            "GET /stream/{id}", "GET /analysis/{id}", "PUT /job/{id}/thinking", "POST /fn/httpApi", "POST /api/uploads", "GET /api/openapi",
             "GET /api/openapi.yaml");
     private static final List<String> FIELDS = List.of("prompt", "advisor", "mode", "max_tokens", "temperature",
             "update_interval_ms", "runner_id", "wait_ms", "lease_id", "lease_epoch", "update_seq", "tokens",

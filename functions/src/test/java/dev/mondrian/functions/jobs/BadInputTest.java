@@ -88,8 +88,10 @@ class BadInputTest extends ServiceTest {
     }
 
     @Test
-    void aBodyThatIsNotAForm() {
-        assertRefused(415, "not accepted", () -> http.postJson("/api/jobs", null, Map.of("prompt", "hi")));
+    void aBodyThatIsNeitherAFormNorJson() {
+        assertRefused(415, "not accepted", () -> http.post("/api/jobs", "text/plain", "prompt=hi".getBytes(StandardCharsets.UTF_8)));
+        assertRefused(400, "not valid JSON", () -> http.postJson("/api/jobs", null, "[\"prompt\", \"hi\"]"));
+        assertRefused(400, "unknown advisor", () -> http.postJson("/api/jobs", null, Map.of("prompt", "hi", "advisor", "x")));
         assertRefused(400, "multipart", () -> http.post("/api/jobs", "multipart/form-data; boundary=zzz",
                 "--zzz\r\nbroken".getBytes(StandardCharsets.UTF_8)));
     }

@@ -73,6 +73,13 @@ class HttpApiLambdaTest {
         JsonNode done = body(invoke(request("GET /api/jobs/{id}", Map.of("id", id), null, null)));
         assertThat(done.get("status").asString()).isEqualTo("completed");
         assertThat(done.get("analysis").asString()).isEqualTo("Seen from Lambda");
+        // The original service's routes and the health check come through the same table.
+        assertThat(body(invoke(request("GET /status/{id}", Map.of("id", id), null, null))).get("status").asString())
+                .isEqualTo("completed");
+        JsonNode page = invoke(request("GET /analysis/{id}", Map.of("id", id), null, null));
+        assertThat(page.get("headers").get("Content-Type").asString()).startsWith("text/html");
+        assertThat(page.get("body").asString()).contains("Seen from Lambda");
+        assertThat(body(invoke(request("GET /health", Map.of(), null, null))).get("database").asString()).isEqualTo("ok");
         ObjectNode list = request("GET /api/jobs", Map.of(), ServiceTest.ADMIN_TOKEN, null);
         list.putObject("queryStringParameters").put("limit", "1");
         assertThat(body(invoke(list)).get(0).get("job_id").asString()).isEqualTo(id);

@@ -3,6 +3,7 @@ package dev.mondrian.functions.load;
 import dev.mondrian.functions.support.Http;
 import dev.mondrian.functions.support.ServiceProcess;
 import dev.mondrian.functions.support.ServiceTest;
+import dev.mondrian.progress.ProgressLine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -96,7 +97,7 @@ public final class LoadGenerator {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
             AtomicLong created = new AtomicLong();
-            try (ProgressLine progress = ProgressLine.start("creating jobs", jobs, "jobs", created::get)) {
+            try (ProgressLine progress = ProgressLine.following("creating jobs", jobs, "jobs", created::get)) {
                 for (int i = 0; i < jobs; i++) {
                     ids.add(http.multipart("/api/jobs", Http.form("prompt", "load " + i)).json().get("job_id").asString());
                     created.incrementAndGet();
@@ -104,7 +105,7 @@ public final class LoadGenerator {
             }
             System.out.printf("%d jobs created; opening %d SSE and %d WebSocket clients%n", jobs, sseClients, webSockets);
             CountDownLatch opened = new CountDownLatch(clients);
-            try (ProgressLine progress = ProgressLine.start("opening clients", clients, "clients",
+            try (ProgressLine progress = ProgressLine.following("opening clients", clients, "clients",
                     () -> clients - opened.getCount())) {
                 for (int i = 0; i < clients; i++) {
                     String id = ids.get(i % jobs);
@@ -122,7 +123,7 @@ public final class LoadGenerator {
             // Claimed only now, so no lease lapses while thousands of clients connect.
             List<JsonNode> claims = new ArrayList<>();
             AtomicLong claimed = new AtomicLong();
-            try (ProgressLine progress = ProgressLine.start("claiming jobs", jobs, "jobs", claimed::get)) {
+            try (ProgressLine progress = ProgressLine.following("claiming jobs", jobs, "jobs", claimed::get)) {
                 for (int i = 0; i < jobs; i++) {
                     claims.add(http.postJson("/api/runner/claim", ServiceTest.RUNNER_TOKEN,
                             Map.of("runner_id", "load-" + i)).json());
@@ -171,7 +172,7 @@ public final class LoadGenerator {
                                 "lease_epoch", claim.get("lease").get("epoch").asLong(), "analysis", "done"));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            try (ProgressLine progress = ProgressLine.start("clients seeing done", clients, "clients", ended::get)) {
+            try (ProgressLine progress = ProgressLine.following("clients seeing done", clients, "clients", ended::get)) {
                 while (ended.get() < clients && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
@@ -242,7 +243,7 @@ public final class LoadGenerator {
             }
             long start = System.nanoTime();
             List<Thread> senders = new ArrayList<>();
-            try (ProgressLine progress = ProgressLine.start("submitting jobs", jobs, "jobs", answered::get)) {
+            try (ProgressLine progress = ProgressLine.following("submitting jobs", jobs, "jobs", answered::get)) {
                 for (int c = 0; c < concurrency; c++) {
                     senders.add(Thread.ofVirtual().start(() -> {
                         while (next.getAndIncrement() < jobs) {

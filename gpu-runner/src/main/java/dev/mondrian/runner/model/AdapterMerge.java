@@ -1,6 +1,6 @@
 package dev.mondrian.runner.model;
 
-import dev.mondrian.runner.progress.ProgressLine;
+import dev.mondrian.progress.ProgressLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

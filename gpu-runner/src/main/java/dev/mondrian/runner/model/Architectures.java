@@ -16,7 +16,7 @@ public final class Architectures {
 
     private Architectures() {}
 
-    /** Every architecture name the engine loads, for error messages and the README's table. */
+    /** Every architecture name the engine loads, so a refusal names what would have loaded. */
     public static List<String> supported() {
         return FAMILIES.stream().flatMap(f -> f.names().stream()).sorted().toList();
     }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything a runner is configured with; the README's "Runners" section lists the flags and
- * environment variables behind each.
+ * Everything a runner is configured with, however it was given (flags or environment variables, read by the
+ * command line), so the runner itself reads no environment.
  *
  * @param token the runner token, or null to read {@code tokenFile} (re-read on every call, so a
  *              runner started before the service that writes the file still gets in)

@@ -2,6 +2,7 @@ package dev.mondrian.runner.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.mondrian.progress.ProgressLine;
 import dev.mondrian.runner.generation.DecodeBatcher;
 import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.Generator;
@@ -10,7 +11,6 @@ import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.SafeTensorsWriter.DType;
-import dev.mondrian.runner.progress.ProgressLine;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;

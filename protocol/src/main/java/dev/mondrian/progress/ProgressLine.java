@@ -1,4 +1,4 @@
-package dev.mondrian.runner.progress;
+package dev.mondrian.progress;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -8,9 +8,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * Long work's progress (loading weights, writing them, evaluating, benchmark runs) as a line on stderr every
+ * Long work's progress (loading weights, writing them, evaluating, benchmark runs, a load test's phases) as a line on
+ * stderr every
  * {@link #EVERY}: how much is done of how much, the rate, the time elapsed and the time left at that rate:
  * {@code loading model: 1200/14000 MB (8.6%), 410 MB/s, 0:00:03 elapsed, 0:00:31 left}. A shared daemon
  * thread prints, so the work never stops to report, and work done within the first interval prints nothing.
@@ -26,14 +28,17 @@ public final class ProgressLine implements AutoCloseable {
     private final double divisor;
     private final Consumer<String> out;
     private final long start = System.nanoTime();
-    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong counted = new AtomicLong();
+    private final LongSupplier done;
     private final ScheduledFuture<?> ticks;
 
-    ProgressLine(String what, long total, String unit, long divisor, Duration every, Consumer<String> out) {
+    ProgressLine(String what, long total, String unit, long divisor, LongSupplier done, Duration every,
+                 Consumer<String> out) {
         this.what = what;
         this.total = total;
         this.unit = unit;
         this.divisor = divisor;
+        this.done = done == null ? counted::get : done;
         this.out = out;
         this.ticks = TICKER.scheduleAtFixedRate(this::print, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -45,11 +50,16 @@ public final class ProgressLine implements AutoCloseable {
 
     /** Counts {@code total} things, shown divided by {@code divisor} in {@code unit}: bytes as "MB" with 1000000. */
     public static ProgressLine start(String what, long total, String unit, long divisor) {
-        return new ProgressLine(what, total, unit, divisor, EVERY, System.err::println);
+        return new ProgressLine(what, total, unit, divisor, null, EVERY, System.err::println);
+    }
+
+    /** Reads how much is done from a counter the work keeps anyway, instead of being told with {@link #add}. */
+    public static ProgressLine following(String what, long total, String unit, LongSupplier done) {
+        return new ProgressLine(what, total, unit, 1, done, EVERY, System.err::println);
     }
 
     public void add(long n) {
-        done.addAndGet(n);
+        counted.addAndGet(n);
     }
 
     /** Stops the lines; what was done is not printed again (the work's own summary says it). */
@@ -59,7 +69,7 @@ public final class ProgressLine implements AutoCloseable {
     }
 
     private void print() {
-        out.accept(line(what, done.get() / divisor, total / divisor, unit, (System.nanoTime() - start) / 1e9));
+        out.accept(line(what, done.getAsLong() / divisor, total / divisor, unit, (System.nanoTime() - start) / 1e9));
     }
 
     /** The line for {@code done} of {@code total} after {@code seconds}; the time left is "?" until something is done. */

@@ -1,10 +1,11 @@
-package dev.mondrian.runner.progress;
+package dev.mondrian.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ProgressLineTest {
@@ -30,7 +31,7 @@ class ProgressLineTest {
     @Test
     void aMeterPrintsEveryIntervalUntilClosed() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        try (ProgressLine meter = new ProgressLine("writing", 4_000_000, "MB", 1_000_000, Duration.ofMillis(50),
+        try (ProgressLine meter = new ProgressLine("writing", 4_000_000, "MB", 1_000_000, null, Duration.ofMillis(50),
                 lines::add)) {
             meter.add(1_000_000);
             while (lines.isEmpty()) {
@@ -41,5 +42,18 @@ class ProgressLineTest {
         int printed = lines.size();
         Thread.sleep(200);
         assertThat(lines).as("nothing after close").hasSize(printed);
+    }
+
+    @Test
+    void aLineCanFollowACounterTheWorkKeeps() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AtomicLong claimed = new AtomicLong(3);
+        try (ProgressLine meter = new ProgressLine("claiming jobs", 12, "jobs", 1, claimed::get, Duration.ofMillis(50),
+                lines::add)) {
+            while (lines.isEmpty()) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(lines.getFirst()).startsWith("claiming jobs: 3/12 jobs (25.0%), ");
     }
 }
