@@ -38,7 +38,21 @@ public record MondrianProperties(
         /** Another S3 endpoint than AWS's (an S3-compatible store; path-style addressing). */
         @DefaultValue("") String s3Endpoint,
         /** A JSON file of advisors in place of the shipped advisors.json, in its format; an advisor may name an {@code adapter}. */
-        @DefaultValue("") String advisorsFile) {
+        @DefaultValue("") String advisorsFile,
+        /** The webhooks' signing secret, {@code whsec_<base64>}; empty means generate one into {@code <dataDir>/webhook-secret}. */
+        @DefaultValue("") String webhookSecret,
+        /**
+         * Hosts a webhook may name although they resolve to a loopback, private or link-local address (comma-separated
+         * names or addresses, as written in the URL): none by default, so the service cannot be made a proxy into
+         * its own network.
+         */
+        @DefaultValue("") String webhookAllowedHosts,
+        /** The wait before a failed delivery's first retry; each next wait doubles, up to 10 minutes. */
+        @DefaultValue("5s") Duration webhookBackoff,
+        /** How long a delivery is retried before it is given up. */
+        @DefaultValue("24h") Duration webhookRetryFor,
+        /** How long one attempt may take, connecting and answering. */
+        @DefaultValue("10s") Duration webhookTimeout) {
 
     public String effectiveDatabaseUrl() {
         return databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;

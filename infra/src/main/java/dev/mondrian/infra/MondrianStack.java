@@ -1,11 +1,9 @@
 package dev.mondrian.infra;
 
-import dev.mondrian.protocol.RunnerRoutes;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
@@ -14,9 +12,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.WebSocketLambdaIntegration;
-import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
-import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketApi;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketRouteOptions;
 import software.amazon.awscdk.services.apigatewayv2.WebSocketStage;
@@ -46,6 +42,9 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.UserData;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -79,10 +78,7 @@ import software.constructs.Construct;
  * that run the runner as a systemd service. Each role gets only what its code does.
  */
 public final class MondrianStack extends Stack {
-    /** Every route {@code httpApi} serves (its route keys); the tests hold this list to the function's code. */
-    public static final List<String> HTTP_ROUTES = Stream.concat(Stream.of("POST /api/jobs", "GET /api/jobs",
-            "GET /api/jobs/{id}", "POST /api/jobs/{id}/cancel", "GET /api/advisors", "POST /api/uploads"),
-            RunnerRoutes.ALL.stream().map(RunnerRoutes.Route::key)).toList();
+
     static final String HANDLER = "org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest";
     /** AWS's Deep Learning AMI (NVIDIA driver), resolved when the stack deploys. */
     static final String GPU_IMAGE = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id";
@@ -121,6 +117,7 @@ public final class MondrianStack extends Stack {
 
         Secret runnerToken = token("RunnerToken", "bearer token of the GPU runners");
         Secret adminToken = token("AdminToken", "bearer token of the operators");
+        Secret webhookSecret = webhookSecret();
 
         Bucket web = privateBucket("Web");
         Bucket uploads = privateBucket("Uploads");
@@ -142,6 +139,8 @@ public final class MondrianStack extends Stack {
         environment.put("MONDRIAN_ADMIN_TOKEN", adminToken.getSecretValue().unsafeUnwrap());
         environment.put("MONDRIAN_WEBSOCKET_MANAGEMENT_ENDPOINT", liveStage.getCallbackUrl());
         environment.put("MONDRIAN_UPLOAD_BUCKET", uploads.getBucketName());
+        environment.put("MONDRIAN_WEBHOOK_SECRET", Fn.join("", List.of("whsec_",
+                webhookSecret.secretValueFromJson("key").unsafeUnwrap())));
 
         Alias httpFunction = function("HttpApiFunction", "httpApi", settings, environment, vpc, servicesSubnets, service);
         Alias liveFunction = function("WebSocketApiFunction", "webSocketApi", settings, environment, vpc, servicesSubnets,
@@ -157,13 +156,16 @@ public final class MondrianStack extends Stack {
                     .conditions(Map.of("StringLike", Map.of("s3:prefix", "uploads/*"))).build());
         }
 
-        HttpApi api = HttpApi.Builder.create(this, "Api").build();
-        HttpLambdaIntegration integration = new HttpLambdaIntegration("Service", httpFunction);
-        for (String route : HTTP_ROUTES) {
-            String[] parts = route.split(" ");
-            api.addRoutes(AddRoutesOptions.builder().path(parts[1]).methods(List.of(HttpMethod.valueOf(parts[0])))
-                    .integration(integration).build());
-        }
+        // One $default route: httpApi finds each request's row of the service's route table by method and path, so
+        // the API lists no routes of its own that could fall behind.
+        // Nothing runs between requests on Lambda: a schedule sends the webhooks' due deliveries, retries included.
+        Alias webhookFunction = function("WebhookFunction", "webhookDeliveries", settings, environment, vpc,
+                servicesSubnets, service);
+        Rule.Builder.create(this, "WebhookSchedule").schedule(Schedule.rate(Duration.minutes(1)))
+                .targets(List.of(new LambdaFunction(webhookFunction))).build();
+
+        HttpApi api = HttpApi.Builder.create(this, "Api")
+                .defaultIntegration(new HttpLambdaIntegration("Service", httpFunction)).build();
         WebSocketLambdaIntegration liveIntegration = new WebSocketLambdaIntegration("Live", liveFunction);
         live.addRoute("$connect", WebSocketRouteOptions.builder().integration(liveIntegration).build());
         live.addRoute("$disconnect", WebSocketRouteOptions.builder().integration(liveIntegration).build());
@@ -200,6 +202,14 @@ public final class MondrianStack extends Stack {
     private Secret token(String id, String description) {
         return Secret.Builder.create(this, id).description("Mondrian: " + description)
                 .generateSecretString(SecretStringGenerator.builder().passwordLength(48).excludePunctuation(true).build())
+                .build();
+    }
+
+    /** {@code whsec_} and 32 base64 letters: Standard Webhooks' form, the letters read as 24 bytes of key. */
+    private Secret webhookSecret() {
+        return Secret.Builder.create(this, "WebhookSecret").description("Mondrian: the key that signs webhook deliveries")
+                .generateSecretString(SecretStringGenerator.builder().secretStringTemplate("{}").generateStringKey("key")
+                        .passwordLength(32).excludePunctuation(true).build())
                 .build();
     }
 

@@ -81,7 +81,7 @@ class CompatController {
         if (bytes == null) {
             throw ApiException.badRequest("no file provided: send the photo in a form field named 'image' or 'file'");
         }
-        JobView job = jobs.create(new JobRequest(null, advisor, mode, null, null, null, bytes, null));
+        JobView job = jobs.create(new JobRequest(null, advisor, mode, null, null, null, bytes, null, null, null));
         String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
         OriginalWire.Upload body = new OriginalWire.Upload(job.jobId(), job.jobId() + " (" + job.mode() + ")",
                 clientFileName(part), job.advisor(), List.of(job.advisor()), job.status(), job.mode(),
@@ -129,12 +129,41 @@ class CompatController {
         if (job.analysis() == null) {
             throw ApiException.notFound("no analysis available: job " + id + " is " + job.status());
         }
-        String advisorName = advisors.find(job.advisor()).map(Advisor::name).orElse(job.advisor());
+        return page(AnalysisPage.render(advisorName(job), job.analysis()));
+    }
+
+    private String advisorName(JobView job) {
+        return advisors.find(job.advisor()).map(Advisor::name).orElse(job.advisor());
+    }
+
+    private static ResponseEntity<String> page(String html) {
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("text/html; charset=utf-8"))
                 .header("Content-Security-Policy", AnalysisPage.CONTENT_SECURITY_POLICY)
                 .header("Cache-Control", "no-cache")
-                .body(AnalysisPage.render(advisorName, job.analysis()));
+                .body(html);
+    }
+
+    @Operation(operationId = "originalSummary", summary = "A completed job's summary as an HTML page (the text escaped)",
+            description = "The opening sentence of each of the analysis's first three paragraphs.")
+    @ApiResponse(responseCode = "200", description = "the page", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "the job has not completed")
+    @ApiResponse(responseCode = "404", description = "no job with this id, or no analysis to summarize")
+    @GetMapping("/summary/{id}")
+    ResponseEntity<String> summary(@PathVariable String id) {
+        JobView job;
+        try {
+            job = jobs.get(id);
+        } catch (ApiException notFound) {
+            throw ApiException.notFound("Job not found");
+        }
+        if (!job.status().equals("completed")) {
+            throw ApiException.badRequest("Job not completed");
+        }
+        if (job.analysis() == null || job.analysis().isBlank()) {
+            throw ApiException.notFound("No summary available");
+        }
+        return page(AnalysisPage.summary(advisorName(job), job.analysis()));
     }
 
     @Operation(operationId = "originalThinking", summary = "A status line for a queued or running job (a thinking_update)",

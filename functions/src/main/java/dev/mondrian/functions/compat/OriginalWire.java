@@ -24,6 +24,23 @@ final class OriginalWire {
     /** The first frame of {@code GET /stream/{id}}. */
     record Connected(String type, String jobId) {}
 
+    /**
+     * An advisor in {@code GET /advisors} and {@code GET /advisors/{id}}: the original's fields. Mondrian's advisors
+     * carry no portrait or artworks, so {@code imageUrl} is null and {@code artworks} empty; {@code specialty} is
+     * the original's fallback, "Photography".
+     */
+    record Advisor(String id, String name, String specialty, String bio, List<String> focusAreas,
+                   List<Object> artworks, String imageUrl) {}
+
+    /** {@code GET /advisors}. */
+    record AdvisorList(List<Advisor> advisors, int count, String timestamp) {}
+
+    /** {@code GET /advisors/{id}}: the advisor under {@code advisor}, with the original's (here empty) links. */
+    record AdvisorDetail(AdvisorWithLinks advisor, String timestamp) {}
+
+    record AdvisorWithLinks(String id, String name, String specialty, String bio, List<String> focusAreas,
+                            String imageUrl, List<Object> artworks, java.util.Map<String, Object> learnMore) {}
+
     /** {@code PUT /job/{id}/thinking}: the advisor service's status line. */
     record ThinkingNote(String thinking) {}
 }

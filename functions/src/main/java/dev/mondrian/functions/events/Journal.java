@@ -25,12 +25,15 @@ public class Journal implements DisposableBean {
     private final EventHub hub;
     private final EventMeters meters;
     private final GroupCommit group;
+    private final List<EventRecorder> recorders;
 
-    public Journal(Jdbi jdbi, EventLog log, EventHub hub, EventMeters meters, Dialect dialect) {
+    public Journal(Jdbi jdbi, EventLog log, EventHub hub, EventMeters meters, Dialect dialect,
+                   List<EventRecorder> recorders) {
         this.jdbi = jdbi;
         this.log = log;
         this.hub = hub;
         this.meters = meters;
+        this.recorders = List.copyOf(recorders);
         this.group = dialect == Dialect.SQLITE ? new GroupCommit(jdbi, hub, this::tx, this::committed) : null;
     }
 
@@ -42,13 +45,15 @@ public class Journal implements DisposableBean {
     public static final class Tx {
         private final Handle handle;
         private final EventLog log;
+        private final List<EventRecorder> recorders;
         private final long now;
         private final List<JobEvent> recorded = new ArrayList<>();
         private final List<Runnable> afterCommit = new ArrayList<>();
 
-        private Tx(Handle handle, EventLog log, long now) {
+        private Tx(Handle handle, EventLog log, List<EventRecorder> recorders, long now) {
             this.handle = handle;
             this.log = log;
+            this.recorders = recorders;
             this.now = now;
         }
 
@@ -63,6 +68,9 @@ public class Journal implements DisposableBean {
 
         public void record(String jobId, EventPayload... payloads) {
             recorded.addAll(log.append(handle, jobId, List.of(payloads), now));
+            for (EventRecorder recorder : recorders) {
+                recorder.recorded(this, jobId, List.of(payloads));
+            }
         }
 
         /**
@@ -102,7 +110,7 @@ public class Journal implements DisposableBean {
     }
 
     private Tx tx(Handle handle) {
-        return new Tx(handle, log, System.currentTimeMillis());
+        return new Tx(handle, log, recorders, System.currentTimeMillis());
     }
 
     /** What follows a commit: its events to the hub, then the work's own after-commit actions. */

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,8 +29,8 @@ public class Credentials {
     private final byte[] admin;
 
     public Credentials(MondrianProperties properties) {
-        this.runner = resolve(properties.runnerToken(), properties.dataDir().resolve("runner-token"));
-        this.admin = resolve(properties.adminToken(), properties.dataDir().resolve("admin-token"));
+        this.runner = token(properties.runnerToken(), properties.dataDir().resolve("runner-token"));
+        this.admin = token(properties.adminToken(), properties.dataDir().resolve("admin-token"));
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header, or null. */
@@ -64,24 +65,34 @@ public class Credentials {
                 && MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] resolve(String configured, Path file) {
+    private static byte[] token(String configured, Path file) {
+        return secret(configured, file, () -> {
+            byte[] raw = new byte[32];
+            RANDOM.nextBytes(raw);
+            return HexFormat.of().formatHex(raw);
+        }).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A secret: as configured, else as kept in {@code file}, else made by {@code generate} and kept there (owner-readable
+     * only), so that whoever runs the service can read it and it survives restarts.
+     */
+    public static String secret(String configured, Path file, Supplier<String> generate) {
         if (!configured.isBlank()) {
-            return configured.getBytes(StandardCharsets.UTF_8);
+            return configured;
         }
         try {
             if (Files.exists(file)) {
-                return Files.readString(file).strip().getBytes(StandardCharsets.UTF_8);
+                return Files.readString(file).strip();
             }
-            byte[] raw = new byte[32];
-            RANDOM.nextBytes(raw);
-            String token = HexFormat.of().formatHex(raw);
+            String secret = generate.get();
             Files.createDirectories(file.getParent());
-            Files.writeString(file, token + "\n");
+            Files.writeString(file, secret + "\n");
             restrictToOwner(file);
-            log.info("generated a token in {}", file.toAbsolutePath());
-            return token.getBytes(StandardCharsets.UTF_8);
+            log.info("generated a secret in {}", file.toAbsolutePath());
+            return secret;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create token file " + file.toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot read or create secret file " + file.toAbsolutePath(), e);
         }
     }
 

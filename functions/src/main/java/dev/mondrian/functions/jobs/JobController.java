@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -52,9 +53,14 @@ class JobController {
             @RequestParam(required = false) String temperature,
             @Parameter(description = "how often a thinking_update with the statistics comes",
                     schema = @Schema(type = "integer", minimum = "100", maximum = "600000", defaultValue = "5000"))
-            @RequestParam(name = "update_interval_ms", required = false) String updateIntervalMs) {
+            @RequestParam(name = "update_interval_ms", required = false) String updateIntervalMs,
+            @Parameter(description = "an http(s) URL told of the job by signed POSTs (Standard Webhooks), the body the "
+                    + "job as GET /api/jobs/{id} shows it") @RequestParam(required = false) String webhook,
+            @Parameter(description = "which of start, output, completed the webhook is told of (repeated or "
+                    + "comma-separated; default completed)") @RequestParam(name = "webhook_events", required = false)
+            List<String> webhookEvents) {
         return created(jobs.create(new JobRequest(prompt, advisor, mode, maxTokens, temperature, updateIntervalMs,
-                Parts.bytes(image), null)));
+                Parts.bytes(image), null, webhook, webhookEvents)));
     }
 
     /** The form's fields as JSON: how AWS Lambda takes a job, since API Gateway passes no multipart upload through. */

@@ -22,19 +22,22 @@ public class JobService {
     private final QueueSignal queue;
     private final ImageRepository images;
     private final JobMeters meters;
+    private final List<CreationStep> steps;
 
     public JobService(JobRepository repository, JobRequestValidator validator, Journal journal, QueueSignal queue,
-                ImageRepository images, JobMeters meters) {
+                ImageRepository images, JobMeters meters, List<CreationStep> steps) {
         this.repository = repository;
         this.images = images;
         this.validator = validator;
         this.journal = journal;
         this.queue = queue;
         this.meters = meters;
+        this.steps = List.copyOf(steps);
     }
 
     public JobView create(JobRequest request) {
         NewJob job = validator.validate(request);
+        List<CreationStep.Write> extras = steps.stream().map(step -> step.check(request)).toList();
         String id = newId();
         JobView created = journal.run(tx -> {
             String imageId = null;
@@ -43,6 +46,7 @@ public class JobService {
                 images.insert(tx.handle(), imageId, job.image(), job.imageInfo(), job.imageKey(), tx.now());
             }
             repository.insertJob(tx.handle(), id, job, imageId, tx.now());
+            extras.forEach(extra -> extra.into(tx, id));
             tx.record(id, status(JobStatus.QUEUED, 0, "queued", "Waiting for a runner", 0));
             return JobView.of(repository.find(tx.handle(), id).orElseThrow());
         });

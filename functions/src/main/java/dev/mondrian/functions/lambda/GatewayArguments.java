@@ -37,18 +37,19 @@ final class GatewayArguments {
         return text ? BeanUtils.isSimpleValueType(parameter.getType()) : parameter.isAnnotationPresent(RequestBody.class);
     }
 
-    Object[] bind(Parameter[] parameters, APIGatewayV2HTTPEvent event) {
+    /** The arguments; {@code path} holds the path's variables, as the route's template names them. */
+    Object[] bind(Parameter[] parameters, Map<String, String> path, APIGatewayV2HTTPEvent event) {
         Object[] values = new Object[parameters.length];
         for (int i = 0; i < parameters.length; i++) {
-            values[i] = bind(parameters[i], event);
+            values[i] = bind(parameters[i], path, event);
         }
         return values;
     }
 
-    private Object bind(Parameter parameter, APIGatewayV2HTTPEvent event) {
-        if (parameter.getAnnotation(PathVariable.class) instanceof PathVariable path) {
-            String name = nameOf(path.value(), parameter);
-            return required(event.getPathParameters(), name, "the path names no " + name);
+    private Object bind(Parameter parameter, Map<String, String> path, APIGatewayV2HTTPEvent event) {
+        if (parameter.getAnnotation(PathVariable.class) instanceof PathVariable variable) {
+            String name = nameOf(variable.value(), parameter);
+            return required(path, name, "the path names no " + name);
         }
         if (parameter.getAnnotation(RequestParam.class) instanceof RequestParam query) {
             String name = nameOf(query.value(), parameter);

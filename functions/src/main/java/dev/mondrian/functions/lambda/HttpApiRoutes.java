@@ -2,37 +2,46 @@ package dev.mondrian.functions.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.http.ApiRoute;
 import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.http.ErrorResponses;
 import dev.mondrian.functions.http.RouteTable;
 import dev.mondrian.functions.logging.LogScope;
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The service's request/response routes as an API Gateway HTTP API (payload format 2.0) hands them to Lambda: the
- * {@link RouteTable}'s rows, looked up by the route key ("POST /api/jobs"), their token checked, their handler called
- * with arguments from the event, its answer and its failures turned into responses as on a server. Rows whose handler
- * needs a server (a multipart upload, a stream's open response) are not served here: on Lambda a new job's image is
- * uploaded to S3 first ({@code POST /api/uploads}, then {@code image_key}) or travels in the JSON body, and the streams
- * are API Gateway's WebSocket API.
+ * {@link RouteTable}'s rows, found by the route key when the API routes each ("POST /api/jobs") or by method and path
+ * when it sends everything to one {@code $default} route (as infra/ does, so the API never lists routes of its own),
+ * their token checked, their handler called with arguments from the event, its answer and its failures turned into
+ * responses as on a server. Rows whose handler needs a server (a multipart upload, a stream's open response) are not
+ * served here: on Lambda a new job's image is uploaded to S3 first ({@code POST /api/uploads}, then {@code image_key})
+ * or travels in the JSON body, and the streams are API Gateway's WebSocket API.
  */
 @Component
 class HttpApiRoutes {
     private final Map<String, ApiRoute> routes;
+    private final List<Map.Entry<PathPattern, ApiRoute>> patterns;
     private final Credentials credentials;
     private final GatewayArguments arguments;
     private final GatewayResponses responses;
 
     HttpApiRoutes(RouteTable table, Credentials credentials, JsonMapper json) {
         this.routes = servedOnLambda(table);
+        PathPatternParser parser = new PathPatternParser();
+        this.patterns = routes.values().stream().map(route -> Map.entry(parser.parse(route.template()), route))
+                .sorted(Map.Entry.comparingByKey(PathPattern.SPECIFICITY_COMPARATOR)).toList();
         this.credentials = credentials;
         this.arguments = new GatewayArguments(json);
         this.responses = new GatewayResponses(json);
@@ -50,38 +59,61 @@ class HttpApiRoutes {
         return served;
     }
 
-    /** The route keys served here: what the HTTP API's routes may name. */
+    /** The route keys served here. */
     Set<String> keys() {
         return routes.keySet();
     }
 
     /** Every line logged while a route with a job id in its path is handled carries it (LogScope). */
     APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
-        String jobId = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
+        Optional<Match> match = match(event);
+        String jobId = match.map(m -> m.pathParameters().get("id")).orElse(null);
         try (var fields = LogScope.of(jobId, null)) {
-            return dispatch(event);
+            return match.map(m -> dispatch(m, event)).orElseGet(() -> responses.of(ErrorResponses.error(
+                    HttpStatus.NOT_FOUND, "no such route: " + method(event) + " " + event.getRawPath())));
         }
     }
 
-    private APIGatewayV2HTTPResponse dispatch(APIGatewayV2HTTPEvent event) {
-        String key = event.getRouteKey();
-        ApiRoute route = key == null ? null : routes.get(key);
-        if (route == null) {
-            return responses.of(ErrorResponses.error(HttpStatus.NOT_FOUND, "no such route: " + key));
+    private record Match(ApiRoute route, Map<String, String> pathParameters) {}
+
+    private Optional<Match> match(APIGatewayV2HTTPEvent event) {
+        ApiRoute keyed = event.getRouteKey() == null ? null : routes.get(event.getRouteKey());
+        if (keyed != null) {
+            return Optional.of(new Match(keyed, event.getPathParameters() == null ? Map.of() : event.getPathParameters()));
         }
+        String method = method(event);
+        PathContainer path = PathContainer.parsePath(event.getRawPath() == null ? "" : event.getRawPath());
+        for (Map.Entry<PathPattern, ApiRoute> pattern : patterns) {
+            if (pattern.getValue().method().equals(method)) {
+                PathPattern.PathMatchInfo matched = pattern.getKey().matchAndExtract(path);
+                if (matched != null) {
+                    return Optional.of(new Match(pattern.getValue(), matched.getUriVariables()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String method(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        return context == null || context.getHttp() == null ? "" : context.getHttp().getMethod();
+    }
+
+    private APIGatewayV2HTTPResponse dispatch(Match match, APIGatewayV2HTTPEvent event) {
+        ApiRoute route = match.route();
         String bearer = event.getHeaders() == null ? null : Credentials.bearer(event.getHeaders().get("authorization"));
         if (!credentials.allows(route.token(), bearer)) {
             return responses.of(ErrorResponses.refused(route.token()));
         }
+        String where = route.key() + " " + event.getRawPath();
         try {
-            return responses.of(route.handler().invoke(route.bean(), arguments.bind(route.handler().getParameters(), event)));
-        } catch (ApiException e) {
-            return responses.of(ErrorResponses.failure(e, key));
+            Object[] values = arguments.bind(route.handler().getParameters(), match.pathParameters(), event);
+            return responses.of(route.handler().invoke(route.bean(), values));
         } catch (InvocationTargetException e) {
             return responses.of(ErrorResponses.failure(e.getCause() instanceof Exception cause ? cause
-                    : new IllegalStateException(e.getCause()), key + " " + event.getRawPath()));
+                    : new IllegalStateException(e.getCause()), where));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return responses.of(ErrorResponses.failure(e, key + " " + event.getRawPath()));
+            return responses.of(ErrorResponses.failure(e, where));
         }
     }
 }

@@ -58,6 +58,6 @@ class AdvisorCatalogTest {
     private static MondrianProperties properties(String advisorsFile) {
         return new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), 8, DataSize.ofMegabytes(1), 1000, "", "", "",
-                advisorsFile);
+                advisorsFile, "", "", Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofSeconds(10));
     }
 }

@@ -161,7 +161,7 @@ class OpenApiDocumentTest extends ServiceTest {
         String json = create.get("requestBody").get("content").get("application/json").get("schema").get("$ref").asString();
         JsonNode request = document().get("components").get("schemas").get(json.substring(json.lastIndexOf('/') + 1));
         assertThat(properties(request)).containsExactlyInAnyOrder("prompt", "advisor", "mode", "max_tokens", "temperature",
-                "update_interval_ms", "image", "image_key");
+                "update_interval_ms", "image", "image_key", "webhook", "webhook_events");
         assertThat(request.get("properties").get("max_tokens").get("type").toString()).contains("integer");
     }
 

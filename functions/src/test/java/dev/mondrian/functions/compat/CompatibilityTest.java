@@ -101,6 +101,43 @@ class CompatibilityTest extends ServiceTest {
         assertThat(page.body()).contains("&lt;b&gt;shadows&lt;/b&gt; &amp; highlights").doesNotContain("<b>");
         assertThat(page.body()).contains("Analysis by Georgia").contains("it&#39;s quiet");
         assertThat(http.get("/status/" + id).json().get("analysis_markdown").asString()).isEqualTo(analysis);
+
+        Http.Response summary = http.get("/summary/" + id);
+        assertThat(summary.status()).isEqualTo(200);
+        assertThat(summary.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(summary.body()).contains("Summary by Georgia").doesNotContain("<b>");
+    }
+
+    /** The original's advisor routes: a list with a count and a time, one advisor wrapped under "advisor". */
+    @Test
+    void theAdvisorsAndASummaryHaveTheOriginalShapes() {
+        JsonNode list = http.get("/advisors").json();
+        assertThat(list.propertyNames()).containsExactlyInAnyOrder("advisors", "count", "timestamp");
+        assertThat(list.get("count").asInt()).isEqualTo(list.get("advisors").size()).isGreaterThanOrEqualTo(3);
+        JsonNode first = list.get("advisors").get(0);
+        assertThat(first.propertyNames()).containsExactlyInAnyOrder("id", "name", "specialty", "bio", "focus_areas",
+                "artworks", "image_url");
+        JsonNode one = http.get("/advisors/" + first.get("id").asString()).json();
+        assertThat(one.propertyNames()).containsExactlyInAnyOrder("advisor", "timestamp");
+        assertThat(one.get("advisor").get("name").asString()).isEqualTo(first.get("name").asString());
+        assertThat(one.get("advisor").has("learn_more")).isTrue();
+        Http.Response unknown = http.get("/advisors/nobody");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.error()).isEqualTo("Advisor 'nobody' not found");
+
+        assertThat(http.get("/summary/nope").error()).isEqualTo("Job not found");
+        String queued = upload("image").get("job_id").asString();
+        Http.Response early = http.get("/summary/" + queued);
+        assertThat(early.status()).isEqualTo(400);
+        assertThat(early.error()).isEqualTo("Job not completed");
+    }
+
+    @Test
+    void aSummaryIsTheOpeningSentenceOfEachOfTheFirstThreeParagraphs() {
+        assertThat(AnalysisPage.openingSentences("The light is soft. It falls left.\n\nThe horizon tilts!  Level it."
+                + "\n\n\nCrop tighter? Maybe.\n\nA fourth point.", 3))
+                .containsExactly("The light is soft.", "The horizon tilts!", "Crop tighter?");
+        assertThat(AnalysisPage.openingSentences("no full stop at all", 3)).containsExactly("no full stop at all");
     }
 
     @Test

@@ -71,7 +71,7 @@ class DeliveryTest {
         jdbi = OneJobDatabase.create(dir);
         log = new EventLog(jdbi, JsonMapper.builder().build());
         hub = new LocalEventHub(new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 10_000, DataSize.ofMegabytes(1), 1000, "", "", "", ""), () -> {});
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 10_000, DataSize.ofMegabytes(1), 1000, "", "", "", "", "", "", Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofSeconds(10)), () -> {});
     }
 
     @AfterEach

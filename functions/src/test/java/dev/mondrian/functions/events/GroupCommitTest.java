@@ -52,7 +52,7 @@ class GroupCommitTest {
             }
         };
         journal = new Journal(jdbi, new EventLog(jdbi, JsonMapper.builder().build()), hub,
-                new EventMeters(new SimpleMeterRegistry()), Dialect.SQLITE);
+                new EventMeters(new SimpleMeterRegistry()), Dialect.SQLITE, List.of());
     }
 
     @Test

@@ -18,7 +18,7 @@ class LocalEventHubTest {
 
     private LocalEventHub hub() {
         return new LocalEventHub(new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), BUFFER, DataSize.ofMegabytes(1), 1000, "", "", "", ""),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), BUFFER, DataSize.ofMegabytes(1), 1000, "", "", "", "", "", "", Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofSeconds(10)),
                 drops::incrementAndGet);
     }
 

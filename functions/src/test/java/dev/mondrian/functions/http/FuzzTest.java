@@ -41,11 +41,13 @@ class FuzzTest extends ServiceTest {
             "POST /api/runner/jobs/{id}/thinking",
             "POST /api/runner/jobs/{id}/complete", "POST /api/runner/jobs/{id}/fail", "POST /api/runner/jobs/{id}/release",
             "GET /api/runner/jobs/{id}/image", "POST /upload", "GET /jobs", "GET /jobs/{id}", "GET /status/{id}",
-            "GET /stream/{id}", "GET /analysis/{id}", "PUT /job/{id}/thinking", "POST /fn/httpApi", "POST /api/uploads", "GET /api/openapi",
+            "GET /stream/{id}", "GET /analysis/{id}", "PUT /job/{id}/thinking", "POST /fn/httpApi", "POST /api/uploads", "GET /advisors", "GET /advisors/{id}", "GET /summary/{id}",
+            "GET /api/admin/webhooks", "POST /api/admin/webhooks/{id}/redeliver", "GET /api/openapi",
             "GET /api/openapi.yaml");
     private static final List<String> FIELDS = List.of("prompt", "advisor", "mode", "max_tokens", "temperature",
             "update_interval_ms", "runner_id", "wait_ms", "lease_id", "lease_epoch", "update_seq", "tokens",
-            "tokens_per_second", "prompt_tokens", "elapsed_ms", "text", "message", "analysis", "error", "reason", "thinking");
+            "tokens_per_second", "prompt_tokens", "elapsed_ms", "text", "message", "analysis", "error", "reason", "thinking",
+            "webhook", "webhook_events", "image_key", "size");
 
     private static final Pattern JOB_ID = Pattern.compile("\"job_id\"\\s*:\\s*\"([0-9a-f]{32})\"");
     private static final List<String> ODD_IDS = List.of("nope", "%00", "..%2F..%2Fetc", "a".repeat(3000),

@@ -112,6 +112,28 @@ class HttpApiLambdaTest {
                 .get("statusCode").asInt()).isEqualTo(404);
     }
 
+    /** infra/ sends every request to one $default route: the row is found by method and path, as on a server. */
+    @Test
+    void oneDefaultRouteServesEveryRowByItsMethodAndPath() throws Exception {
+        JsonNode created = invoke(viaDefault(request("POST /api/jobs", Map.of(), null, "{\"prompt\": \"by path\"}")));
+        assertThat(created.get("statusCode").asInt()).as(created.toString()).isEqualTo(201);
+        String id = JSON.readTree(created.get("body").asString()).get("job_id").asString();
+        assertThat(body(invoke(viaDefault(request("GET /api/jobs/{id}", Map.of("id", id), null, null))))
+                .get("prompt").asString()).isEqualTo("by path");
+        assertError(invoke(viaDefault(request("POST /api/runner/jobs/{id}/heartbeat", Map.of("id", id), null, "{}"))),
+                401, "runner token");
+        assertError(invoke(viaDefault(request("GET /api/jobs/{id}/events", Map.of("id", id), null, null))), 404,
+                "no such route: GET /api/jobs/" + id + "/events");
+        assertThat(body(invoke(viaDefault(request("POST /api/jobs/{id}/cancel", Map.of("id", id), null, null))))
+                .get("status").asString()).isEqualTo("cancelled");
+    }
+
+    private static ObjectNode viaDefault(ObjectNode event) {
+        event.put("routeKey", "$default").remove("pathParameters");
+        ((ObjectNode) event.get("requestContext")).put("routeKey", "$default");
+        return event;
+    }
+
     private static ObjectNode request(String routeKey, Map<String, String> pathParameters, String token, String body) {
         return ApiGatewayEvents.httpApi(routeKey, pathParameters, token, body);
     }
