@@ -14,6 +14,9 @@ const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 const rows = new Map();
 let follower = null;
 let renderPending = false;
+let connectedToken = null;
+// The deliveries are read, not streamed: every few seconds while the page is connected.
+const WEBHOOK_REFRESH_MS = 3000;
 
 function storedToken() {
   try {
@@ -34,6 +37,9 @@ function storeToken(token) {
 
 function connect(token) {
   follower?.close();
+  connectedToken = token;
+  $('webhooks-panel').hidden = false;
+  loadWebhooks();
   rows.clear();
   render();
   $('token-error').textContent = '';
@@ -58,7 +64,9 @@ function disconnect(message = '') {
   follower?.close();
   follower = null;
   storeToken(null);
+  connectedToken = null;
   $('jobs-panel').hidden = true;
+  $('webhooks-panel').hidden = true;
   $('token-form').hidden = false;
   $('token').value = '';
   $('token-error').textContent = message;
@@ -130,6 +138,69 @@ function tableRow(job) {
   return tr;
 }
 
+// ---- webhook deliveries ---------------------------------------------------------------------
+
+async function adminFetch(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: { Authorization: `Bearer ${connectedToken}` } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error ?? `The service answered ${response.status}.`);
+  return body;
+}
+
+async function loadWebhooks() {
+  if (!connectedToken) return;
+  try {
+    const deliveries = await adminFetch('/api/admin/webhooks?limit=100');
+    $('webhook-rows').replaceChildren(...deliveries.map(webhookRow));
+    $('no-webhooks').hidden = deliveries.length > 0;
+    $('webhooks-error').textContent = '';
+  } catch (error) {
+    $('webhooks-error').textContent = error.message;
+  }
+}
+
+function webhookRow(delivery) {
+  const tr = document.createElement('tr');
+  tr.dataset.deliveryId = delivery.id;
+  const cell = (field, text) => {
+    const td = document.createElement('td');
+    td.dataset.field = field;
+    td.textContent = text;
+    tr.append(td);
+    return td;
+  };
+  cell('id', delivery.id.slice(0, 12)).title = delivery.id;
+  const job = cell('job', '');
+  const link = document.createElement('a');
+  link.href = `/#job=${encodeURIComponent(delivery.job_id)}`;
+  link.textContent = delivery.job_id.slice(0, 8);
+  job.append(link);
+  cell('event', delivery.event);
+  cell('url', delivery.url).classList.add('url-text');
+  cell('state', delivery.state).dataset.state = delivery.state;
+  cell('attempts', String(delivery.attempts));
+  const last = delivery.attempt_log.at(-1);
+  cell('last', last ? last.error ?? `${last.status_code}` : '–').classList.toggle('error-text', Boolean(last?.error));
+  cell('created', time(delivery.created_at));
+  const action = cell('action', '');
+  const again = document.createElement('button');
+  again.type = 'button';
+  again.className = 'link';
+  again.textContent = 'Send again';
+  again.addEventListener('click', async () => {
+    again.disabled = true;
+    try {
+      await adminFetch(`/api/admin/webhooks/${encodeURIComponent(delivery.id)}/redeliver`, { method: 'POST' });
+      await loadWebhooks();
+    } catch (error) {
+      $('webhooks-error').textContent = error.message;
+      again.disabled = false;
+    }
+  });
+  action.append(again);
+  return tr;
+}
+
 function time(epochMs) {
   const at = new Date(epochMs);
   return at.toDateString() === new Date().toDateString() ? at.toLocaleTimeString() : at.toLocaleString();
@@ -146,6 +217,8 @@ $('token-form').addEventListener('submit', (event) => {
   connect(token);
 });
 $('forget').addEventListener('click', () => disconnect());
+$('refresh-webhooks').addEventListener('click', loadWebhooks);
+setInterval(loadWebhooks, WEBHOOK_REFRESH_MS);
 
 const saved = storedToken();
 if (saved) connect(saved);

@@ -203,6 +203,7 @@ async function open(jobId) {
   try {
     const snapshot = await api(`/api/jobs/${encodeURIComponent(jobId)}`);
     job.maxTokens = snapshot.max_tokens;
+    showJobPhoto(jobId, snapshot.has_image);
     $('job-title').textContent = `${advisorNames.get(snapshot.advisor) ?? snapshot.advisor}'s critique`;
   } catch (error) {
     $('job-error').textContent = error.message;
@@ -212,6 +213,15 @@ async function open(jobId) {
   follower = followJob(jobId, { onEvent: handle, onState: showConnection, liveUpdatesUrl: deployment.live_updates_url });
   panel.scrollIntoView({ block: 'start' });
 }
+
+/** The photo beside its critique, also when the job is reopened later or from the history. */
+function showJobPhoto(jobId, hasImage) {
+  $('job-photo').hidden = !hasImage;
+  if (hasImage) $('job-photo-image').src = photoUrl(jobId);
+  else $('job-photo-image').removeAttribute('src');
+}
+
+const photoUrl = (jobId) => `/api/jobs/${encodeURIComponent(jobId)}/image`;
 
 function handle(event) {
   switch (event.type) {
@@ -327,6 +337,14 @@ function renderHistory() {
     const meta = document.createElement('span');
     meta.className = 'history-meta';
     meta.textContent = `${new Date(entry.createdAt).toLocaleString()} · ${entry.status}`;
+    if (entry.hasImage) {
+      const thumb = document.createElement('img');
+      thumb.className = 'history-thumb';
+      thumb.src = photoUrl(entry.id);
+      thumb.alt = '';
+      thumb.loading = 'lazy';
+      item.append(thumb);
+    }
     item.append(link, meta);
     return item;
   });

@@ -1,6 +1,7 @@
 // The operator's page (admin.html) in a real headless Chromium against the real functions service: the token
 // pasted into the page, every job's row kept live by the admin stream while a runner is played over the runner API.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_TOKEN, RUNNER_TOKEN, launchBrowser, screenshot, scriptedRunner, startService } from './harness.mjs';
 
@@ -10,7 +11,7 @@ describe('the operator page', () => {
   let runner;
   before(async () => {
     browser = await launchBrowser();
-    service = await startService();
+    service = await startService(['--mondrian.webhook-allowed-hosts=127.0.0.1', '--mondrian.webhook-backoff=200ms']);
     runner = scriptedRunner(service.base);
   });
   after(async () => {
@@ -112,5 +113,67 @@ describe('the operator page', () => {
     assert.equal(await page.evaluate(() => sessionStorage.getItem('mondrian.admin-token')), null);
     assert.deepEqual(problems, []);
     await page.context().close();
+  });
+
+  it('lists the webhook deliveries with their attempts, and sends one again', async () => {
+    let answer = 500;
+    const received = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => { body += chunk; });
+      request.on('end', () => {
+        received.push({ id: request.headers['webhook-id'], body });
+        response.writeHead(answer).end();
+      });
+    });
+    await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const created = await fetch(`${service.base}/api/jobs`, {
+        method: 'POST',
+        body: new URLSearchParams({ prompt: 'Tell my hook', webhook: `http://127.0.0.1:${receiver.address().port}/hook` }),
+      });
+      assert.equal(created.status, 201);
+      const id = (await created.json()).job_id;
+      assert.equal((await fetch(`${service.base}/api/jobs/${id}/cancel`, { method: 'POST' })).status, 200);
+
+      const { page, problems } = await openAdmin();
+      await signIn(page, ADMIN_TOKEN);
+      const row = () => page.evaluate((jobId) => {
+        const tr = [...document.querySelectorAll('#webhook-rows tr')]
+          .find((r) => r.querySelector('a')?.href.endsWith(jobId));
+        return tr && Object.fromEntries([...tr.cells].map((td) => [td.dataset.field, td.textContent]));
+      }, id);
+      const until = async (check) => {
+        const deadline = Date.now() + 20_000;
+        let shown;
+        while (Date.now() < deadline) {
+          await page.click('#refresh-webhooks');
+          shown = await row();
+          if (shown && check(shown)) return shown;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        throw new Error(`the delivery never showed what was waited for; it showed ${JSON.stringify(shown)}`);
+      };
+      const failing = await until((r) => r.state === 'pending' && Number(r.attempts) >= 1);
+      assert.equal(failing.event, 'completed');
+      assert.match(failing.last, /answered 500/);
+      await screenshot(page, 'admin-webhooks');
+
+      answer = 204;
+      const delivered = await until((r) => r.state === 'delivered');
+      assert.equal(delivered.last, '204');
+      const before = received.length;
+      await page.click(`#webhook-rows button`);
+      const deadline = Date.now() + 20_000;
+      while (received.length === before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(received.length, before + 1, 'sent again');
+      assert.equal(received.at(-1).id, received.at(-2).id, 'the same message');
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      receiver.close();
+    }
   });
 });

@@ -96,11 +96,23 @@ describe('with one service', () => {
     assert.equal(await page.isHidden('#cancel'), true);
     await screenshot(page, 'analysis-complete');
 
-    // The history keeps it; a reload reopens it from the address.
+    // The photo stands beside its critique, as the service keeps it.
+    await until(page, () => document.getElementById('job-photo-image').naturalWidth === 160);
+    assert.equal(await page.isVisible('#job-photo'), true);
+
+    // The history keeps it, with a thumbnail of the photo; a reload reopens it from the address, photo and all.
     assert.match(await page.textContent('#history-list'), /Is the sun too bright\?/);
+    await until(page, () => document.querySelector('#history-list .history-thumb')?.naturalHeight === 120);
     await page.reload();
     await until(page, () => document.getElementById('status').textContent === 'completed');
     assert.equal(await page.textContent('#analysis h4'), 'Light');
+    await until(page, () => document.getElementById('job-photo-image').naturalWidth === 160);
+    await screenshot(page, 'reopened-with-photo');
+
+    // A question without a photo shows none; cancelled, so the next test's runner claims its own job.
+    const textOnly = await ask(page, 'And without a photo?');
+    await until(page, () => document.getElementById('job-photo').hidden);
+    assert.equal((await fetch(`${service.base}/api/jobs/${textOnly}/cancel`, { method: 'POST' })).status, 200);
     assert.deepEqual(problems, []);
     await page.context().close();
   });
