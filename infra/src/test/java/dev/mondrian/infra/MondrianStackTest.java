@@ -146,6 +146,16 @@ class MondrianStackTest {
                         .isIn("[s3:GetObject, s3:PutObject]", "s3:ListBucket", "s3:GetObject"));
     }
 
+    /** The CDK runs in the node on PATH; Node 20 is past its end of life (./mondrian test puts Node 22 first). */
+    @Test
+    void theCdkRunsOnANodeStillSupported() throws Exception {
+        Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+        String version = new String(node.getInputStream().readAllBytes()).strip();
+        assertThat(node.waitFor()).isZero();
+        assertThat(Integer.parseInt(version.replaceAll("^v(\\d+)\\..*", "$1")))
+                .as("node %s on PATH: source tools/node22.sh first", version).isGreaterThanOrEqualTo(22);
+    }
+
     @SuppressWarnings("unchecked")
     private static <V> Map<String, V> cast(Object map) {
         return (Map<String, V>) map;
