@@ -148,9 +148,11 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath, args: ['--no-sandbox'] });
 }
 
-export async function screenshot(page, name) {
+/** A whole page, or one element of it (a Playwright locator), into target/screenshots/<name>.png. */
+export async function screenshot(pageOrElement, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await ('goto' in pageOrElement ? pageOrElement.screenshot({ path, fullPage: true }) : pageOrElement.screenshot({ path }));
 }
 
 function crc32(bytes) {

@@ -70,13 +70,20 @@ describe('with one service', () => {
     assert.equal(job.max_tokens, 300);
     assert.equal(job.update_interval_ms, 500);
 
+    // Pieces of a critique as a runner sends them; the third one's page is the README's picture.
+    const pieces = ['## Light\n\nThe sun sits high and hard, ', 'and the sky is a flat, even blue ', 'that leaves the ',
+      'field no shadow to rest on. ', 'Shoot an hour later.'];
+    const shown = ['high and hard,', 'even blue', 'leaves the', 'rest on.', 'an hour later.']; // each piece's text, rendered
     const seen = [];
     for (let i = 1; i <= 5; i++) {
-      await runner.thinking(job, { text: `word${i} `, tokens: 10 * i, tokens_per_second: 20, prompt_tokens: 40, elapsed_ms: 500 * i });
+      await runner.thinking(job, { text: pieces[i - 1], tokens: 10 * i, tokens_per_second: 20, prompt_tokens: 40, elapsed_ms: 500 * i });
       await until(page, (n) => document.getElementById('tokens').textContent === `${10 * n} of ≤ 300`, i);
-      await until(page, (n) => document.getElementById('analysis').textContent.includes(`word${n}`), i);
+      await until(page, (text) => document.getElementById('analysis').textContent.includes(text), shown[i - 1]);
       seen.push(await page.textContent('#analysis'));
-      if (i === 3) await screenshot(page, 'live-progress');
+      if (i === 3) {
+        await screenshot(page, 'live-progress');
+        await screenshot(page.locator('#job'), 'readme-live');
+      }
     }
     for (let i = 1; i < seen.length; i++) {
       assert.ok(seen[i].startsWith(seen[i - 1].trim()) && seen[i].length > seen[i - 1].length, `text grows: ${seen}`);
@@ -110,7 +117,10 @@ describe('with one service', () => {
     await screenshot(page, 'reopened-with-photo');
 
     // A question without a photo shows none; cancelled, so the next test's runner claims its own job.
-    const textOnly = await ask(page, 'And without a photo?');
+    await page.fill('#prompt', 'And without a photo?');
+    await page.click('#submit');
+    await page.waitForFunction((old) => /^#job=[0-9a-f]{32}$/.test(location.hash) && location.hash !== `#job=${old}`, id);
+    const textOnly = await page.evaluate(() => location.hash.slice('#job='.length));
     await until(page, () => document.getElementById('job-photo').hidden);
     assert.equal((await fetch(`${service.base}/api/jobs/${textOnly}/cancel`, { method: 'POST' })).status, 200);
     assert.deepEqual(problems, []);
