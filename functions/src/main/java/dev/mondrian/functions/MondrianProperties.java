@@ -52,7 +52,17 @@ public record MondrianProperties(
         /** How long a delivery is retried before it is given up. */
         @DefaultValue("24h") Duration webhookRetryFor,
         /** How long one attempt may take, connecting and answering. */
-        @DefaultValue("10s") Duration webhookTimeout) {
+        @DefaultValue("10s") Duration webhookTimeout,
+        /** Client keys: creating a job needs one, and a job may be read only with its key or a read token minted for it. */
+        @DefaultValue("false") boolean clientKeys,
+        /** With client keys on: jobs a key may create per minute, and may have queued or running at once (0: no limit). */
+        @DefaultValue("30") int keyJobsPerMinute,
+        @DefaultValue("10") int keyMaxActive,
+        /** With client keys off: jobs anyone may create per minute, and queued or running at once, all together (0: no limit). */
+        @DefaultValue("0") int anonymousJobsPerMinute,
+        @DefaultValue("0") int anonymousMaxActive,
+        /** How long a read token minted for one job lets its holder read it. */
+        @DefaultValue("1h") Duration readTokenTtl) {
 
     public String effectiveDatabaseUrl() {
         return databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;

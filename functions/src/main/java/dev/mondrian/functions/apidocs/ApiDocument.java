@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 class ApiDocument {
     static final String RUNNER_TOKEN = "runnerToken";
     static final String ADMIN_TOKEN = "adminToken";
+    static final String CLIENT_KEY = "clientKey";
     static final String ERROR = "ApiError";
 
     private static final String DESCRIPTION = """
@@ -41,7 +42,10 @@ class ApiDocument {
             also when the server refuses a request before the service sees it.
 
             **Tokens.** Runner routes need `Authorization: Bearer <runner token>`, listing all jobs needs the admin token; \
-            a missing or wrong token is 401. Job ids are 128-bit random: whoever has the id can read the job.
+            a missing or wrong token is 401. With client keys off (the default), job ids are 128-bit random and whoever \
+            has the id can read the job. With them on (`mondrian.client-keys`), creating a job needs a client key \
+            (`Authorization: Bearer mk_...`), the job belongs to it, and reading it needs that key or a read token \
+            minted for the job (`POST /api/jobs/{id}/read-token`, then `?token=`); anything else answers 404.
 
             **Streams.** `GET /api/jobs/{id}/events` and `GET /stream/{id}` are Server-Sent Events: each frame is \
             `id: <seq>`, `event: <type>`, `data: <one JobEvent as JSON>`; reconnecting with `Last-Event-ID: <seq>` \
@@ -62,6 +66,8 @@ class ApiDocument {
                 .components(new Components()
                         .addSecuritySchemes(RUNNER_TOKEN, bearer("The runner token (mondrian.runner-token)."))
                         .addSecuritySchemes(ADMIN_TOKEN, bearer("The admin token (mondrian.admin-token)."))
+                        .addSecuritySchemes(CLIENT_KEY, bearer("A client key, when mondrian.client-keys is on: "
+                                + "operators create them (POST /api/admin/keys)."))
                         .addSchemas(ERROR, new ObjectSchema().addProperty("error", new StringSchema()
                                 .description("what went wrong, for people")).required(List.of("error"))));
     }

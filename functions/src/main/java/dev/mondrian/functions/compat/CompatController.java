@@ -3,6 +3,7 @@ package dev.mondrian.functions.compat;
 import dev.mondrian.functions.advisors.Advisor;
 import dev.mondrian.functions.advisors.AdvisorCatalog;
 import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.jobs.JobRequest;
 import dev.mondrian.functions.jobs.JobService;
@@ -54,9 +55,11 @@ class CompatController {
     private final SseStreams streams;
     private final JobSnapshot snapshot;
     private final JsonMapper json;
+    private final Credentials credentials;
 
     CompatController(JobService jobs, JobLeases runners, AdvisorCatalog advisors, SseStreams streams,
-                     JobSnapshot snapshot, JsonMapper json) {
+                     JobSnapshot snapshot, JsonMapper json, Credentials credentials) {
+        this.credentials = credentials;
         this.jobs = jobs;
         this.runners = runners;
         this.advisors = advisors;
@@ -71,8 +74,11 @@ class CompatController {
     @ApiResponse(responseCode = "400", description = "no photo, an unknown advisor, a bad mode")
     @ApiResponse(responseCode = "413", description = "the image is over mondrian.max-upload-size bytes or mondrian.max-image-pixels pixels")
     @ApiResponse(responseCode = "415", description = "the upload is not a JPEG, PNG, GIF or BMP image")
+    @RequiresToken(RequiresToken.Role.CLIENT)
     @PostMapping(path = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<OriginalWire.Upload> upload(@RequestParam(required = false) MultipartFile image,
+    ResponseEntity<OriginalWire.Upload> upload(
+            @Parameter(hidden = true) @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestParam(required = false) MultipartFile image,
                                                @RequestParam(required = false) MultipartFile file,
                                                @RequestParam(required = false) String advisor,
                                                @RequestParam(required = false) String mode) {
@@ -81,7 +87,8 @@ class CompatController {
         if (bytes == null) {
             throw ApiException.badRequest("no file provided: send the photo in a form field named 'image' or 'file'");
         }
-        JobView job = jobs.create(new JobRequest(null, advisor, mode, null, null, null, bytes, null, null, null));
+        JobView job = jobs.create(new JobRequest(null, advisor, mode, null, null, null, bytes, null, null, null),
+                credentials.ownerOf(authorization));
         String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
         OriginalWire.Upload body = new OriginalWire.Upload(job.jobId(), job.jobId() + " (" + job.mode() + ")",
                 clientFileName(part), job.advisor(), List.of(job.advisor()), job.status(), job.mode(),
@@ -105,12 +112,14 @@ class CompatController {
     @Operation(operationId = "originalJob", summary = "The job with the original service's field names")
     @ApiResponse(responseCode = "200", description = "the job")
     @ApiResponse(responseCode = "404", description = "no job with this id")
+    @RequiresToken(RequiresToken.Role.READER)
     @GetMapping({"/jobs/{id}", "/status/{id}"})
     OriginalWire.JobDetail job(@PathVariable String id) {
         return snapshot.detail(jobs.get(id));
     }
 
     /** Same events as {@code /api/jobs/{id}/events}, preceded by the original {@code connected} greeting. */
+    @RequiresToken(RequiresToken.Role.READER)
     @GetMapping("/stream/{id}")
     void stream(@PathVariable String id,
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
@@ -123,6 +132,7 @@ class CompatController {
     @Operation(operationId = "originalAnalysis", summary = "The finished analysis as an HTML page (the text escaped)")
     @ApiResponse(responseCode = "200", description = "the page", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "no job with this id, or no analysis yet")
+    @RequiresToken(RequiresToken.Role.READER)
     @GetMapping("/analysis/{id}")
     ResponseEntity<String> analysis(@PathVariable String id) {
         JobView job = jobs.get(id);
@@ -149,6 +159,7 @@ class CompatController {
     @ApiResponse(responseCode = "200", description = "the page", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "the job has not completed")
     @ApiResponse(responseCode = "404", description = "no job with this id, or no analysis to summarize")
+    @RequiresToken(RequiresToken.Role.READER)
     @GetMapping("/summary/{id}")
     ResponseEntity<String> summary(@PathVariable String id) {
         JobView job;

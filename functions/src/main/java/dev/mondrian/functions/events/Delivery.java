@@ -4,6 +4,7 @@ import dev.mondrian.functions.logging.LogScope;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,16 +24,20 @@ public final class Delivery {
     private final EventSink sink;
     private final Executor executor;
     private final Runnable onEnd;
+    /** Whether the client may still read the job (its client key may be revoked); null: always. */
+    private final BooleanSupplier mayRead;
     /** Signals not yet handled; the drain that takes it from 0 runs until it is back at 0. */
     private final AtomicInteger signals = new AtomicInteger();
     private volatile boolean keepAliveDue;
+    private volatile boolean recheckDue;
     private volatile boolean cancelled;
     private volatile long lastWriteNanos = System.nanoTime();
     private boolean ended;
 
-    Delivery(String jobId, long afterSeq, EventLog eventLog, EventHub hub, EventSink sink, Executor executor,
-             Runnable onEnd) {
+    Delivery(String jobId, long afterSeq, EventLog eventLog, EventHub hub, EventSink sink, BooleanSupplier mayRead,
+             Executor executor, Runnable onEnd) {
         this.jobId = jobId;
+        this.mayRead = mayRead;
         this.sink = sink;
         this.executor = executor;
         this.onEnd = onEnd;
@@ -47,9 +52,16 @@ public final class Delivery {
         signal();
     }
 
-    void keepAliveIfIdleSince(long nanos) {
-        if (lastWriteNanos - nanos <= 0) {
+    /** Once per keep-alive period: a keep-alive if nothing was written since {@code idleSince}, and the recheck. */
+    void tick(long idleSince) {
+        boolean idle = lastWriteNanos - idleSince <= 0;
+        if (idle) {
             keepAliveDue = true;
+        }
+        if (mayRead != null) {
+            recheckDue = true;
+        }
+        if (idle || mayRead != null) {
             signal();
         }
     }
@@ -84,6 +96,14 @@ public final class Delivery {
             if (cancelled) {
                 end();
                 return;
+            }
+            if (recheckDue) {
+                recheckDue = false;
+                if (!mayRead.getAsBoolean()) {
+                    log.info("job {}: the stream's client key was revoked; ending it", jobId);
+                    end();
+                    return;
+                }
             }
             boolean sent = false;
             for (Optional<JobEvent> event; (event = stream.poll()).isPresent(); ) {

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -35,8 +36,13 @@ public class EventPump extends StreamsLifecycle<Delivery> implements DisposableB
 
     /** Starts streaming the job's events after {@code afterSeq} to the sink; returns at once. */
     public Delivery start(String jobId, long afterSeq, EventSink sink) {
+        return start(jobId, afterSeq, sink, null);
+    }
+
+    /** A stream that ends, within a keep-alive period, once {@code mayRead} answers false (null: never). */
+    public Delivery start(String jobId, long afterSeq, EventSink sink, BooleanSupplier mayRead) {
         Delivery[] self = new Delivery[1];
-        self[0] = new Delivery(jobId, afterSeq, eventLog, hub, sink, drains, () -> open.remove(self[0]));
+        self[0] = new Delivery(jobId, afterSeq, eventLog, hub, sink, mayRead, drains, () -> open.remove(self[0]));
         open.add(self[0]);
         self[0].signal();
         return self[0];
@@ -64,7 +70,7 @@ public class EventPump extends StreamsLifecycle<Delivery> implements DisposableB
     private void sendKeepAlives() {
         long idleSince = System.nanoTime() - keepAliveNanos;
         for (Delivery delivery : open) {
-            delivery.keepAliveIfIdleSince(idleSince);
+            delivery.tick(idleSince);
         }
     }
 

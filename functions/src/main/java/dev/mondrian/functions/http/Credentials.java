@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,10 @@ public class Credentials {
 
     private final byte[] runner;
     private final byte[] admin;
+    private final ClientAccess clients;
 
-    public Credentials(MondrianProperties properties) {
+    public Credentials(MondrianProperties properties, ClientAccess clients) {
+        this.clients = clients;
         this.runner = token(properties.runnerToken(), properties.dataDir().resolve("runner-token"));
         this.admin = token(properties.adminToken(), properties.dataDir().resolve("admin-token"));
     }
@@ -41,15 +44,31 @@ public class Credentials {
         return header.substring(7).strip();
     }
 
-    /** Whether a request presenting {@code bearer} may call a route that needs {@code token} (null: none). */
-    public boolean allows(RequiresToken.Role token, String bearer) {
+    /** Whether the caller may call a route that needs {@code token} (null: none): the one rule every way in applies. */
+    public boolean allows(RequiresToken.Role token, Caller caller) {
         if (token == null) {
             return true;
         }
         return switch (token) {
-            case RUNNER -> isRunner(bearer);
-            case ADMIN -> isAdmin(bearer);
+            case RUNNER -> isRunner(caller.bearer());
+            case ADMIN -> isAdmin(caller.bearer());
+            case CLIENT -> !clients.keysOn() || clients.keyOf(caller.bearer()).isPresent();
+            case READER -> !clients.keysOn() || clients.mayRead(caller);
+            case OWNER -> !clients.keysOn() || clients.owns(caller);
         };
+    }
+
+    /**
+     * What an open stream asks again once per keep-alive period, so that revoking a key ends its streams: null when
+     * client keys are off (nothing to ask).
+     */
+    public BooleanSupplier recheck(Caller caller) {
+        return clients.keysOn() ? () -> clients.mayRead(caller) : null;
+    }
+
+    /** The client key a new job belongs to: the caller's, when client keys are on; null otherwise. */
+    public String ownerOf(String authorization) {
+        return clients.keysOn() ? clients.keyOf(bearer(authorization)).orElse(null) : null;
     }
 
     public boolean isRunner(String bearer) {

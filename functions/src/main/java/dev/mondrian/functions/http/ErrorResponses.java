@@ -88,7 +88,9 @@ public class ErrorResponses {
      */
     public static ResponseEntity<ApiError> failure(Exception e, String where) {
         if (e instanceof ApiException api) {
-            return error(api.status(), api.getMessage());
+            return api.retryAfterSeconds() == null ? error(api.status(), api.getMessage())
+                    : ResponseEntity.status(api.status()).header(HttpHeaders.RETRY_AFTER, api.retryAfterSeconds().toString())
+                            .contentType(MediaType.APPLICATION_JSON).body(new ApiError(api.getMessage()));
         }
         Optional<StorageFailure> storage = StorageFailure.of(e);
         if (storage.isPresent()) {
@@ -99,11 +101,23 @@ public class ErrorResponses {
         return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the failure was logged");
     }
 
-    /** A missing or wrong bearer token: 401, and nothing changed. */
-    public static ResponseEntity<ApiError> refused(RequiresToken.Role token) {
-        String who = token == RequiresToken.Role.RUNNER ? "runner" : "admin";
+    /**
+     * A caller without the credential a route needs, and nothing changed: 401 for a missing or wrong token or key;
+     * for a job another key owns, the same 404 as for no job at all, so ids cannot be probed.
+     */
+    public static ResponseEntity<ApiError> refused(RequiresToken.Role token, Caller caller) {
+        return switch (token) {
+            case READER, OWNER -> error(HttpStatus.NOT_FOUND, "no job with id '" + caller.jobId() + "'");
+            case CLIENT -> unauthorized("missing or unknown client key (mondrian.client-keys is on: an operator hands "
+                    + "them out)");
+            case RUNNER -> unauthorized("missing or wrong runner token");
+            case ADMIN -> unauthorized("missing or wrong admin token");
+        };
+    }
+
+    private static ResponseEntity<ApiError> unauthorized(String message) {
         return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                .contentType(MediaType.APPLICATION_JSON).body(new ApiError("missing or wrong " + who + " token"));
+                .contentType(MediaType.APPLICATION_JSON).body(new ApiError(message));
     }
 
     private static ResponseEntity<ApiError> notJson() {

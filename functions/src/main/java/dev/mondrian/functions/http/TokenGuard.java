@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
@@ -12,10 +13,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Enforces {@link RequiresToken} on controller routes, and a token on the two surfaces served outside MVC's
+ * Enforces {@link RequiresToken} on controller routes (through {@link Credentials#allows}, the rule Lambda applies too), and a token on the two surfaces served outside MVC's
  * interceptors, each as a whole: the runner token on the generic functions under {@code /fn/}
  * (spring-cloud-function-web), the admin token on the actuator's endpoints (the metrics). A missing or wrong token
  * is a 401 that changes nothing.
@@ -37,8 +39,9 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws IOException {
         if (handler instanceof HandlerMethod method) {
             RequiresToken.Role required = RouteTable.token(method.getMethod());
-            if (!allowed(required, request)) {
-                refuse(response, required);
+            Caller caller = caller(request);
+            if (!credentials.allows(required, caller)) {
+                refuse(response, ErrorResponses.refused(required, caller));
                 return false;
             }
         }
@@ -54,10 +57,11 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         RequiresToken.Role role = surface(request);
-        if (allowed(role, request)) {
+        Caller caller = caller(request);
+        if (credentials.allows(role, caller)) {
             chain.doFilter(request, response);
         } else {
-            refuse(response, role);
+            refuse(response, ErrorResponses.refused(role, caller));
         }
     }
 
@@ -76,12 +80,14 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
         return null;
     }
 
-    private boolean allowed(RequiresToken.Role role, HttpServletRequest request) {
-        return credentials.allows(role, Credentials.bearer(request.getHeader("Authorization")));
+    /** The path's job id is known here: the handler mapping matched the route before the interceptors run. */
+    private static Caller caller(HttpServletRequest request) {
+        Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        String jobId = variables instanceof Map<?, ?> map && map.get("id") instanceof String id ? id : null;
+        return new Caller(Credentials.bearer(request.getHeader("Authorization")), request.getParameter("token"), jobId);
     }
 
-    private void refuse(HttpServletResponse response, RequiresToken.Role role) throws IOException {
-        ResponseEntity<ApiError> refusal = ErrorResponses.refused(role);
+    private void refuse(HttpServletResponse response, ResponseEntity<ApiError> refusal) throws IOException {
         response.setStatus(refusal.getStatusCode().value());
         refusal.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
         json.writeValue(response.getOutputStream(), refusal.getBody());

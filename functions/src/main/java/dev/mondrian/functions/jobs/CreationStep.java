@@ -7,8 +7,11 @@ import dev.mondrian.functions.events.Journal;
  * refuses the job whole, then written in the job's own transaction, so it exists exactly when the job does.
  */
 public interface CreationStep {
-    /** Throws an ApiException to refuse the job; returns what to write once the job's row exists. */
-    Write check(JobRequest request);
+    /**
+     * Throws an ApiException to refuse the job; returns what to write once the job's row exists (and may still
+     * refuse it there, rolling everything back). {@code owner}: the client key the job belongs to, or null.
+     */
+    Write check(JobRequest request, String owner);
 
     @FunctionalInterface
     interface Write {

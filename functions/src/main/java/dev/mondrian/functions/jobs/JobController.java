@@ -1,6 +1,8 @@
 package dev.mondrian.functions.jobs;
 
 import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.Credentials;
+import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.uploads.Parts;
 import dev.mondrian.functions.uploads.S3Uploads;
 import dev.mondrian.functions.uploads.StoredImage;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -31,10 +34,12 @@ import org.springframework.web.multipart.MultipartFile;
 class JobController {
     private final JobService jobs;
     private final Optional<S3Uploads> uploads;
+    private final Credentials credentials;
 
-    JobController(JobService jobs, Optional<S3Uploads> uploads) {
+    JobController(JobService jobs, Optional<S3Uploads> uploads, Credentials credentials) {
         this.jobs = jobs;
         this.uploads = uploads;
+        this.credentials = credentials;
     }
 
     @Operation(operationId = "createJob", summary = "Create a job from a photo, a prompt, or both",
@@ -44,8 +49,10 @@ class JobController {
     @ApiResponse(responseCode = "400", description = "neither image nor prompt, an unknown advisor, a field out of range")
     @ApiResponse(responseCode = "413", description = "the image is over mondrian.max-upload-size bytes or mondrian.max-image-pixels pixels")
     @ApiResponse(responseCode = "415", description = "the upload is not a JPEG, PNG, GIF or BMP image")
+    @RequiresToken(RequiresToken.Role.CLIENT)
     @PostMapping(path = "/api/jobs", consumes = {MediaType.MULTIPART_FORM_DATA_VALUE, MediaType.APPLICATION_FORM_URLENCODED_VALUE})
     ResponseEntity<JobView> create(
+            @Parameter(hidden = true) @RequestHeader(name = "Authorization", required = false) String authorization,
             @Parameter(description = "the photo (multipart only); optional with a prompt") @RequestParam(required = false) MultipartFile image,
             @Parameter(description = "the question, at most 8000 characters; optional with an image") @RequestParam(required = false) String prompt,
             @Parameter(description = "an advisor id from GET /api/advisors (default: the first)") @RequestParam(required = false) String advisor,
@@ -64,7 +71,7 @@ class JobController {
                     + "comma-separated; default completed)") @RequestParam(name = "webhook_events", required = false)
             List<String> webhookEvents) {
         return created(jobs.create(new JobRequest(prompt, advisor, mode, maxTokens, temperature, updateIntervalMs,
-                Parts.bytes(image), null, webhook, webhookEvents)));
+                Parts.bytes(image), null, webhook, webhookEvents), credentials.ownerOf(authorization)));
     }
 
     /** The form's fields as JSON: how AWS Lambda takes a job, since API Gateway passes no multipart upload through. */
@@ -76,11 +83,14 @@ class JobController {
             + "range, an image_key not handed out or not uploaded")
     @ApiResponse(responseCode = "413", description = "the image is over mondrian.max-upload-size bytes or mondrian.max-image-pixels pixels")
     @ApiResponse(responseCode = "415", description = "the image is not a JPEG, PNG, GIF or BMP image")
+    @RequiresToken(RequiresToken.Role.CLIENT)
     @PostMapping(path = "/api/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobView> createFromJson(@RequestBody JobRequest request) {
+    ResponseEntity<JobView> createFromJson(
+            @Parameter(hidden = true) @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestBody JobRequest request) {
         return created(jobs.create(request.imageKey() == null || request.image() != null ? request
                 : request.withImage(uploads.orElseThrow(() -> ApiException.badRequest(S3Uploads.NOT_CONFIGURED))
-                        .read(request.imageKey()))));
+                        .read(request.imageKey())), credentials.ownerOf(authorization)));
     }
 
     private static ResponseEntity<JobView> created(JobView job) {
@@ -90,6 +100,7 @@ class JobController {
     @Operation(operationId = "getJob", summary = "The job: status, attempts, tokens, tokens/s, progress, analysis or error")
     @ApiResponse(responseCode = "200", description = "the job")
     @ApiResponse(responseCode = "404", description = "no job with this id")
+    @RequiresToken(RequiresToken.Role.READER)
     @GetMapping("/api/jobs/{id}")
     JobView get(@PathVariable String id) {
         return jobs.get(id);
@@ -103,6 +114,7 @@ class JobController {
                        @Content(mediaType = "image/gif", schema = @Schema(type = "string", format = "binary")),
                        @Content(mediaType = "image/bmp", schema = @Schema(type = "string", format = "binary"))})
     @ApiResponse(responseCode = "404", description = "no job with this id, or it has no photo")
+    @RequiresToken(RequiresToken.Role.READER)
     @GetMapping("/api/jobs/{id}/image")
     ResponseEntity<byte[]> image(@PathVariable String id) {
         StoredImage image = jobs.image(id);
@@ -117,6 +129,7 @@ class JobController {
     @ApiResponse(responseCode = "200", description = "the job, cancelled")
     @ApiResponse(responseCode = "404", description = "no job with this id")
     @ApiResponse(responseCode = "409", description = "the job already completed or failed")
+    @RequiresToken(RequiresToken.Role.OWNER)
     @PostMapping("/api/jobs/{id}/cancel")
     JobView cancel(@PathVariable String id) {
         return jobs.cancel(id);

@@ -60,14 +60,14 @@ public class JobRepository {
                 .bind("limit", limit).map(JobRepository::job).list());
     }
 
-    void insertJob(Handle h, String id, NewJob job, String imageId, long now) {
+    void insertJob(Handle h, String id, NewJob job, String imageId, String owner, long now) {
         h.createUpdate("INSERT INTO jobs (id, status, advisor, prompt, mode, image_id, max_tokens, temperature, "
-                        + "update_interval_ms, created_at) VALUES (:id, :status, :advisor, :prompt, :mode, :image, "
-                        + ":maxTokens, :temperature, :interval, :now)")
+                        + "update_interval_ms, owner_key, created_at) VALUES (:id, :status, :advisor, :prompt, :mode, "
+                        + ":image, :maxTokens, :temperature, :interval, :owner, :now)")
                 .bind("id", id).bind("status", JobStatus.QUEUED.wire()).bind("advisor", job.advisor())
                 .bind("prompt", job.prompt()).bind("mode", job.mode()).bind("image", imageId)
                 .bind("maxTokens", job.maxTokens()).bind("temperature", job.temperature())
-                .bind("interval", job.updateIntervalMs()).bind("now", now).execute();
+                .bind("interval", job.updateIntervalMs()).bind("owner", owner).bind("now", now).execute();
     }
 
     /** Moves a job to a final status; returns false if it was already final. */

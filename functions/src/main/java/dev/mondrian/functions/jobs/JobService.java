@@ -35,9 +35,10 @@ public class JobService {
         this.steps = List.copyOf(steps);
     }
 
-    public JobView create(JobRequest request) {
+    /** A new job, belonging to the client key {@code owner} (null when client keys are off). */
+    public JobView create(JobRequest request, String owner) {
         NewJob job = validator.validate(request);
-        List<CreationStep.Write> extras = steps.stream().map(step -> step.check(request)).toList();
+        List<CreationStep.Write> extras = steps.stream().map(step -> step.check(request, owner)).toList();
         String id = newId();
         JobView created = journal.run(tx -> {
             String imageId = null;
@@ -45,7 +46,7 @@ public class JobService {
                 imageId = newId();
                 images.insert(tx.handle(), imageId, job.image(), job.imageInfo(), job.imageKey(), tx.now());
             }
-            repository.insertJob(tx.handle(), id, job, imageId, tx.now());
+            repository.insertJob(tx.handle(), id, job, imageId, owner, tx.now());
             extras.forEach(extra -> extra.into(tx, id));
             tx.record(id, status(JobStatus.QUEUED, 0, "queued", "Waiting for a runner", 0));
             return JobView.of(repository.find(tx.handle(), id).orElseThrow());

@@ -3,6 +3,7 @@ package dev.mondrian.functions.lambda;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.mondrian.functions.http.ApiRoute;
+import dev.mondrian.functions.http.Caller;
 import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.http.ErrorResponses;
 import dev.mondrian.functions.http.RouteTable;
@@ -102,8 +103,10 @@ class HttpApiRoutes {
     private APIGatewayV2HTTPResponse dispatch(Match match, APIGatewayV2HTTPEvent event) {
         ApiRoute route = match.route();
         String bearer = event.getHeaders() == null ? null : Credentials.bearer(event.getHeaders().get("authorization"));
-        if (!credentials.allows(route.token(), bearer)) {
-            return responses.of(ErrorResponses.refused(route.token()));
+        String readToken = event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get("token");
+        Caller caller = new Caller(bearer, readToken, match.pathParameters().get("id"));
+        if (!credentials.allows(route.token(), caller)) {
+            return responses.of(ErrorResponses.refused(route.token(), caller));
         }
         String where = route.key() + " " + event.getRawPath();
         try {

@@ -5,6 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.events.EventHub;
 import dev.mondrian.functions.events.EventLog;
+import dev.mondrian.functions.http.Caller;
+import dev.mondrian.functions.http.Credentials;
+import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.events.JobEvent;
 import dev.mondrian.functions.http.ApiError;
 import dev.mondrian.functions.jobs.JobRepository;
@@ -26,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Live updates on AWS Lambda, through an API Gateway WebSocket API whose routes all run {@code webSocketApi}
  * ({@code SPRING_CLOUD_FUNCTION_DEFINITION=webSocketApi}). {@code $connect?job=<id>} registers the connection
- * for that job (an unknown job refuses it); a message {@code {"after": <seq>}} replays the job's events after
+ * for that job (an unknown job refuses it, as does, with client keys on, a caller without its key or
+ * {@code &token=} for it); a message {@code {"after": <seq>}} replays the job's events after
  * that seq; every event committed afterwards, by any Lambda of the service, is pushed as it happens;
  * {@code $disconnect} forgets the connection. A frame may arrive both live and in a replay: clients drop any
  * seq they have seen, as they do when resuming SSE.
@@ -58,7 +62,8 @@ class WebSocketLiveUpdates {
 
     @Bean
     Function<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> webSocketApi(
-            JobRepository jobs, WebSocketConnections connections, ConnectionPusher pusher, EventLog log, JsonMapper json) {
+            JobRepository jobs, WebSocketConnections connections, ConnectionPusher pusher, EventLog log, JsonMapper json,
+            Credentials credentials) {
         return event -> {
             String connectionId = event.getRequestContext().getConnectionId();
             return switch (event.getRequestContext().getRouteKey()) {
@@ -68,7 +73,10 @@ class WebSocketLiveUpdates {
                     if (jobId == null || jobId.isBlank()) {
                         yield answer(json, 400, "connect with ?job=<job id>");
                     }
-                    if (jobs.find(jobId).isEmpty()) {
+                    // The rule of GET /api/jobs/{id}/events: with client keys on, the job's key or ?token= for it.
+                    Caller caller = new Caller(event.getHeaders() == null ? null
+                            : Credentials.bearer(event.getHeaders().get("Authorization")), query.get("token"), jobId);
+                    if (jobs.find(jobId).isEmpty() || !credentials.allows(RequiresToken.Role.READER, caller)) {
                         yield answer(json, 404, "no job with id '" + jobId + "'");
                     }
                     connections.add(connectionId, jobId, System.currentTimeMillis());

@@ -7,6 +7,9 @@ import dev.mondrian.functions.events.JobEvent;
 import dev.mondrian.functions.events.ResumePoint;
 import dev.mondrian.functions.http.ApiError;
 import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.Caller;
+import dev.mondrian.functions.http.Credentials;
+import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.jobs.JobService;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,15 +41,18 @@ class JobWebSocket extends TextWebSocketHandler implements HandshakeInterceptor 
     private static final String JOB = "job";
     private static final String AFTER = "after";
     private static final String DELIVERY = "delivery";
+    private static final String CALLER = "caller";
 
     private final JobService jobs;
     private final EventPump pump;
     private final JsonMapper json;
+    private final Credentials credentials;
 
-    JobWebSocket(JobService jobs, EventPump pump, JsonMapper json) {
+    JobWebSocket(JobService jobs, EventPump pump, JsonMapper json, Credentials credentials) {
         this.jobs = jobs;
         this.pump = pump;
         this.json = json;
+        this.credentials = credentials;
     }
 
     @Override
@@ -62,8 +68,15 @@ class JobWebSocket extends TextWebSocketHandler implements HandshakeInterceptor 
                 throw ApiException.badRequest("this route is a WebSocket: connect with a WebSocket client"
                         + " (Upgrade: websocket), or read the same events as SSE at /api/jobs/{id}/events");
             }
-            String after = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(AFTER);
-            attributes.put(AFTER, ResumePoint.afterSeq(null, after));
+            var query = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams();
+            // The same rule as GET /api/jobs/{id}/events; a browser's WebSocket sends no header, so ?token= it is.
+            Caller caller = new Caller(Credentials.bearer(request.getHeaders().getFirst("Authorization")),
+                    query.getFirst("token"), m.group(1));
+            if (!credentials.allows(RequiresToken.Role.READER, caller)) {
+                throw ApiException.notFound("no job with id '" + m.group(1) + "'");
+            }
+            attributes.put(AFTER, ResumePoint.afterSeq(null, query.getFirst(AFTER)));
+            attributes.put(CALLER, caller);
             attributes.put(JOB, jobs.require(m.group(1)).id());
             return true;
         } catch (ApiException e) {
@@ -82,7 +95,9 @@ class JobWebSocket extends TextWebSocketHandler implements HandshakeInterceptor 
     public void afterConnectionEstablished(WebSocketSession session) {
         String jobId = (String) session.getAttributes().get(JOB);
         long after = (Long) session.getAttributes().get(AFTER);
-        session.getAttributes().put(DELIVERY, pump.start(jobId, after, new SessionSink(jobId, session)));
+        Caller caller = (Caller) session.getAttributes().get(CALLER);
+        session.getAttributes().put(DELIVERY, pump.start(jobId, after, new SessionSink(jobId, session),
+                credentials.recheck(caller)));
     }
 
     /** Writes events as text frames and keep-alives as pings; closes normally after {@code done}. */

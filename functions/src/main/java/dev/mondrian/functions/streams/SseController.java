@@ -1,5 +1,6 @@
 package dev.mondrian.functions.streams;
 
+import dev.mondrian.functions.http.RequiresToken;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,6 +19,7 @@ class SseController {
         this.streams = streams;
     }
 
+    @RequiresToken(RequiresToken.Role.READER)
     @GetMapping("/api/jobs/{id}/events")
     void events(@PathVariable String id,
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,

@@ -2,6 +2,8 @@ package dev.mondrian.functions.streams;
 
 import dev.mondrian.functions.events.EventPump;
 import dev.mondrian.functions.events.ResumePoint;
+import dev.mondrian.functions.http.Caller;
+import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.jobs.JobService;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,10 +32,12 @@ public class SseStreams {
 
     private final JobService jobs;
     private final EventPump pump;
+    private final Credentials credentials;
 
-    SseStreams(JobService jobs, EventPump pump) {
+    SseStreams(JobService jobs, EventPump pump, Credentials credentials) {
         this.jobs = jobs;
         this.pump = pump;
+        this.credentials = credentials;
     }
 
     /** Validates before the first byte, so a bad request still gets a JSON 4xx instead of a broken stream. */
@@ -53,6 +57,8 @@ public class SseStreams {
             writer.close();
             return;
         }
-        writer.serve(pump.start(jobId, afterSeq, writer));
+        Caller caller = new Caller(Credentials.bearer(request.getHeader("Authorization")), request.getParameter("token"),
+                jobId);
+        writer.serve(pump.start(jobId, afterSeq, writer, credentials.recheck(caller)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.mondrian.functions.streams;
 
 import dev.mondrian.functions.events.EventPump;
+import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.jobs.JobService;
 import dev.mondrian.functions.metrics.OpenStreams;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -18,8 +19,8 @@ class WebSocketRoutes implements WebSocketConfigurer {
     private final JobWebSocket handler;
     private final OpenStreams openStreams;
 
-    WebSocketRoutes(JobService jobs, EventPump pump, JsonMapper json, OpenStreams openStreams) {
-        this.handler = new JobWebSocket(jobs, pump, json);
+    WebSocketRoutes(JobService jobs, EventPump pump, JsonMapper json, OpenStreams openStreams, Credentials credentials) {
+        this.handler = new JobWebSocket(jobs, pump, json, credentials);
         this.openStreams = openStreams;
     }
 
@@ -35,7 +36,8 @@ class WebSocketRoutes implements WebSocketConfigurer {
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        // Job data is reachable only through its unguessable id, so any origin may connect.
+        // Job data is reachable only through its unguessable id (and, with client keys on, a read token), so any
+        // origin may connect.
         registry.addHandler(openStreams.counting(handler), "/api/jobs/*/ws").addInterceptors(handler)
                 .setAllowedOriginPatterns("*");
     }

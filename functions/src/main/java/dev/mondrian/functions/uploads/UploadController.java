@@ -1,6 +1,7 @@
 package dev.mondrian.functions.uploads;
 
 import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.RequiresToken;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -29,6 +30,7 @@ class UploadController {
     @ApiResponse(responseCode = "400", description = "size missing, not positive, or not JSON")
     @ApiResponse(responseCode = "404", description = "uploads through S3 are not configured here")
     @ApiResponse(responseCode = "413", description = "size is over mondrian.max-upload-size")
+    @RequiresToken(RequiresToken.Role.CLIENT)
     @PostMapping(path = "/api/uploads", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<S3Uploads.Upload> create(@RequestBody S3Uploads.UploadRequest request) {
         S3Uploads s3 = uploads.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, S3Uploads.NOT_CONFIGURED));

@@ -23,7 +23,7 @@ class WebhookSubscriptions implements CreationStep {
     }
 
     @Override
-    public Write check(JobRequest request) {
+    public Write check(JobRequest request, String owner) {
         boolean events = request.webhookEvents() != null && !request.webhookEvents().isEmpty();
         if (request.webhook() == null || request.webhook().isBlank()) {
             if (events) {

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mondrian.functions.MondrianProperties;
+import dev.mondrian.functions.support.TestProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,8 +55,6 @@ class AdvisorCatalogTest {
     }
 
     private static MondrianProperties properties(String advisorsFile) {
-        return new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 8, DataSize.ofMegabytes(1), 1000, "", "", "",
-                advisorsFile, "", "", Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofSeconds(10));
+        return TestProperties.with(advisorsFile, 8);
     }
 }

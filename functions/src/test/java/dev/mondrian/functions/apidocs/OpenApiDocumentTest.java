@@ -93,12 +93,19 @@ class OpenApiDocumentTest extends ServiceTest {
         documentedOperations(document()).forEach((route, operation) -> {
             HandlerMethod handler = served.get(route);
             RequiresToken guard = handler == null ? null : handler.getMethodAnnotation(RequiresToken.class);
-            String expected = guard == null ? null : guard.value() == RequiresToken.Role.RUNNER ? "runnerToken" : "adminToken";
+            String expected = guard == null ? null : switch (guard.value()) {
+                case RUNNER -> "runnerToken";
+                case ADMIN -> "adminToken";
+                case CLIENT, READER, OWNER -> "clientKey";
+            };
             JsonNode security = operation.get("security");
             assertThat(security == null ? null : security.get(0).propertyNames().iterator().next())
                     .as("the token of %s", route).isEqualTo(expected);
             if (expected != null) {
-                assertThat(operation.get("responses").has("401")).as("%s answers 401", route).isTrue();
+                // A job another key owns is refused like a missing one: 404.
+                String refusal = guard.value() == RequiresToken.Role.READER || guard.value() == RequiresToken.Role.OWNER
+                        ? "404" : "401";
+                assertThat(operation.get("responses").has(refusal)).as("%s answers %s", route, refusal).isTrue();
             }
             operation.get("responses").properties().forEach(response -> {
                 if (response.getKey().startsWith("4") || response.getKey().equals("default")) {

@@ -2,10 +2,9 @@ package dev.mondrian.functions.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mondrian.functions.MondrianProperties;
+import dev.mondrian.functions.support.TestProperties;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A stream without a thread of its own: every event once and in order, one writer at a time, and a clean end. */
@@ -70,8 +68,7 @@ class DeliveryTest {
     void database(@TempDir Path dir) {
         jdbi = OneJobDatabase.create(dir);
         log = new EventLog(jdbi, JsonMapper.builder().build());
-        hub = new LocalEventHub(new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 10_000, DataSize.ofMegabytes(1), 1000, "", "", "", "", "", "", Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofSeconds(10)), () -> {});
+        hub = new LocalEventHub(TestProperties.with("", 10_000), () -> {});
     }
 
     @AfterEach
@@ -89,7 +86,11 @@ class DeliveryTest {
     }
 
     private Delivery start(long after, RecordingSink sink, Runnable onEnd) {
-        Delivery delivery = new Delivery("job", after, log, hub, sink, drains, onEnd);
+        return start(after, sink, null, onEnd);
+    }
+
+    private Delivery start(long after, RecordingSink sink, java.util.function.BooleanSupplier mayRead, Runnable onEnd) {
+        Delivery delivery = new Delivery("job", after, log, hub, sink, mayRead, drains, onEnd);
         delivery.signal();
         return delivery;
     }
@@ -127,16 +128,39 @@ class DeliveryTest {
     void sendsAKeepAliveOnlyWhenIdleSinceTheGivenTime() throws Exception {
         RecordingSink sink = new RecordingSink();
         Delivery delivery = start(0, sink, () -> {});
-        delivery.keepAliveIfIdleSince(System.nanoTime() - 60_000_000_000L); // it wrote nothing, but started since
-        delivery.keepAliveIfIdleSince(System.nanoTime());
+        delivery.tick(System.nanoTime() - 60_000_000_000L); // it wrote nothing, but started since
+        delivery.tick(System.nanoTime());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (sink.keepAlives.get() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        delivery.keepAliveIfIdleSince(System.nanoTime() - 60_000_000_000L); // it has just written the keep-alive
+        delivery.tick(System.nanoTime() - 60_000_000_000L); // it has just written the keep-alive
         delivery.cancel();
         assertThat(sink.closed.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(sink.keepAlives).hasValue(1);
+    }
+
+    /** A revoked client key: the next tick asks again, hears no, and ends the stream, whether idle or not. */
+    @Test
+    void aStreamWhoseReaderMayNoLongerReadEndsAtTheNextTick() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        AtomicInteger asked = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean allowed = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Delivery delivery = start(0, sink, () -> {
+            asked.incrementAndGet();
+            return allowed.get();
+        }, () -> {});
+        record(new EventPayload.Token("a"));
+        delivery.tick(System.nanoTime() - 60_000_000_000L);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (asked.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(sink.closed.getCount()).as("still allowed: still open").isEqualTo(1);
+        allowed.set(false);
+        delivery.tick(System.nanoTime() - 60_000_000_000L);
+        assertThat(sink.closed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(hub.watching("job")).isFalse();
     }
 
     @Test

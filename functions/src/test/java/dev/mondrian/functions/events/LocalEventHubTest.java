@@ -3,22 +3,19 @@ package dev.mondrian.functions.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.mondrian.functions.MondrianProperties;
-import java.nio.file.Path;
+import dev.mondrian.functions.support.TestProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 
 class LocalEventHubTest {
     private static final int BUFFER = 8;
     private final AtomicInteger drops = new AtomicInteger();
 
     private LocalEventHub hub() {
-        return new LocalEventHub(new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), BUFFER, DataSize.ofMegabytes(1), 1000, "", "", "", "", "", "", Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofSeconds(10)),
+        return new LocalEventHub(TestProperties.with("", BUFFER),
                 drops::incrementAndGet);
     }
 

@@ -1,0 +1,8 @@
+package dev.mondrian.functions.http;
+
+/**
+ * Who calls, as a route's credential rule sees it wherever the route runs: the bearer token of the Authorization
+ * header, a read token from the {@code token} query parameter (what a browser's EventSource can send), and the job
+ * the path names.
+ */
+public record Caller(String bearer, String readToken, String jobId) {}
