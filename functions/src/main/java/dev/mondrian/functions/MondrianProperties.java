@@ -62,7 +62,9 @@ public record MondrianProperties(
         @DefaultValue("0") int anonymousJobsPerMinute,
         @DefaultValue("0") int anonymousMaxActive,
         /** How long a read token minted for one job lets its holder read it. */
-        @DefaultValue("1h") Duration readTokenTtl) {
+        @DefaultValue("1h") Duration readTokenTtl,
+        /** How long an ended job (its image, analysis and events) is kept; 0 keeps everything. */
+        @DefaultValue("0s") Duration retention) {
 
     public String effectiveDatabaseUrl() {
         return databaseUrl.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("mondrian.db") : databaseUrl;

@@ -158,11 +158,12 @@ public final class MondrianStack extends Stack {
 
         // One $default route: httpApi finds each request's row of the service's route table by method and path, so
         // the API lists no routes of its own that could fall behind.
-        // Nothing runs between requests on Lambda: a schedule sends the webhooks' due deliveries, retries included.
-        Alias webhookFunction = function("WebhookFunction", "webhookDeliveries", settings, environment, vpc,
+        // Nothing runs between requests on Lambda: a schedule sends the webhooks' due deliveries (retries included)
+        // and deletes what outlived the retention.
+        Alias housekeeping = function("HousekeepingFunction", "housekeeping", settings, environment, vpc,
                 servicesSubnets, service);
-        Rule.Builder.create(this, "WebhookSchedule").schedule(Schedule.rate(Duration.minutes(1)))
-                .targets(List.of(new LambdaFunction(webhookFunction))).build();
+        Rule.Builder.create(this, "HousekeepingSchedule").schedule(Schedule.rate(Duration.minutes(1)))
+                .targets(List.of(new LambdaFunction(housekeeping))).build();
 
         HttpApi api = HttpApi.Builder.create(this, "Api")
                 .defaultIntegration(new HttpLambdaIntegration("Service", httpFunction)).build();

@@ -65,12 +65,12 @@ class MondrianStackTest {
     }
 
     @Test
-    void aScheduleSendsTheWebhooksEveryMinute() {
+    void aScheduleRunsTheHousekeepingEveryMinute() {
         template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(1 minute)", "State", "ENABLED")));
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
-                        "SPRING_CLOUD_FUNCTION_DEFINITION", "webhookDeliveries",
+                        "SPRING_CLOUD_FUNCTION_DEFINITION", "housekeeping",
                         "MONDRIAN_WEBHOOK_SECRET", Match.anyValue(),
                         "MONDRIAN_DATABASE_URL", Match.anyValue()))))));
         template.resourceCountIs("AWS::Events::Rule", 1);

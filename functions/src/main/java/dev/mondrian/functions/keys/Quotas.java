@@ -46,27 +46,42 @@ class Quotas implements CreationStep {
 
     private void admit(Journal.Tx tx, String owner) {
         Handle h = tx.handle();
-        h.createQuery(lock).bind("owner", owner).mapTo(String.class).list();
+        var gate = h.createQuery(lock);
+        if (keysOn) {
+            gate.bind("owner", owner);
+        }
+        gate.mapTo(String.class).list();
         String whose = keysOn ? "owner_key = :owner" : "1 = 1";
         String who = keysOn ? "this key" : "this service";
         if (perMinute > 0) {
             long since = tx.now() - MINUTE;
-            long recent = h.createQuery("SELECT COUNT(*) FROM jobs WHERE " + whose + " AND created_at > :since")
-                    .bind("owner", owner).bind("since", since).mapTo(Long.class).one();
+            long recent = count(h, "SELECT COUNT(*) FROM jobs WHERE " + whose + " AND created_at > :since", owner, since);
             if (recent > perMinute) {
-                long oldest = h.createQuery("SELECT MIN(created_at) FROM jobs WHERE " + whose + " AND created_at > :since")
-                        .bind("owner", owner).bind("since", since).mapTo(Long.class).one();
+                long oldest = count(h, "SELECT MIN(created_at) FROM jobs WHERE " + whose + " AND created_at > :since",
+                        owner, since);
                 throw ApiException.tooManyRequests(who + " may create " + perMinute + " jobs a minute",
                         (oldest + MINUTE - tx.now() + 999) / 1000);
             }
         }
         if (maxActive > 0) {
-            long active = h.createQuery("SELECT COUNT(*) FROM jobs WHERE " + whose + " AND status IN ('queued', 'running')")
-                    .bind("owner", owner).mapTo(Long.class).one();
+            long active = count(h, "SELECT COUNT(*) FROM jobs WHERE " + whose + " AND status IN ('queued', 'running')",
+                    owner, 0);
             if (active > maxActive) {
                 throw ApiException.tooManyRequests(who + " may have " + maxActive + " jobs queued or running at once",
                         RETRY_WHEN_FULL_S);
             }
         }
+    }
+
+    /** One number; binds only the parameters the statement names. */
+    private long count(Handle h, String sql, String owner, long since) {
+        var query = h.createQuery(sql);
+        if (sql.contains(":owner")) {
+            query.bind("owner", owner);
+        }
+        if (sql.contains(":since")) {
+            query.bind("since", since);
+        }
+        return query.mapTo(Long.class).findFirst().orElse(0L);
     }
 }

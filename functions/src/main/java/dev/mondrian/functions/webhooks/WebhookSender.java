@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code webhook-id}) if the service stopped between sending and recording.
  */
 @Component
-class WebhookSender {
+public class WebhookSender {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
     private static final int BATCH = 16;
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
@@ -60,7 +60,7 @@ class WebhookSender {
     }
 
     /** Sends what is due now, in parallel; how many were attempted. */
-    int deliverDue() throws InterruptedException {
+    public int deliverDue() throws InterruptedException {
         long now = System.currentTimeMillis();
         List<Future<?>> sent = new ArrayList<>();
         try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -30,6 +31,11 @@ import tools.jackson.databind.JsonNode;
  */
 @TestPropertySource(properties = "mondrian.claim-wait=0s") // a claim that finds no job answers at once
 class FuzzTest extends ServiceTest {
+    /** The client key the fuzz sends besides the other tokens, and that owns the real job; none with keys off. */
+    protected String clientKey() {
+        return null;
+    }
+
     /**
      * Method and path of every route, with {id} for a job id; POST /api/jobs and /upload are multipart. The admin
      * stream never ends by itself, so even the admin token's request to it is one it refuses (a limit out of range).
@@ -61,9 +67,11 @@ class FuzzTest extends ServiceTest {
     @Test
     void malformedRequestsAreRefusedCleanlyAndStoreNothing() throws Exception {
         long jobsBefore = count("SELECT COUNT(*) FROM jobs");
-        String realJob = http.multipart("/api/jobs", Http.form("prompt", "the one real job")).json().get("job_id").asString();
+        String key = clientKey();
+        String realJob = http.postJson("/api/jobs", key, Map.of("prompt", "the one real job")).json().get("job_id")
+                .asString();
         // Ended, so that its streams replay and close instead of waiting for more.
-        assertThat(http.post("/api/jobs/" + realJob + "/cancel", "application/json", new byte[0]).status()).isEqualTo(200);
+        assertThat(http.postJson("/api/jobs/" + realJob + "/cancel", key, "").status()).isEqualTo(200);
         List<byte[]> bodies = bodies();
         List<String> types = contentTypes();
         for (String route : ROUTES) {
@@ -73,7 +81,7 @@ class FuzzTest extends ServiceTest {
             for (byte[] body : bodies) {
                 send(method, path, types.get(random.nextInt(types.size())), RUNNER_TOKEN, body);
             }
-            for (String token : new String[] {null, "x".repeat(9000), ADMIN_TOKEN}) {
+            for (String token : new String[] {null, "x".repeat(9000), ADMIN_TOKEN, key}) {
                 send(method, path, "application/json", token, "{}".getBytes(StandardCharsets.UTF_8));
             }
             if (template.contains("{id}")) {
@@ -90,7 +98,7 @@ class FuzzTest extends ServiceTest {
         assertThat(count("SELECT COUNT(*) FROM jobs")).isEqualTo(jobsBefore + created.size());
         assertThat(count("SELECT COUNT(*) FROM job_events e WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = e.job_id)"))
                 .isZero();
-        assertThat(http.get("/api/jobs/" + realJob).json().get("prompt").asString()).isEqualTo("the one real job");
+        assertThat(http.get("/api/jobs/" + realJob, key).json().get("prompt").asString()).isEqualTo("the one real job");
     }
 
     private List<byte[]> bodies() {

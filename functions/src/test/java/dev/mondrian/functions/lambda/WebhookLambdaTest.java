@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Webhooks on Lambda: a job created through {@code httpApi} with JSON keeps its webhook, and the scheduled
- * {@code webhookDeliveries} function, invoked with the event EventBridge sends, delivers what is due to a receiver.
+ * {@code housekeeping} function, invoked with the event EventBridge sends, delivers what is due to a receiver.
  */
 class WebhookLambdaTest {
     private static final String SCHEDULED_EVENT = """
@@ -49,10 +49,12 @@ class WebhookLambdaTest {
                     Map.of("id", id), null, null)).get("statusCode").asInt()).isEqualTo(200);
             assertThat(bodies).as("nothing runs between requests on Lambda").isEmpty();
 
-            FunctionInvoker deliveries = environment.handler("webhookDeliveries");
+            FunctionInvoker deliveries = environment.handler("housekeeping");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             deliveries.handleRequest(new ByteArrayInputStream(SCHEDULED_EVENT.getBytes(StandardCharsets.UTF_8)), out, null);
-            assertThat(ApiGatewayEvents.JSON.readTree(out.toByteArray()).get("attempted").asInt()).isEqualTo(1);
+            JsonNode done = ApiGatewayEvents.JSON.readTree(out.toByteArray());
+            assertThat(done.get("attempted").asInt()).isEqualTo(1);
+            assertThat(done.get("deleted").asInt()).as("no retention set: nothing deleted").isZero();
             assertThat(bodies).hasSize(1);
             assertThat(bodies.getFirst()).contains("\"job_id\":\"" + id + "\"", "\"status\":\"cancelled\"");
         } finally {

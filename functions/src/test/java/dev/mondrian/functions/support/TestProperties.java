@@ -13,6 +13,6 @@ public final class TestProperties {
         return new MondrianProperties(Path.of("unused"), "", "", "", "", "", Duration.ofSeconds(30), 3,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), subscriberBuffer, DataSize.ofMegabytes(1), 1000, "", "", "",
                 advisorsFile, "", "", Duration.ofSeconds(5), Duration.ofHours(24), Duration.ofSeconds(10), false, 30, 10,
-                0, 0, Duration.ofHours(1));
+                0, 0, Duration.ofHours(1), Duration.ZERO);
     }
 }
