@@ -13,4 +13,4 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 source ../tools/node22.sh
 npm ci --no-audit --no-fund --loglevel=error
-CHROMIUM=$(command -v chromium) exec node --test --test-concurrency=1 test/
+CHROMIUM=$(command -v chromium) exec node --test --test-concurrency=1 'test/*.test.mjs'
