@@ -39,7 +39,9 @@ function connect(token) {
   follower?.close();
   connectedToken = token;
   $('webhooks-panel').hidden = false;
+  $('keys-panel').hidden = false;
   loadWebhooks();
+  loadKeys();
   rows.clear();
   render();
   $('token-error').textContent = '';
@@ -67,6 +69,9 @@ function disconnect(message = '') {
   connectedToken = null;
   $('jobs-panel').hidden = true;
   $('webhooks-panel').hidden = true;
+  $('keys-panel').hidden = true;
+  $('new-key').hidden = true;
+  $('new-key').textContent = '';
   $('token-form').hidden = false;
   $('token').value = '';
   $('token-error').textContent = message;
@@ -140,8 +145,10 @@ function tableRow(job) {
 
 // ---- webhook deliveries ---------------------------------------------------------------------
 
-async function adminFetch(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: { Authorization: `Bearer ${connectedToken}` } });
+async function adminFetch(path, { json, ...options } = {}) {
+  const headers = { Authorization: `Bearer ${connectedToken}` };
+  if (json) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, { ...options, headers });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body.error ?? `The service answered ${response.status}.`);
   return body;
@@ -200,6 +207,74 @@ function webhookRow(delivery) {
   action.append(again);
   return tr;
 }
+
+// ---- client keys ------------------------------------------------------------------------------
+
+async function loadKeys() {
+  if (!connectedToken) return;
+  try {
+    const keys = await adminFetch('/api/admin/keys');
+    $('key-rows').replaceChildren(...keys.map(keyRow));
+    $('keys-error').textContent = '';
+  } catch (error) {
+    $('keys-error').textContent = error.message;
+  }
+}
+
+function keyRow(key) {
+  const tr = document.createElement('tr');
+  tr.dataset.keyId = key.id;
+  const cell = (field, text) => {
+    const td = document.createElement('td');
+    td.dataset.field = field;
+    td.textContent = text;
+    tr.append(td);
+    return td;
+  };
+  cell('id', key.id);
+  cell('name', key.name);
+  cell('created', time(key.created_at));
+  cell('revoked', key.revoked_at ? time(key.revoked_at) : '–');
+  const action = cell('action', '');
+  if (!key.revoked_at) {
+    const revoke = document.createElement('button');
+    revoke.type = 'button';
+    revoke.className = 'link';
+    revoke.textContent = 'Revoke';
+    revoke.addEventListener('click', async () => {
+      revoke.disabled = true;
+      try {
+        await adminFetch(`/api/admin/keys/${encodeURIComponent(key.id)}/revoke`, { method: 'POST' });
+        await loadKeys();
+      } catch (error) {
+        $('keys-error').textContent = error.message;
+        revoke.disabled = false;
+      }
+    });
+    action.append(revoke);
+  }
+  return tr;
+}
+
+$('key-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = $('key-name').value.trim();
+  if (!name) {
+    $('keys-error').textContent = 'Say whom the key is for.';
+    return;
+  }
+  try {
+    const created = await adminFetch('/api/admin/keys', {
+      method: 'POST', body: JSON.stringify({ name }), json: true,
+    });
+    $('key-name').value = '';
+    $('new-key').textContent = `New key for ${created.name} (shown only now): ${created.key}`;
+    $('new-key').hidden = false;
+    await loadKeys();
+  } catch (error) {
+    $('keys-error').textContent = error.message;
+  }
+});
 
 function time(epochMs) {
   const at = new Date(epochMs);

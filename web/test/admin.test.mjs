@@ -176,4 +176,26 @@ describe('the operator page', () => {
       receiver.close();
     }
   });
+
+  it('creates a client key, shows it once, and revokes it', async () => {
+    const { page, problems } = await openAdmin();
+    await signIn(page, ADMIN_TOKEN);
+    await page.fill('#key-name', 'the iOS app');
+    await page.click('#create-key');
+    await page.waitForFunction(() => /^New key for the iOS app \(shown only now\): mk_/.test(
+      document.getElementById('new-key').textContent));
+    const key = (await page.textContent('#new-key')).split(': ')[1];
+    const row = page.locator('#key-rows tr', { hasText: 'the iOS app' });
+    await row.waitFor();
+    assert.equal(await row.locator('[data-field="revoked"]').textContent(), '–');
+    assert.ok(!(await page.textContent('#key-rows')).includes(key), 'the list never shows a secret');
+    await screenshot(page, 'admin-keys');
+    await row.locator('button').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('#key-rows tr')]
+      .some((tr) => tr.textContent.includes('the iOS app') && tr.querySelector('[data-field="revoked"]').textContent !== '–'));
+    const listed = await (await fetch(`${service.base}/api/admin/keys`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    assert.ok(listed.find((k) => k.name === 'the iOS app').revoked_at > 0);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
 });
