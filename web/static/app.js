@@ -4,6 +4,7 @@
 import { followJob } from './events.js';
 import { renderMarkdown } from './markdown.js';
 import { forgetAll, loadHistory, remember } from './history.js';
+import { keepClientKey, readTokenParam, withKey } from './access.js';
 import * as format from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,7 +25,7 @@ let renderPending = false;
 async function api(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, options);
+    response = await fetch(path, { ...options, headers: withKey(options.headers) });
   } catch {
     throw new Error('Cannot reach the Mondrian service. Check your connection and try again.');
   }
@@ -149,9 +150,13 @@ async function submit(event) {
   const button = $('submit');
   button.disabled = true;
   button.textContent = file ? 'Uploading…' : 'Sending…';
+  form.delete('client_key');
+  const typedKey = $('client-key').value.trim();
+  if (typedKey) keepClientKey(typedKey);
   try {
     const created = deployment.live_updates_url ? await createThroughS3(form, file) :
       await api('/api/jobs', { method: 'POST', body: form });
+    $('client-key-row').hidden = true;
     remember({
       id: created.job_id,
       createdAt: Date.now(),
@@ -164,11 +169,20 @@ async function submit(event) {
     location.hash = `job=${created.job_id}`; // opens it, and makes a reload reopen it
   } catch (error) {
     showFormError(error.message);
+    if (/client key/.test(error.message)) askForKey();
     $('form-error').focus?.();
   } finally {
     button.disabled = false;
     button.textContent = 'Ask for a critique';
   }
+}
+
+/** This service wants a client key (an operator hands them out): ask for one, and forget a refused one. */
+function askForKey() {
+  keepClientKey(null);
+  $('client-key').value = '';
+  $('client-key-row').hidden = false;
+  $('client-key').focus();
 }
 
 /** On AWS (Lambda takes no multipart, at most 6 MB): the photo to S3 through a pre-signed URL, then the job as JSON. */
@@ -210,18 +224,25 @@ async function open(jobId) {
     return;
   }
   if (job?.id !== jobId) return; // another job was opened meanwhile
-  follower = followJob(jobId, { onEvent: handle, onState: showConnection, liveUpdatesUrl: deployment.live_updates_url });
+  const tokenParam = await readTokenParam(jobId);
+  if (job?.id !== jobId) return;
+  follower = followJob(jobId, { onEvent: handle, onState: showConnection, liveUpdatesUrl: deployment.live_updates_url,
+    tokenParam });
   panel.scrollIntoView({ block: 'start' });
 }
 
 /** The photo beside its critique, also when the job is reopened later or from the history. */
-function showJobPhoto(jobId, hasImage) {
+async function showJobPhoto(jobId, hasImage) {
   $('job-photo').hidden = !hasImage;
-  if (hasImage) $('job-photo-image').src = photoUrl(jobId);
+  if (hasImage) $('job-photo-image').src = await photoUrl(jobId);
   else $('job-photo-image').removeAttribute('src');
 }
 
-const photoUrl = (jobId) => `/api/jobs/${encodeURIComponent(jobId)}/image`;
+/** An <img> sends no header: with a client key, the address carries a read token for the job. */
+async function photoUrl(jobId) {
+  const token = await readTokenParam(jobId);
+  return `/api/jobs/${encodeURIComponent(jobId)}/image${token ? `?${token.slice(1)}` : ''}`;
+}
 
 function handle(event) {
   switch (event.type) {
@@ -340,7 +361,7 @@ function renderHistory() {
     if (entry.hasImage) {
       const thumb = document.createElement('img');
       thumb.className = 'history-thumb';
-      thumb.src = photoUrl(entry.id);
+      photoUrl(entry.id).then((url) => { thumb.src = url; });
       thumb.alt = '';
       thumb.loading = 'lazy';
       item.append(thumb);

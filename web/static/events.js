@@ -12,7 +12,7 @@ const MAX_DELAY_MS = 8000;
  * @param {{onEvent: (event: object) => void, onState: (state: 'connecting'|'live'|'reconnecting'|'closed', detail?: string) => void, liveUpdatesUrl?: string}} handlers
  * @returns {{close: () => void}}
  */
-export function followJob(jobId, { onEvent, onState, liveUpdatesUrl }) {
+export function followJob(jobId, { onEvent, onState, liveUpdatesUrl, tokenParam = '' }) {
   let lastSeq = 0;
   let failures = 0;
   let transport = liveUpdatesUrl ? 'aws' : 'sse';
@@ -56,7 +56,7 @@ export function followJob(jobId, { onEvent, onState, liveUpdatesUrl }) {
   };
 
   function connectSse() {
-    const source = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/events?after=${lastSeq}`);
+    const source = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/events?after=${lastSeq}${tokenParam}`);
     let opened = false;
     source.onopen = () => { opened = true; live(); };
     for (const type of TYPES) {
@@ -68,7 +68,7 @@ export function followJob(jobId, { onEvent, onState, liveUpdatesUrl }) {
 
   function connectWebSocket() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}/api/jobs/${encodeURIComponent(jobId)}/ws?after=${lastSeq}`);
+    const socket = new WebSocket(`${scheme}//${location.host}/api/jobs/${encodeURIComponent(jobId)}/ws?after=${lastSeq}${tokenParam}`);
     let opened = false;
     socket.onopen = () => { opened = true; live(); };
     socket.onmessage = (e) => deliver(e.data);
@@ -78,7 +78,7 @@ export function followJob(jobId, { onEvent, onState, liveUpdatesUrl }) {
 
   // The WebSocket API replays on request: connect for the job, then ask for what came after lastSeq.
   function connectAws() {
-    const socket = new WebSocket(`${liveUpdatesUrl}?job=${encodeURIComponent(jobId)}`);
+    const socket = new WebSocket(`${liveUpdatesUrl}?job=${encodeURIComponent(jobId)}${tokenParam}`);
     let opened = false;
     socket.onopen = () => {
       opened = true;

@@ -2,7 +2,7 @@
 // over the runner API so each test decides what the "model" writes and when.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, png, screenshot, scriptedRunner, startService } from './harness.mjs';
+import { ADMIN_TOKEN, launchBrowser, png, screenshot, scriptedRunner, startService } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -267,6 +267,46 @@ it('reconnects after the service restarts mid-job, without showing any text twic
     await runner.complete(job, 'alpha beta gamma', 3);
     await until(page, () => document.getElementById('status').textContent === 'completed');
     assert.equal(await page.textContent('#analysis'), 'alpha beta gamma');
+    await page.context().close();
+  } finally {
+    await service.kill();
+  }
+});
+
+it('asks for a client key where the service requires them, then works with it', async () => {
+  const service = await startService(['--mondrian.client-keys=true']);
+  try {
+    const runner = scriptedRunner(service.base);
+    const made = await fetch(`${service.base}/api/admin/keys`, {
+      method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'browser' }),
+    });
+    const key = (await made.json()).key;
+    const { page, problems } = await openPage(service);
+    await page.setInputFiles('#image', { name: 'keyed.png', mimeType: 'image/png', buffer: png(90, 60) });
+    await page.fill('#prompt', 'Mine only?');
+    await page.click('#submit');
+    await until(page, () => /client key/.test(document.getElementById('form-error').textContent));
+    assert.equal(await page.isVisible('#client-key'), true);
+    assert.equal(await page.evaluate(() => location.hash), '', 'nothing was created');
+
+    await page.fill('#client-key', key);
+    await page.click('#submit');
+    await page.waitForFunction(() => /^#job=[0-9a-f]{32}$/.test(location.hash));
+    const job = await runner.claim();
+    await runner.thinking(job, { text: 'Only yours. ', tokens: 3, tokens_per_second: 6 });
+    await until(page, () => document.getElementById('analysis').textContent.includes('Only yours.'));
+    assert.equal((await runner.complete(job, 'Only yours.', 3)).status, 200);
+    await until(page, () => document.getElementById('status').textContent === 'completed');
+    await until(page, () => document.getElementById('job-photo-image').naturalWidth === 90);
+    assert.equal(await page.isHidden('#client-key-row'), true);
+
+    // Without the key, the job is as good as missing; the page that keeps it reopens it after a reload.
+    assert.equal((await fetch(`${service.base}/api/jobs/${job.job_id}`)).status, 404);
+    await page.reload();
+    await until(page, () => document.getElementById('status').textContent === 'completed');
+    await until(page, () => document.querySelector('#history-list .history-thumb')?.naturalWidth === 90);
+    assert.deepEqual(problems, []);
     await page.context().close();
   } finally {
     await service.kill();
