@@ -4,6 +4,9 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.ApplicationContext;
@@ -21,6 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @Component
 public class RouteTable {
+    private static final Map<Method, Optional<RequiresToken.Role>> TOKENS = new ConcurrentHashMap<>();
+
     private final List<ApiRoute> routes;
 
     public RouteTable(ApplicationContext context) {
@@ -43,10 +48,15 @@ public class RouteTable {
         return routes;
     }
 
-    /** The token a handler needs, or null: the one rule TokenGuard, the Lambda dispatcher and the document apply. */
+    /**
+     * The token a handler needs, or null: the one rule TokenGuard, the Lambda dispatcher and the document apply. Read
+     * once per handler: every request asks.
+     */
     public static RequiresToken.Role token(Method handler) {
-        RequiresToken required = AnnotatedElementUtils.findMergedAnnotation(handler, RequiresToken.class);
-        return required == null ? null : required.value();
+        return TOKENS.computeIfAbsent(handler, method -> {
+            RequiresToken required = AnnotatedElementUtils.findMergedAnnotation(method, RequiresToken.class);
+            return Optional.ofNullable(required == null ? null : required.value());
+        }).orElse(null);
     }
 
     private static List<ApiRoute> rows(Object bean, Method method) {

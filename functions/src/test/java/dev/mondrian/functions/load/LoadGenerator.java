@@ -56,6 +56,9 @@ public final class LoadGenerator {
     private final ConcurrentLinkedQueue<Long> laterCallbackMicros = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> laterDeliveryMillis = new ConcurrentLinkedQueue<>();
     private volatile long secondHalfNanos = Long.MAX_VALUE;
+    /** The same, for the first 10 s of updates: what a service still warming up (a cold JIT) delivers. */
+    private final ConcurrentLinkedQueue<Long> earlyDeliveryMillis = new ConcurrentLinkedQueue<>();
+    private volatile long earlyEndNanos = Long.MIN_VALUE;
     private final Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger gaps = new AtomicInteger();
@@ -91,9 +94,12 @@ public final class LoadGenerator {
             throws Exception {
         int clients = sseClients + webSockets;
         Path data = Files.createTempDirectory("mondrian-load-");
+        long launched = System.nanoTime();
         try (ServiceProcess service = new ServiceProcess(data, launch,
                 List.of("--mondrian.claim-wait=0s", "--mondrian.heartbeat-interval=15s", "--logging.level.root=WARN"))
                 .start(); SseFleet fleet = sseFleet(service.base())) {
+            System.out.printf("service: launched to its first answer (GET /health) in %.2f s%n",
+                    (System.nanoTime() - launched) / 1e9);
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
             AtomicLong created = new AtomicLong();
@@ -141,6 +147,7 @@ public final class LoadGenerator {
                 runners.add(Thread.ofVirtual().start(() -> play(service.base(), claim, perRunnerPerSecond, end)));
             }
             secondHalfNanos = start + Duration.ofSeconds(seconds).toNanos() / 2;
+            earlyEndNanos = start + Duration.ofSeconds(10).toNanos();
             long crashAt = crash ? start + Duration.ofSeconds(seconds).toNanos() / 2 : Long.MAX_VALUE;
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.max(1, Math.min(Math.min(ProgressLine.EVERY.toMillis(), (end - System.nanoTime()) / 1_000_000),
@@ -183,9 +190,9 @@ public final class LoadGenerator {
             System.out.printf("service at the end of the load: RSS %d MB, heap %s%n", peakRss, peakHeap);
             System.out.printf("callback latency ms: %s; second half: %s%n", percentiles(callbackMicros, 1000.0),
                     percentiles(laterCallbackMicros, 1000.0));
-            System.out.printf("delivery latency ms: %s (%d deliveries); second half: %s (%d)%n",
-                    percentiles(deliveryMillis, 1.0), deliveryMillis.size(), percentiles(laterDeliveryMillis, 1.0),
-                    laterDeliveryMillis.size());
+            System.out.printf("delivery latency ms: %s (%d deliveries); first 10 s: %s (%d); second half: %s (%d)%n",
+                    percentiles(deliveryMillis, 1.0), deliveryMillis.size(), percentiles(earlyDeliveryMillis, 1.0),
+                    earlyDeliveryMillis.size(), percentiles(laterDeliveryMillis, 1.0), laterDeliveryMillis.size());
             System.out.printf("gaps %d, duplicates %d%n", gaps.get(), duplicates.get());
             int[] audit = crash ? audit(service.base(), ids) : new int[2];
             if (crash) {
@@ -337,8 +344,11 @@ public final class LoadGenerator {
             if (at != null) {
                 long millis = System.currentTimeMillis() - Long.parseLong(at);
                 deliveryMillis.add(millis);
-                if (System.nanoTime() >= secondHalfNanos) {
+                long now = System.nanoTime();
+                if (now >= secondHalfNanos) {
                     laterDeliveryMillis.add(millis);
+                } else if (now < earlyEndNanos) {
+                    earlyDeliveryMillis.add(millis);
                 }
             }
         }
