@@ -119,13 +119,7 @@ function render() {
 function tableRow(job) {
   const tr = document.createElement('tr');
   tr.dataset.jobId = job.job_id;
-  const cell = (field, text) => {
-    const td = document.createElement('td');
-    td.dataset.field = field;
-    td.textContent = text;
-    tr.append(td);
-    return td;
-  };
+  const cell = cellsOf(tr);
   const id = cell('job', '');
   const link = document.createElement('a');
   link.href = `/#job=${encodeURIComponent(job.job_id)}`;
@@ -169,13 +163,7 @@ async function loadWebhooks() {
 function webhookRow(delivery) {
   const tr = document.createElement('tr');
   tr.dataset.deliveryId = delivery.id;
-  const cell = (field, text) => {
-    const td = document.createElement('td');
-    td.dataset.field = field;
-    td.textContent = text;
-    tr.append(td);
-    return td;
-  };
+  const cell = cellsOf(tr);
   cell('id', delivery.id.slice(0, 12)).title = delivery.id;
   const job = cell('job', '');
   const link = document.createElement('a');
@@ -189,22 +177,8 @@ function webhookRow(delivery) {
   const last = delivery.attempt_log.at(-1);
   cell('last', last ? last.error ?? `${last.status_code}` : '–').classList.toggle('error-text', Boolean(last?.error));
   cell('created', time(delivery.created_at));
-  const action = cell('action', '');
-  const again = document.createElement('button');
-  again.type = 'button';
-  again.className = 'link';
-  again.textContent = 'Send again';
-  again.addEventListener('click', async () => {
-    again.disabled = true;
-    try {
-      await adminFetch(`/api/admin/webhooks/${encodeURIComponent(delivery.id)}/redeliver`, { method: 'POST' });
-      await loadWebhooks();
-    } catch (error) {
-      $('webhooks-error').textContent = error.message;
-      again.disabled = false;
-    }
-  });
-  action.append(again);
+  cell('action', '').append(actionButton('Send again',
+    `/api/admin/webhooks/${encodeURIComponent(delivery.id)}/redeliver`, loadWebhooks, 'webhooks-error'));
   return tr;
 }
 
@@ -224,34 +198,14 @@ async function loadKeys() {
 function keyRow(key) {
   const tr = document.createElement('tr');
   tr.dataset.keyId = key.id;
-  const cell = (field, text) => {
-    const td = document.createElement('td');
-    td.dataset.field = field;
-    td.textContent = text;
-    tr.append(td);
-    return td;
-  };
+  const cell = cellsOf(tr);
   cell('id', key.id);
   cell('name', key.name);
   cell('created', time(key.created_at));
   cell('revoked', key.revoked_at ? time(key.revoked_at) : '–');
   const action = cell('action', '');
   if (!key.revoked_at) {
-    const revoke = document.createElement('button');
-    revoke.type = 'button';
-    revoke.className = 'link';
-    revoke.textContent = 'Revoke';
-    revoke.addEventListener('click', async () => {
-      revoke.disabled = true;
-      try {
-        await adminFetch(`/api/admin/keys/${encodeURIComponent(key.id)}/revoke`, { method: 'POST' });
-        await loadKeys();
-      } catch (error) {
-        $('keys-error').textContent = error.message;
-        revoke.disabled = false;
-      }
-    });
-    action.append(revoke);
+    action.append(actionButton('Revoke', `/api/admin/keys/${encodeURIComponent(key.id)}/revoke`, loadKeys, 'keys-error'));
   }
   return tr;
 }
@@ -275,6 +229,36 @@ $('key-form').addEventListener('submit', async (event) => {
     $('keys-error').textContent = error.message;
   }
 });
+
+/** A function that adds a cell (its field named for tests and styles) to the row, as text only. */
+function cellsOf(tr) {
+  return (field, text) => {
+    const td = document.createElement('td');
+    td.dataset.field = field;
+    td.textContent = text;
+    tr.append(td);
+    return td;
+  };
+}
+
+/** A button that POSTs to an admin route, then reloads its table; a refusal shows in the table's error line. */
+function actionButton(label, path, reload, errorId) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link';
+  button.textContent = label;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await adminFetch(path, { method: 'POST' });
+      await reload();
+    } catch (error) {
+      $(errorId).textContent = error.message;
+      button.disabled = false;
+    }
+  });
+  return button;
+}
 
 function time(epochMs) {
   const at = new Date(epochMs);

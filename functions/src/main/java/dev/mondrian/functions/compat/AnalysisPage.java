@@ -18,22 +18,8 @@ final class AnalysisPage {
     private AnalysisPage() {}
 
     static String render(String advisorName, String analysis) {
-        return """
-                <!DOCTYPE html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Analysis by %1$s</title>
-                <style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}\
-                .analysis{white-space:pre-wrap}</style>
-                </head>
-                <body>
-                <h1>Analysis by %1$s</h1>
-                <div class="analysis">%2$s</div>
-                </body>
-                </html>
-                """.formatted(escape(advisorName), escape(analysis));
+        return page("Analysis by " + advisorName, ".analysis{white-space:pre-wrap}",
+                "<div class=\"analysis\">" + escape(analysis) + "</div>\n");
     }
 
     /**
@@ -45,23 +31,26 @@ final class AnalysisPage {
         for (String sentence : openingSentences(analysis, 3)) {
             points.append("<li>").append(escape(sentence)).append("</li>\n");
         }
+        return page("Summary by " + advisorName, "", "<ol class=\"points\">\n" + points
+                + "</ol>\n<p><small>Written by an AI model: a starting point, not a verdict.</small></p>\n");
+    }
+
+    /** The page around a body: {@code title} is escaped here; {@code body} must be escaped HTML already. */
+    private static String page(String title, String style, String body) {
         return """
                 <!DOCTYPE html>
                 <html lang="en">
                 <head>
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Summary by %1$s</title>
-                <style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}</style>
+                <title>%1$s</title>
+                <style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}%2$s</style>
                 </head>
                 <body>
-                <h1>Summary by %1$s</h1>
-                <ol class="points">
-                %2$s</ol>
-                <p><small>Written by an AI model: a starting point, not a verdict.</small></p>
-                </body>
+                <h1>%1$s</h1>
+                %3$s</body>
                 </html>
-                """.formatted(escape(advisorName), points);
+                """.formatted(escape(title), style, body);
     }
 
     static List<String> openingSentences(String analysis, int limit) {

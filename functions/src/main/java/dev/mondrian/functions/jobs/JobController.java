@@ -3,12 +3,11 @@ package dev.mondrian.functions.jobs;
 import dev.mondrian.functions.http.ApiException;
 import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.http.RequiresToken;
+import dev.mondrian.functions.uploads.ImageBytes;
 import dev.mondrian.functions.uploads.Parts;
 import dev.mondrian.functions.uploads.S3Uploads;
-import dev.mondrian.functions.uploads.StoredImage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -108,20 +107,13 @@ class JobController {
 
     @Operation(operationId = "jobPhoto", summary = "The job's photo, as it was uploaded",
             description = "For pages that show the photo beside its critique; whoever has the job id may read it.")
-    @ApiResponse(responseCode = "200", description = "the image's bytes, with its type",
-            content = {@Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
-                       @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
-                       @Content(mediaType = "image/gif", schema = @Schema(type = "string", format = "binary")),
-                       @Content(mediaType = "image/bmp", schema = @Schema(type = "string", format = "binary"))})
+    @ImageBytes
     @ApiResponse(responseCode = "404", description = "no job with this id, or it has no photo")
     @RequiresToken(RequiresToken.Role.READER)
     @GetMapping("/api/jobs/{id}/image")
     ResponseEntity<byte[]> image(@PathVariable String id) {
-        StoredImage image = jobs.image(id);
         // A job's photo never changes; the browser may keep it (privately) instead of asking again.
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.info().contentType()))
-                .cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePrivate())
-                .header("X-Content-Type-Options", "nosniff").body(image.bytes());
+        return jobs.image(id).response(CacheControl.maxAge(Duration.ofDays(1)).cachePrivate());
     }
 
     @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job",

@@ -2,7 +2,7 @@ package dev.mondrian.functions.runnerapi;
 
 import dev.mondrian.functions.http.RequiresToken;
 import dev.mondrian.functions.jobs.JobService;
-import dev.mondrian.functions.uploads.StoredImage;
+import dev.mondrian.functions.uploads.ImageBytes;
 import dev.mondrian.protocol.RunnerRoutes;
 import dev.mondrian.protocol.RunnerWire.CallbackAck;
 import dev.mondrian.protocol.RunnerWire.ClaimRequest;
@@ -13,11 +13,9 @@ import dev.mondrian.protocol.RunnerWire.Heartbeat;
 import dev.mondrian.protocol.RunnerWire.Release;
 import dev.mondrian.protocol.RunnerWire.ThinkingReport;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.http.MediaType;
+import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -114,16 +112,12 @@ class RunnerController {
 
     /** The job's image, for the runner that claimed it (runners never touch the database). */
     @Operation(operationId = "jobImage", summary = "The job's uploaded image, for the runner that claimed it")
-    @ApiResponse(responseCode = "200", description = "the image's bytes, with its type",
-            content = {@Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
-                       @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
-                       @Content(mediaType = "image/gif", schema = @Schema(type = "string", format = "binary")),
-                       @Content(mediaType = "image/bmp", schema = @Schema(type = "string", format = "binary"))})
+    @ImageBytes
     @ApiResponse(responseCode = "404", description = "no job with this id, or it has no image")
     @RequiresToken(RequiresToken.Role.RUNNER)
     @GetMapping(RunnerRoutes.IMAGE_PATH)
     ResponseEntity<byte[]> image(@PathVariable String id) {
-        StoredImage image = jobs.image(id);
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.info().contentType())).body(image.bytes());
+        // A runner reads it once; nothing on the way should keep it.
+        return jobs.image(id).response(CacheControl.noStore());
     }
 }
