@@ -224,10 +224,8 @@ async function open(jobId) {
     return;
   }
   if (job?.id !== jobId) return; // another job was opened meanwhile
-  const tokenParam = await readTokenParam(jobId);
-  if (job?.id !== jobId) return;
   follower = followJob(jobId, { onEvent: handle, onState: showConnection, liveUpdatesUrl: deployment.live_updates_url,
-    tokenParam });
+    readToken: () => readTokenParam(jobId) });
   panel.scrollIntoView({ block: 'start' });
 }
 

@@ -9,10 +9,11 @@ const MAX_DELAY_MS = 8000;
 
 /**
  * @param {string} jobId
- * @param {{onEvent: (event: object) => void, onState: (state: 'connecting'|'live'|'reconnecting'|'closed', detail?: string) => void, liveUpdatesUrl?: string}} handlers
+ * @param {{onEvent: (event: object) => void, onState: (state: 'connecting'|'live'|'reconnecting'|'closed', detail?: string) => void, liveUpdatesUrl?: string, readToken?: () => Promise<string>}} handlers
  * @returns {{close: () => void}}
  */
-export function followJob(jobId, { onEvent, onState, liveUpdatesUrl, tokenParam = '' }) {
+export function followJob(jobId, { onEvent, onState, liveUpdatesUrl, readToken = async () => '' }) {
+  let tokenParam = '';
   let lastSeq = 0;
   let failures = 0;
   let transport = liveUpdatesUrl ? 'aws' : 'sse';
@@ -90,9 +91,13 @@ export function followJob(jobId, { onEvent, onState, liveUpdatesUrl, tokenParam 
     return socket;
   }
 
-  function connect() {
+  // Each connection asks for the read token afresh (a cached one while it is good), so a stream that outlives
+  // its token reconnects with a new one.
+  async function connect() {
     if (closed) return;
     onState(failures ? 'reconnecting' : 'connecting');
+    tokenParam = await readToken();
+    if (closed) return;
     current = { sse: connectSse, websocket: connectWebSocket, aws: connectAws }[transport]();
   }
 

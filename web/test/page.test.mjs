@@ -274,7 +274,9 @@ it('reconnects after the service restarts mid-job, without showing any text twic
 });
 
 it('asks for a client key where the service requires them, then works with it', async () => {
-  const service = await startService(['--mondrian.client-keys=true']);
+  // Read tokens last 3 s here, so the stream outlives the first one: the service ends it, and the page comes back
+  // with a new one.
+  const service = await startService(['--mondrian.client-keys=true', '--mondrian.read-token-ttl=3s']);
   try {
     const runner = scriptedRunner(service.base);
     const made = await fetch(`${service.base}/api/admin/keys`, {
@@ -296,7 +298,10 @@ it('asks for a client key where the service requires them, then works with it', 
     const job = await runner.claim();
     await runner.thinking(job, { text: 'Only yours. ', tokens: 3, tokens_per_second: 6 });
     await until(page, () => document.getElementById('analysis').textContent.includes('Only yours.'));
-    assert.equal((await runner.complete(job, 'Only yours.', 3)).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await runner.thinking(job, { text: 'Still yours.', tokens: 5, tokens_per_second: 6 });
+    await until(page, () => document.getElementById('analysis').textContent.includes('Still yours.'));
+    assert.equal((await runner.complete(job, 'Only yours. Still yours.', 5)).status, 200);
     await until(page, () => document.getElementById('status').textContent === 'completed');
     await until(page, () => document.getElementById('job-photo-image').naturalWidth === 90);
     assert.equal(await page.isHidden('#client-key-row'), true);
