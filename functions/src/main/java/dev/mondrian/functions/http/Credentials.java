@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,7 +22,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Credentials {
     private static final Logger log = LoggerFactory.getLogger(Credentials.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] runner;
     private final byte[] admin;
@@ -85,11 +82,7 @@ public class Credentials {
     }
 
     private static byte[] token(String configured, Path file) {
-        return secret(configured, file, () -> {
-            byte[] raw = new byte[32];
-            RANDOM.nextBytes(raw);
-            return HexFormat.of().formatHex(raw);
-        }).getBytes(StandardCharsets.UTF_8);
+        return secret(configured, file, () -> Secrets.randomHex(32)).getBytes(StandardCharsets.UTF_8);
     }
 
     /**

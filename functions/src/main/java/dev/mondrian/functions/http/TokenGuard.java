@@ -84,7 +84,7 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     private static Caller caller(HttpServletRequest request) {
         Object variables = request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
         String jobId = variables instanceof Map<?, ?> map && map.get("id") instanceof String id ? id : null;
-        return new Caller(Credentials.bearer(request.getHeader("Authorization")), request.getParameter("token"), jobId);
+        return Caller.of(request.getHeader("Authorization"), request.getParameter("token"), jobId);
     }
 
     private void refuse(HttpServletResponse response, ResponseEntity<ApiError> refusal) throws IOException {

@@ -3,17 +3,15 @@ package dev.mondrian.functions.jobs;
 import dev.mondrian.functions.events.EventPayload;
 import dev.mondrian.functions.events.Journal;
 import dev.mondrian.functions.http.ApiException;
+import dev.mondrian.functions.http.Secrets;
 import dev.mondrian.functions.uploads.ImageRepository;
 import dev.mondrian.functions.uploads.StoredImage;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
 /** The client-side transitions of a job: create it, read it, list them, cancel it. */
 @Service
 public class JobService {
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final int MAX_LIST = 500;
 
     private final JobRepository repository;
@@ -39,11 +37,11 @@ public class JobService {
     public JobView create(JobRequest request, String owner) {
         NewJob job = validator.validate(request);
         List<CreationStep.Write> extras = steps.stream().map(step -> step.check(request, owner)).toList();
-        String id = newId();
+        String id = Secrets.randomHex(16);
         JobView created = journal.run(tx -> {
             String imageId = null;
             if (job.image() != null) {
-                imageId = newId();
+                imageId = Secrets.randomHex(16);
                 images.insert(tx.handle(), imageId, job.image(), job.imageInfo(), job.imageKey(), tx.now());
             }
             repository.insertJob(tx.handle(), id, job, imageId, owner, tx.now());
@@ -108,9 +106,4 @@ public class JobService {
         return new EventPayload.StatusUpdate(new EventPayload.JobData(status.wire(), progress, step, thinking, attempt));
     }
 
-    private static String newId() {
-        byte[] raw = new byte[16];
-        RANDOM.nextBytes(raw);
-        return HexFormat.of().formatHex(raw);
-    }
 }

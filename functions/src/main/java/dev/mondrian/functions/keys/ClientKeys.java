@@ -3,10 +3,10 @@ package dev.mondrian.functions.keys;
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.http.Caller;
 import dev.mondrian.functions.http.ClientAccess;
+import dev.mondrian.functions.http.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +21,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ClientKeys implements ClientAccess {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX = "mk_";
 
     /** A key as operators see it; {@code key} is the secret, present only in the answer that made it. */
@@ -43,10 +42,9 @@ public class ClientKeys implements ClientAccess {
     }
 
     ClientKey create(String name, long now) {
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        String id = "key_" + HexFormat.of().formatHex(raw, 0, 6) + Long.toHexString(now & 0xffff);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Secrets.random(32));
+        // Its own random bytes: an id is shown in lists, so it must tell nothing of the secret.
+        String id = "key_" + Secrets.randomHex(8);
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO client_keys (id, name, key_hash, created_at) "
                         + "VALUES (:id, :name, :hash, :now)")
                 .bind("id", id).bind("name", name).bind("hash", hash(secret)).bind("now", now).execute());

@@ -2,13 +2,10 @@ package dev.mondrian.functions.keys;
 
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.http.Credentials;
+import dev.mondrian.functions.http.Secrets;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,11 +22,8 @@ class ReadTokens {
     private final long ttlMs;
 
     ReadTokens(MondrianProperties properties) {
-        this.key = Credentials.secret("", properties.dataDir().resolve("read-token-secret"), () -> {
-            byte[] raw = new byte[32];
-            new SecureRandom().nextBytes(raw);
-            return Base64.getEncoder().encodeToString(raw);
-        }).getBytes(StandardCharsets.UTF_8);
+        this.key = Credentials.secret("", properties.dataDir().resolve("read-token-secret"),
+                () -> Base64.getEncoder().encodeToString(Secrets.random(32))).getBytes(StandardCharsets.UTF_8);
         this.ttlMs = properties.readTokenTtl().toMillis();
     }
 
@@ -56,14 +50,8 @@ class ReadTokens {
     }
 
     private String mac(String jobId, long expiry) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] digest = mac.doFinal((jobId + "." + expiry).getBytes(StandardCharsets.UTF_8));
-            // Base64url without '_': the token's own separator stays unambiguous.
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).replace('_', '.');
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        // Base64url without '_': the token's own separator stays unambiguous.
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Secrets.hmacSha256(key, jobId + "." + expiry))
+                .replace('_', '.');
     }
 }

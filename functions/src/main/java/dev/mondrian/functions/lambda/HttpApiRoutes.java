@@ -102,9 +102,10 @@ class HttpApiRoutes {
 
     private APIGatewayV2HTTPResponse dispatch(Match match, APIGatewayV2HTTPEvent event) {
         ApiRoute route = match.route();
-        String bearer = event.getHeaders() == null ? null : Credentials.bearer(event.getHeaders().get("authorization"));
-        String readToken = event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get("token");
-        Caller caller = new Caller(bearer, readToken, match.pathParameters().get("id"));
+        // HTTP API lower-cases header names.
+        Caller caller = Caller.of(event.getHeaders() == null ? null : event.getHeaders().get("authorization"),
+                event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get("token"),
+                match.pathParameters().get("id"));
         if (!credentials.allows(route.token(), caller)) {
             return responses.of(ErrorResponses.refused(route.token(), caller));
         }

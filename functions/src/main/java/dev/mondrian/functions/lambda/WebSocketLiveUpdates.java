@@ -5,11 +5,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.events.EventHub;
 import dev.mondrian.functions.events.EventLog;
+import dev.mondrian.functions.events.JobEvent;
+import dev.mondrian.functions.http.ApiError;
 import dev.mondrian.functions.http.Caller;
 import dev.mondrian.functions.http.Credentials;
 import dev.mondrian.functions.http.RequiresToken;
-import dev.mondrian.functions.events.JobEvent;
-import dev.mondrian.functions.http.ApiError;
 import dev.mondrian.functions.jobs.JobRepository;
 import java.net.URI;
 import java.util.List;
@@ -74,8 +74,8 @@ class WebSocketLiveUpdates {
                         yield answer(json, 400, "connect with ?job=<job id>");
                     }
                     // The rule of GET /api/jobs/{id}/events: with client keys on, the job's key or ?token= for it.
-                    Caller caller = new Caller(event.getHeaders() == null ? null
-                            : Credentials.bearer(event.getHeaders().get("Authorization")), query.get("token"), jobId);
+                    Caller caller = Caller.of(event.getHeaders() == null ? null : event.getHeaders().get("Authorization"),
+                            query.get("token"), jobId);
                     if (jobs.find(jobId).isEmpty() || !credentials.allows(RequiresToken.Role.READER, caller)) {
                         yield answer(json, 404, "no job with id '" + jobId + "'");
                     }

@@ -70,8 +70,7 @@ class JobWebSocket extends TextWebSocketHandler implements HandshakeInterceptor 
             }
             var query = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams();
             // The same rule as GET /api/jobs/{id}/events; a browser's WebSocket sends no header, so ?token= it is.
-            Caller caller = new Caller(Credentials.bearer(request.getHeaders().getFirst("Authorization")),
-                    query.getFirst("token"), m.group(1));
+            Caller caller = Caller.of(request.getHeaders().getFirst("Authorization"), query.getFirst("token"), m.group(1));
             if (!credentials.allows(RequiresToken.Role.READER, caller)) {
                 throw ApiException.notFound("no job with id '" + m.group(1) + "'");
             }

@@ -57,8 +57,7 @@ public class SseStreams {
             writer.close();
             return;
         }
-        Caller caller = new Caller(Credentials.bearer(request.getHeader("Authorization")), request.getParameter("token"),
-                jobId);
+        Caller caller = Caller.of(request.getHeader("Authorization"), request.getParameter("token"), jobId);
         writer.serve(pump.start(jobId, afterSeq, writer, credentials.recheck(caller)));
     }
 }

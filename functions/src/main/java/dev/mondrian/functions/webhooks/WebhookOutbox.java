@@ -4,11 +4,10 @@ import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.events.EventPayload;
 import dev.mondrian.functions.events.EventRecorder;
 import dev.mondrian.functions.events.Journal;
+import dev.mondrian.functions.http.Secrets;
 import dev.mondrian.functions.jobs.JobRepository;
 import dev.mondrian.functions.jobs.JobView;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class WebhookOutbox implements EventRecorder {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int CACHED_JOBS = 10_000;
 
     private final long retryForMs;
@@ -123,14 +121,8 @@ class WebhookOutbox implements EventRecorder {
     private void enqueue(Journal.Tx tx, String jobId, String moment, long due, String body) {
         tx.handle().createUpdate("INSERT INTO webhook_deliveries (id, job_id, event, state, body, due_at, retry_until, "
                         + "created_at) VALUES (:id, :job, :event, 'pending', :body, :due, :until, :now)")
-                .bind("id", newId()).bind("job", jobId).bind("event", moment).bind("body", body).bind("due", due)
-                .bind("until", due + retryForMs).bind("now", tx.now()).execute();
-    }
-
-    /** The Standard Webhooks message id, the same on every attempt so receivers can drop a repeat. */
-    private static String newId() {
-        byte[] raw = new byte[16];
-        RANDOM.nextBytes(raw);
-        return "msg_" + HexFormat.of().formatHex(raw);
+                // The Standard Webhooks message id, the same on every attempt so receivers can drop a repeat.
+                .bind("id", "msg_" + Secrets.randomHex(16)).bind("job", jobId).bind("event", moment).bind("body", body)
+                .bind("due", due).bind("until", due + retryForMs).bind("now", tx.now()).execute();
     }
 }

@@ -2,12 +2,8 @@ package dev.mondrian.functions.webhooks;
 
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.functions.http.Credentials;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
+import dev.mondrian.functions.http.Secrets;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,11 +18,8 @@ class WebhookSigner {
     private final byte[] key;
 
     WebhookSigner(MondrianProperties properties) {
-        String secret = Credentials.secret(properties.webhookSecret(), properties.dataDir().resolve("webhook-secret"), () -> {
-            byte[] raw = new byte[32];
-            new SecureRandom().nextBytes(raw);
-            return PREFIX + Base64.getEncoder().encodeToString(raw);
-        });
+        String secret = Credentials.secret(properties.webhookSecret(), properties.dataDir().resolve("webhook-secret"),
+                () -> PREFIX + Base64.getEncoder().encodeToString(Secrets.random(32)));
         if (!secret.startsWith(PREFIX)) {
             throw new IllegalStateException("mondrian.webhook-secret must be whsec_ followed by base64");
         }
@@ -34,13 +27,6 @@ class WebhookSigner {
     }
 
     String signature(String id, long timestampSeconds, String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] digest = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        return "v1," + Base64.getEncoder().encodeToString(Secrets.hmacSha256(key, id + "." + timestampSeconds + "." + body));
     }
 }
