@@ -48,7 +48,9 @@ class FuzzTest extends ServiceTest {
             "POST /api/runner/jobs/{id}/complete", "POST /api/runner/jobs/{id}/fail", "POST /api/runner/jobs/{id}/release",
             "GET /api/runner/jobs/{id}/image", "POST /upload", "GET /jobs", "GET /jobs/{id}", "GET /status/{id}",
             "GET /stream/{id}", "GET /analysis/{id}", "PUT /job/{id}/thinking", "POST /fn/httpApi", "POST /api/uploads", "GET /advisors", "GET /advisors/{id}", "GET /summary/{id}",
-            "GET /api/admin/webhooks", "POST /api/admin/webhooks/{id}/redeliver", "GET /api/openapi",
+            "GET /api/admin/webhooks", "POST /api/admin/webhooks/{id}/redeliver", "GET /api/jobs/{id}/image",
+            "POST /api/jobs/{id}/read-token", "POST /api/admin/keys", "GET /api/admin/keys",
+            "POST /api/admin/keys/{id}/revoke", "GET /api/openapi",
             "GET /api/openapi.yaml");
     private static final List<String> FIELDS = List.of("prompt", "advisor", "mode", "max_tokens", "temperature",
             "update_interval_ms", "runner_id", "wait_ms", "lease_id", "lease_epoch", "update_seq", "tokens",

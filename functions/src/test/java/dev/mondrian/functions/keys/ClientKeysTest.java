@@ -111,6 +111,13 @@ class ClientKeysTest extends ServiceTest {
         assertThat(http.get("/api/jobs/" + id, carol).status()).isEqualTo(404);
         assertThat(create(carol, "after revocation").status()).isEqualTo(401);
         assertThat(http.postJson("/api/admin/keys/key_nope/revoke", ADMIN_TOKEN, "").status()).isEqualTo(404);
+        for (Object name : new Object[] {"", "   ", "x".repeat(201)}) {
+            Http.Response unnamed = http.postJson("/api/admin/keys", ADMIN_TOKEN, Map.of("name", name));
+            assertThat(unnamed.status()).as("name %s", name).isEqualTo(400);
+            assertThat(unnamed.error()).contains("name the key");
+        }
+        assertThat(http.postJson("/api/admin/keys", ADMIN_TOKEN, "{}").status()).isEqualTo(400);
+        assertThat(http.postJson("/api/admin/keys", RUNNER_TOKEN, Map.of("name", "not an admin")).status()).isEqualTo(401);
         // The runner still finishes it (runners are not clients), so no other test claims it.
         Claim claim = runner.claim(5000);
         assertThat(claim.jobId()).isEqualTo(id);

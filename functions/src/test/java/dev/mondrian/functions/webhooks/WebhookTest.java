@@ -76,6 +76,11 @@ class WebhookTest extends ServiceTest {
         assertThat(statuses).containsExactly(503, 503, 204);
         assertThat(delivery.get("attempt_log").get(0).get("error").asString()).contains("503");
         assertThat(http.get("/api/admin/webhooks").status()).isEqualTo(401);
+        for (String limit : new String[] {"0", "501", "many"}) {
+            Http.Response refused = http.get("/api/admin/webhooks?limit=" + limit, ADMIN_TOKEN);
+            assertThat(refused.status()).as("limit " + limit).isEqualTo(400);
+            assertThat(refused.error()).contains("limit");
+        }
 
         Http.Response again = http.postJson("/api/admin/webhooks/" + arrived.headers().get("webhook-id") + "/redeliver",
                 ADMIN_TOKEN, "");
