@@ -40,8 +40,10 @@ function connect(token) {
   connectedToken = token;
   $('webhooks-panel').hidden = false;
   $('keys-panel').hidden = false;
+  $('advisors-panel').hidden = false;
   loadWebhooks();
   loadKeys();
+  loadAdvisors();
   rows.clear();
   render();
   $('token-error').textContent = '';
@@ -70,6 +72,7 @@ function disconnect(message = '') {
   $('jobs-panel').hidden = true;
   $('webhooks-panel').hidden = true;
   $('keys-panel').hidden = true;
+  $('advisors-panel').hidden = true;
   $('new-key').hidden = true;
   $('new-key').textContent = '';
   $('token-form').hidden = false;
@@ -148,16 +151,23 @@ async function adminFetch(path, { json, ...options } = {}) {
   return body;
 }
 
-async function loadWebhooks() {
-  if (!connectedToken) return;
+/** Fills a table from an admin list route; a refusal shows in the table's error line. */
+async function loadTable(path, rowsId, row, errorId) {
+  if (!connectedToken) return null;
   try {
-    const deliveries = await adminFetch('/api/admin/webhooks?limit=100');
-    $('webhook-rows').replaceChildren(...deliveries.map(webhookRow));
-    $('no-webhooks').hidden = deliveries.length > 0;
-    $('webhooks-error').textContent = '';
+    const list = await adminFetch(path);
+    $(rowsId).replaceChildren(...list.map(row));
+    $(errorId).textContent = '';
+    return list;
   } catch (error) {
-    $('webhooks-error').textContent = error.message;
+    $(errorId).textContent = error.message;
+    return null;
   }
+}
+
+async function loadWebhooks() {
+  const deliveries = await loadTable('/api/admin/webhooks?limit=100', 'webhook-rows', webhookRow, 'webhooks-error');
+  if (deliveries) $('no-webhooks').hidden = deliveries.length > 0;
 }
 
 function webhookRow(delivery) {
@@ -177,23 +187,14 @@ function webhookRow(delivery) {
   const last = delivery.attempt_log.at(-1);
   cell('last', last ? last.error ?? `${last.status_code}` : '–').classList.toggle('error-text', Boolean(last?.error));
   cell('created', time(delivery.created_at));
-  cell('action', '').append(actionButton('Send again',
-    `/api/admin/webhooks/${encodeURIComponent(delivery.id)}/redeliver`, loadWebhooks, 'webhooks-error'));
+  cell('action', '').append(actionButton('Send again', () => adminFetch(
+    `/api/admin/webhooks/${encodeURIComponent(delivery.id)}/redeliver`, { method: 'POST' }), loadWebhooks, 'webhooks-error'));
   return tr;
 }
 
 // ---- client keys ------------------------------------------------------------------------------
 
-async function loadKeys() {
-  if (!connectedToken) return;
-  try {
-    const keys = await adminFetch('/api/admin/keys');
-    $('key-rows').replaceChildren(...keys.map(keyRow));
-    $('keys-error').textContent = '';
-  } catch (error) {
-    $('keys-error').textContent = error.message;
-  }
-}
+const loadKeys = () => loadTable('/api/admin/keys', 'key-rows', keyRow, 'keys-error');
 
 function keyRow(key) {
   const tr = document.createElement('tr');
@@ -205,7 +206,8 @@ function keyRow(key) {
   cell('revoked', key.revoked_at ? time(key.revoked_at) : '–');
   const action = cell('action', '');
   if (!key.revoked_at) {
-    action.append(actionButton('Revoke', `/api/admin/keys/${encodeURIComponent(key.id)}/revoke`, loadKeys, 'keys-error'));
+    action.append(actionButton('Revoke', () => adminFetch(`/api/admin/keys/${encodeURIComponent(key.id)}/revoke`,
+      { method: 'POST' }), loadKeys, 'keys-error'));
   }
   return tr;
 }
@@ -230,6 +232,35 @@ $('key-form').addEventListener('submit', async (event) => {
   }
 });
 
+// ---- advisors' adapters ---------------------------------------------------------------------
+
+const loadAdvisors = () => loadTable('/api/admin/advisors', 'advisor-rows', advisorRow, 'advisors-error');
+
+function advisorRow(advisor) {
+  const tr = document.createElement('tr');
+  tr.dataset.advisorId = advisor.id;
+  const cell = cellsOf(tr);
+  cell('name', advisor.name);
+  const input = document.createElement('input');
+  input.value = advisor.adapter ?? '';
+  input.placeholder = 'none';
+  input.autocomplete = 'off';
+  input.setAttribute('aria-label', `${advisor.name}'s adapter`);
+  cell('adapter', '').append(input);
+  cell('runners', advisor.runners.join(', ') || '–');
+  cell('problem', advisor.problem ?? '').classList.add('error-text');
+  const path = `/api/admin/advisors/${encodeURIComponent(advisor.id)}/adapter`;
+  const action = cell('action', '');
+  action.append(actionButton('Save', () => adminFetch(path, {
+    method: 'PUT', body: JSON.stringify({ adapter: input.value.trim() || null }), json: true,
+  }), loadAdvisors, 'advisors-error'));
+  if (advisor.chosen) {
+    action.append(actionButton('Use the file\'s', () => adminFetch(path, { method: 'DELETE' }), loadAdvisors,
+      'advisors-error'));
+  }
+  return tr;
+}
+
 /** A function that adds a cell (its field named for tests and styles) to the row, as text only. */
 function cellsOf(tr) {
   return (field, text) => {
@@ -241,8 +272,8 @@ function cellsOf(tr) {
   };
 }
 
-/** A button that POSTs to an admin route, then reloads its table; a refusal shows in the table's error line. */
-function actionButton(label, path, reload, errorId) {
+/** A button that makes an admin request, then reloads its table; a refusal shows in the table's error line. */
+function actionButton(label, request, reload, errorId) {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'link';
@@ -250,7 +281,7 @@ function actionButton(label, path, reload, errorId) {
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
-      await adminFetch(path, { method: 'POST' });
+      await request();
       await reload();
     } catch (error) {
       $(errorId).textContent = error.message;
@@ -277,6 +308,7 @@ $('token-form').addEventListener('submit', (event) => {
 });
 $('forget').addEventListener('click', () => disconnect());
 $('refresh-webhooks').addEventListener('click', loadWebhooks);
+$('refresh-advisors').addEventListener('click', loadAdvisors);
 setInterval(loadWebhooks, WEBHOOK_REFRESH_MS);
 
 const saved = storedToken();

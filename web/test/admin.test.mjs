@@ -198,4 +198,34 @@ describe('the operator page', () => {
     assert.deepEqual(problems, []);
     await page.context().close();
   });
+
+  it('gives an advisor an adapter a runner holds, and says why one that does not fit is refused', async () => {
+    await runner.report(['okeefe-lora'], { 'wide-lora': 'does not fit this model at model.layers.0.self_attn.q_proj' });
+    const { page, problems } = await openAdmin();
+    await signIn(page, ADMIN_TOKEN);
+    const row = () => page.locator('#advisor-rows tr[data-advisor-id="okeefe"]');
+    await row().waitFor();
+    assert.equal(await row().locator('[data-field="runners"]').textContent(), '–');
+
+    await row().locator('input').fill('wide-lora');
+    await row().getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => document.getElementById('advisors-error').textContent === "adapter 'wide-lora' "
+      + 'cannot be used: runner browser-test-adapters: does not fit this model at model.layers.0.self_attn.q_proj');
+
+    await row().locator('input').fill('okeefe-lora');
+    await row().getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => document.querySelector(
+      '#advisor-rows tr[data-advisor-id="okeefe"] [data-field="runners"]')?.textContent === 'browser-test-adapters');
+    assert.equal(await page.textContent('#advisors-error'), '');
+    const okeefe = async () => (await (await fetch(`${service.base}/api/advisors`)).json()).find((a) => a.id === 'okeefe');
+    assert.equal((await okeefe()).adapter, 'okeefe-lora');
+    await screenshot(page.locator('#advisors-panel'), 'admin-advisors');
+
+    await row().getByRole('button', { name: "Use the file's" }).click();
+    await page.waitForFunction(() => document.querySelector(
+      '#advisor-rows tr[data-advisor-id="okeefe"] input')?.value === '');
+    assert.equal((await okeefe()).adapter, null);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
 });

@@ -125,6 +125,17 @@ export function scriptedRunner(base) {
       seq = 0;
       return body;
     },
+    /** A claim that only tells the service which adapters this runner holds; a job it gets is handed back. */
+    async report(adapters, problems) {
+      const { status, body } = await call('POST', '/api/runner/claim',
+        { runner_id: 'browser-test-adapters', wait_ms: 0, adapters, adapter_problems: problems });
+      if (status === 200) {
+        await call('POST', `/api/runner/jobs/${body.job_id}/release`,
+          { lease_id: body.lease.id, lease_epoch: body.lease.epoch, reason: 'only reporting adapters' });
+      } else if (status !== 204) {
+        throw new Error(`claim answered ${status}`);
+      }
+    },
     thinking(job, fields) {
       seq += 1;
       return call('PUT', `/api/jobs/${job.job_id}/thinking`,

@@ -1,6 +1,7 @@
 package dev.mondrian.protocol;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The runner API's messages, as both sides write and read them (snake_case JSON). Fields a runner must send are
@@ -10,8 +11,15 @@ import java.util.List;
 public final class RunnerWire {
     private RunnerWire() {}
 
-    /** @param waitMs how long to wait for a job (0 to 60000); null for the service's default */
-    public record ClaimRequest(String runnerId, Long waitMs) {}
+    /**
+     * @param waitMs how long to wait for a job (0 to 60000); null for the service's default
+     * @param adapters the LoRA adapters this runner holds that fit its model, by name: it is given only jobs of
+     *                 advisors it can serve; null (a runner that does not say) takes any job
+     * @param adapterProblems adapters under its {@code --adapters} that it cannot use, each with the reason, which
+     *                        the admin API shows to an operator who asks for one of them; null for none
+     */
+    public record ClaimRequest(String runnerId, Long waitMs, List<String> adapters,
+                               Map<String, String> adapterProblems) {}
 
     /** @param adapter the advisor's LoRA adapter: a folder under the runner's {@code --adapters}; null for none */
     public record Advisor(String id, String name, String bio, List<String> focusAreas, String voice, String adapter) {}

@@ -8,4 +8,8 @@ import java.util.List;
  * @param adapter the name of the advisor's LoRA adapter, a folder under each runner's {@code --adapters}
  *                folder; null when the advisor is the base model with its persona prompt alone
  */
-public record Advisor(String id, String name, String bio, List<String> focusAreas, String voice, String adapter) {}
+public record Advisor(String id, String name, String bio, List<String> focusAreas, String voice, String adapter) {
+    public Advisor withAdapter(String other) {
+        return new Advisor(id, name, bio, focusAreas, voice, other);
+    }
+}

@@ -24,6 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class AdvisorCatalog {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
+    static final String ADAPTER_NAME_RULE =
+            "must be a folder name (letters, digits, '.', '_', '-'), found under each runner's --adapters";
+
     private final List<Advisor> advisors;
 
     public AdvisorCatalog(JsonMapper json, MondrianProperties properties) {
@@ -43,13 +46,18 @@ public class AdvisorCatalog {
             if (advisor.id() == null || !ids.add(advisor.id())) {
                 throw new IllegalStateException(source + ": advisor id " + advisor.id() + " is missing or repeated");
             }
-            if (advisor.adapter() != null && !NAME.matcher(advisor.adapter()).matches()) {
+            if (advisor.adapter() != null && !isAdapterName(advisor.adapter())) {
                 throw new IllegalStateException(source + ": advisor " + advisor.id() + "'s adapter '" + advisor.adapter()
-                        + "' must be a folder name (letters, digits, '.', '_', '-'), found under each runner's --adapters");
+                        + "' " + ADAPTER_NAME_RULE);
             }
         }
     }
 
+    static boolean isAdapterName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /** The advisors as the file gives them; {@link AdapterAssignments#current()} has them as they serve. */
     public List<Advisor> all() {
         return advisors;
     }

@@ -9,15 +9,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "advisors", description = "The critique personas a job may ask for.")
 class AdvisorController {
-    private final AdvisorCatalog catalog;
+    private final AdapterAssignments advisors;
 
-    AdvisorController(AdvisorCatalog catalog) {
-        this.catalog = catalog;
+    AdvisorController(AdapterAssignments advisors) {
+        this.advisors = advisors;
     }
 
     @Operation(operationId = "listAdvisors", summary = "The advisor personas; the first is the default")
     @GetMapping("/api/advisors")
     List<Advisor> advisors() {
-        return catalog.all();
+        return advisors.current().all();
     }
 }

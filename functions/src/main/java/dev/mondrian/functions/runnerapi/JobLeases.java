@@ -3,8 +3,9 @@ package dev.mondrian.functions.runnerapi;
 import static dev.mondrian.functions.jobs.JobService.status;
 
 import dev.mondrian.functions.MondrianProperties;
+import dev.mondrian.functions.advisors.AdapterAssignments;
+import dev.mondrian.functions.advisors.AdapterReports;
 import dev.mondrian.functions.advisors.Advisor;
-import dev.mondrian.functions.advisors.AdvisorCatalog;
 import dev.mondrian.functions.events.EventPayload;
 import dev.mondrian.functions.events.Journal;
 import dev.mondrian.functions.http.ApiException;
@@ -59,7 +60,8 @@ public class JobLeases {
     private final JobRepository jobs;
     private final LeaseRepository leases;
     private final ImageRepository images;
-    private final AdvisorCatalog advisors;
+    private final AdapterAssignments advisors;
+    private final AdapterReports adapterReports;
     private final QueueSignal queue;
     /** Runner id → when it last handed a job back (shut down); see {@link #departedSince}. */
     private final Map<String, Long> departures = new ConcurrentHashMap<>();
@@ -71,8 +73,10 @@ public class JobLeases {
     private final int maxAttempts;
 
     public JobLeases(Journal journal, JobRepository jobs, LeaseRepository leases, ImageRepository images,
-                   AdvisorCatalog advisors, QueueSignal queue, MondrianProperties properties,
-                   Optional<S3Uploads> uploads, JobMeters jobMeters, RunnerMeters runnerMeters) {
+                   AdapterAssignments advisors, AdapterReports adapterReports, QueueSignal queue,
+                   MondrianProperties properties, Optional<S3Uploads> uploads, JobMeters jobMeters,
+                   RunnerMeters runnerMeters) {
+        this.adapterReports = adapterReports;
         this.uploads = uploads;
         this.jobMeters = jobMeters;
         this.runnerMeters = runnerMeters;
@@ -99,6 +103,9 @@ public class JobLeases {
             throw ApiException.badRequest("wait_ms must be between 0 and " + MAX_WAIT_MS + ", got " + wait);
         }
         long deadline = System.currentTimeMillis() + wait;
+        if (request.adapters() != null) {
+            adapterReports.record(runnerId, request.adapters(), request.adapterProblems(), started);
+        }
         try {
             while (true) {
                 long seen = queue.generation();
@@ -106,7 +113,7 @@ public class JobLeases {
                 if (departedSince(runnerId, started)) {
                     return Optional.empty();
                 }
-                Optional<ClaimedJob> claimed = claimOnce(runnerId);
+                Optional<ClaimedJob> claimed = claimOnce(runnerId, request.adapters());
                 long left = deadline - System.currentTimeMillis();
                 if (claimed.isPresent() || left <= 0 || queue.closed()) {
                     return claimed;
@@ -134,10 +141,15 @@ public class JobLeases {
         return departed != null && departed >= claimStarted;
     }
 
-    private Optional<ClaimedJob> claimOnce(String runnerId) {
+    /** @param adapters the runner's adapters: it is not given jobs of advisors whose adapter it lacks; null for any */
+    private Optional<ClaimedJob> claimOnce(String runnerId, List<String> adapters) {
         String leaseId = UUID.randomUUID().toString();
+        AdapterAssignments.Advisors current = advisors.current();
+        List<String> unservable = adapters == null ? List.of() : current.all().stream()
+                .filter(a -> a.adapter() != null && !adapters.contains(a.adapter())).map(Advisor::id).toList();
         return journal.run(tx -> {
-            Optional<Job> job = leases.claimOldestQueued(tx.handle(), leaseId, runnerId, tx.now(), tx.now() + leaseMillis);
+            Optional<Job> job = leases.claimOldestQueued(tx.handle(), leaseId, runnerId, tx.now(), tx.now() + leaseMillis,
+                    unservable);
             job.ifPresent(j -> {
                 tx.record(j.id(), status(JobStatus.RUNNING, 0, "analyzing",
                         "A runner started the analysis (attempt " + j.attempts() + ")", j.attempts()));
@@ -147,17 +159,17 @@ public class JobLeases {
                 });
             });
             return job;
-        }).map(this::claimed);
+        }).map(job -> claimed(job, current));
     }
 
-    private ClaimedJob claimed(Job job) {
+    private ClaimedJob claimed(Job job, AdapterAssignments.Advisors current) {
         try (var fields = LogScope.of(job.id(), job.runnerId())) {
             log.info("job {}: claimed by runner {} (attempt {})", job.id(), job.runnerId(), job.attempts());
         }
         ImageRef image = job.imageId() == null ? null : images.info(job.imageId())
                 .map(info -> new ImageRef(imageUrl(job), info.contentType(), info.width(), info.height()))
                 .orElseThrow();
-        Advisor advisor = advisors.find(job.advisor()).orElse(advisors.defaultAdvisor());
+        Advisor advisor = current.forJob(job.advisor());
         return new ClaimedJob(job.id(), wire(advisor), job.prompt(), job.mode(), image, job.maxTokens(),
                 job.temperature(), job.updateIntervalMs(), job.attempts(),
                 new Lease(job.leaseId(), job.leaseEpoch(), job.leaseExpiresAt(), leaseMillis));

@@ -23,16 +23,26 @@ class LeaseRepository {
                 + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
     }
 
-    /** Takes the oldest queued job under a new lease; progress of an earlier attempt is reset. */
-    Optional<Job> claimOldestQueued(Handle h, String leaseId, String runnerId, long now, long expiresAt) {
-        return h.createQuery("UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_id = :lease, "
+    /**
+     * Takes the oldest queued job under a new lease; progress of an earlier attempt is reset.
+     *
+     * @param skipAdvisors advisors whose jobs this runner cannot serve (it lacks their adapter)
+     */
+    Optional<Job> claimOldestQueued(Handle h, String leaseId, String runnerId, long now, long expiresAt,
+                                    List<String> skipAdvisors) {
+        String oldest = skipAdvisors.isEmpty() ? oldestQueued : oldestQueued.replace("WHERE status = 'queued'",
+                "WHERE status = 'queued' AND advisor NOT IN (<skip>)");
+        var query = h.createQuery("UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_id = :lease, "
                         + "lease_epoch = lease_epoch + 1, lease_expires_at = :expires, runner_id = :runner, "
                         + "last_update_seq = 0, tokens = 0, tokens_per_second = 0, prompt_tokens = 0, elapsed_ms = 0, "
                         + "started_at = COALESCE(started_at, :now) "
-                        + "WHERE id = (" + oldestQueued + ") "
+                        + "WHERE id = (" + oldest + ") "
                         + "AND status = 'queued' RETURNING " + JobRepository.COLUMNS)
-                .bind("lease", leaseId).bind("expires", expiresAt).bind("runner", runnerId).bind("now", now)
-                .map(JobRepository::job).findOne();
+                .bind("lease", leaseId).bind("expires", expiresAt).bind("runner", runnerId).bind("now", now);
+        if (!skipAdvisors.isEmpty()) {
+            query.bindList("skip", skipAdvisors);
+        }
+        return query.map(JobRepository::job).findOne();
     }
 
     void renew(Handle h, String jobId, long expiresAt) {

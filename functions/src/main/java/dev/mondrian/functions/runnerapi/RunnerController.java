@@ -45,7 +45,7 @@ class RunnerController {
     @RequiresToken(RequiresToken.Role.RUNNER)
     @PostMapping(RunnerRoutes.CLAIM_PATH)
     ResponseEntity<ClaimedJob> claim(@RequestBody(required = false) ClaimRequest request) {
-        return runners.claim(request == null ? new ClaimRequest(null, null) : request)
+        return runners.claim(request == null ? new ClaimRequest(null, null, null, null) : request)
                 .map(ResponseEntity::ok)
                 .orElseGet(() -> ResponseEntity.noContent().build());
     }

@@ -128,6 +128,23 @@ class HttpApiLambdaTest {
                 .get("status").asString()).isEqualTo("cancelled");
     }
 
+    /** On Lambda too, an operator's adapter choice is checked against what a runner said at its claim. */
+    @Test
+    void anAdapterChoiceIsCheckedAgainstTheRunnersAdapters() throws Exception {
+        int claimed = invoke(request("POST /api/runner/claim", Map.of(), ServiceTest.RUNNER_TOKEN,
+                "{\"runner_id\": \"lambda-runner\", \"wait_ms\": 0, \"adapters\": [\"mondrian-lora\"]}"))
+                .get("statusCode").asInt();
+        assertThat(claimed).isIn(200, 204);
+        Map<String, String> advisor = Map.of("id", "mondrian");
+        JsonNode chosen = body(invoke(viaDefault(request("PUT /api/admin/advisors/{id}/adapter", advisor,
+                ServiceTest.ADMIN_TOKEN, "{\"adapter\": \"mondrian-lora\"}"))));
+        assertThat(chosen.get("runners").toString()).isEqualTo("[\"lambda-runner\"]");
+        assertError(invoke(viaDefault(request("PUT /api/admin/advisors/{id}/adapter", advisor, ServiceTest.ADMIN_TOKEN,
+                "{\"adapter\": \"other-lora\"}"))), 409, "no runner present holds adapter 'other-lora'");
+        assertThat(body(invoke(viaDefault(request("DELETE /api/admin/advisors/{id}/adapter", advisor,
+                ServiceTest.ADMIN_TOKEN, null)))).get("chosen").asBoolean()).isFalse();
+    }
+
     private static ObjectNode viaDefault(ObjectNode event) {
         event.put("routeKey", "$default").remove("pathParameters");
         ((ObjectNode) event.get("requestContext")).put("routeKey", "$default");

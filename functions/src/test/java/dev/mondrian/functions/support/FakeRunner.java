@@ -3,6 +3,7 @@ package dev.mondrian.functions.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -35,6 +36,12 @@ public final class FakeRunner {
         JsonNode body = response.json();
         return new Claim(body.get("job_id").asString(), body.get("lease").get("id").asString(),
                 body.get("lease").get("epoch").asLong(), body);
+    }
+
+    /** A claim as a runner that says which adapters it holds and which it cannot use; 204 when no job came. */
+    public Http.Response claimAs(String runnerId, List<String> adapters, Map<String, String> problems, long waitMs) {
+        return http.postJson("/api/runner/claim", token, Map.of("runner_id", runnerId, "wait_ms", waitMs,
+                "adapters", adapters, "adapter_problems", problems));
     }
 
     public Http.Response thinking(Claim claim, Object... fields) {

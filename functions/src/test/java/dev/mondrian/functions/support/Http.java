@@ -60,6 +60,10 @@ public final class Http {
                 .build());
     }
 
+    public Response delete(String path, String token) {
+        return send(request(path, token).DELETE().build());
+    }
+
     public Response post(String path, String contentType, byte[] body) {
         return send(request(path, null).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());

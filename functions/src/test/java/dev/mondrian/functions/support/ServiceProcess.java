@@ -97,7 +97,9 @@ public final class ServiceProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("service exited with " + process.exitValue() + "; see " + log);
+                List<String> lines = java.nio.file.Files.readAllLines(log);
+                throw new IllegalStateException("service exited with " + process.exitValue() + "; the end of " + log
+                        + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
             }
             try {
                 if (http.get("/health").status() == 200) {

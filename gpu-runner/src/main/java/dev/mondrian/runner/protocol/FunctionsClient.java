@@ -47,10 +47,10 @@ public final class FunctionsClient {
         return base;
     }
 
-    /** Long-polls for up to {@code waitMs}; empty when no job came. */
-    public Optional<ClaimedJob> claim(String runnerId, long waitMs) throws FunctionsException, InterruptedException {
-        HttpResponse<byte[]> response = send(json(RunnerRoutes.CLAIM.method(), RunnerRoutes.CLAIM_PATH, new ClaimRequest(runnerId, waitMs))
-                .timeout(Duration.ofMillis(waitMs).plus(SLACK)));
+    /** Long-polls for up to the request's wait; empty when no job came. */
+    public Optional<ClaimedJob> claim(ClaimRequest request) throws FunctionsException, InterruptedException {
+        HttpResponse<byte[]> response = send(json(RunnerRoutes.CLAIM.method(), RunnerRoutes.CLAIM_PATH, request)
+                .timeout(Duration.ofMillis(request.waitMs()).plus(SLACK)));
         return response.statusCode() == 204 ? Optional.empty() : Optional.of(read(response, ClaimedJob.class));
     }
 

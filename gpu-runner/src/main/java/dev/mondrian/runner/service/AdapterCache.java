@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The runner's LoRA adapters: each folder under {@code --adapters} is one, by its folder name. Every one
  * is loaded against the model when the runner starts, so one that does not fit stops the start with
- * the reason rather than failing a job later; then at most {@code capacity} stay loaded, the least
- * recently used unloaded first and loaded again when a job asks for it. An adapter a job holds is
- * never unloaded under it: while more are in use than the capacity, the cache runs over it.
+ * the reason rather than failing a job later. The folder is looked at again before every claim
+ * ({@link #refresh}): an adapter put there later is checked the same way and offered to the service
+ * if it fits, or reported with its reason if not (checked again once its files change). Then at most
+ * {@code capacity} stay loaded, the least recently used unloaded first and loaded again when a job asks
+ * for it. An adapter a job holds is never unloaded under it: while more are in use than the capacity,
+ * the cache runs over it.
  */
 final class AdapterCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdapterCache.class);
@@ -40,16 +44,22 @@ final class AdapterCache implements AutoCloseable {
         }
     }
 
+    /** What the runner tells the service at a claim: the adapters that fit, and why the others do not. */
+    record Holdings(List<String> usable, Map<String, String> problems) {}
+
+    /** Why an adapter cannot be used, and the state of its files then: it is tried again when they change. */
+    private record Problem(String reason, long filesStamp) {}
+
     private final Model model;
     private final Path folder;
-    private final List<String> names;
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Problem> problems = new TreeMap<>();
     private final int capacity;
     private final Map<String, Held> loaded = new LinkedHashMap<>(16, 0.75f, true);
 
-    private AdapterCache(Model model, Path folder, List<String> names, int capacity) {
+    private AdapterCache(Model model, Path folder, int capacity) {
         this.model = model;
         this.folder = folder;
-        this.names = names;
         this.capacity = capacity;
     }
 
@@ -58,34 +68,69 @@ final class AdapterCache implements AutoCloseable {
         if (capacity < 1) {
             throw new IllegalArgumentException("--adapter-cache must be at least 1, got " + capacity);
         }
-        if (folder == null) {
-            return new AdapterCache(model, null, List.of(), capacity);
-        }
-        if (!Files.isDirectory(folder)) {
+        if (folder != null && !Files.isDirectory(folder)) {
             throw new IllegalArgumentException("--adapters " + folder + " is not a folder");
         }
-        List<String> names;
-        try (Stream<Path> list = Files.list(folder)) {
-            names = list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
-        }
-        AdapterCache cache = new AdapterCache(model, folder, names, capacity);
-        try {
-            for (String name : names) {
-                try (Use use = cache.acquire(name)) { // loaded, so checked against the model
-                    log.info("adapter {}: fits the model ({} weights, {} kB)", name, use.adapter().adapted().size(),
-                            use.adapter().bytes() / 1000);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+        AdapterCache cache = new AdapterCache(model, folder, capacity);
+        Holdings holdings = cache.refresh();
+        if (!holdings.problems().isEmpty()) {
             cache.close();
-            throw e;
+            Map.Entry<String, String> first = holdings.problems().entrySet().iterator().next();
+            throw new IllegalArgumentException("adapter '" + first.getKey() + "': " + first.getValue());
         }
         return cache;
     }
 
-    /** The adapters this runner has, by name. */
-    List<String> names() {
-        return names;
+    /**
+     * Looks at the folder again: an adapter added since is loaded against the model, one whose files changed
+     * since it failed is tried again, and one removed is no longer offered (a job already using it finishes).
+     */
+    synchronized Holdings refresh() {
+        if (folder == null) {
+            return new Holdings(List.of(), Map.of());
+        }
+        List<String> present;
+        try (Stream<Path> list = Files.list(folder)) {
+            present = list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            log.warn("cannot look at --adapters {} again: {}; offering the adapters it held", folder, e.toString());
+            present = List.copyOf(names);
+        }
+        names.retainAll(present);
+        problems.keySet().retainAll(present);
+        for (String name : present) {
+            long stamp = filesStamp(folder.resolve(name));
+            Problem known = problems.get(name);
+            if (names.contains(name) || known != null && known.filesStamp() == stamp) {
+                continue;
+            }
+            names.add(name);
+            try (Use use = acquire(name)) { // loaded, so checked against the model
+                problems.remove(name);
+                log.info("adapter {}: fits the model ({} weights, {} kB)", name, use.adapter().adapted().size(),
+                        use.adapter().bytes() / 1000);
+            } catch (IOException | RuntimeException e) {
+                names.remove(name);
+                problems.put(name, new Problem(e.getMessage(), stamp));
+                log.error("adapter {} cannot be used: {}", name, e.getMessage());
+            }
+        }
+        Map<String, String> reasons = new TreeMap<>();
+        problems.forEach((name, problem) -> reasons.put(name, problem.reason()));
+        return new Holdings(List.copyOf(names), reasons);
+    }
+
+    /** Changes when an adapter's files are written again; -1 when they cannot be read. */
+    private static long filesStamp(Path adapter) {
+        long stamp = 0;
+        try (Stream<Path> files = Files.list(adapter)) {
+            for (Path file : files.toList()) {
+                stamp = stamp * 31 + Files.getLastModifiedTime(file).toMillis() + Files.size(file);
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return stamp;
     }
 
     /**
@@ -101,11 +146,7 @@ final class AdapterCache implements AutoCloseable {
         Held held = loaded.get(name);
         if (held == null) {
             Adapter adapter;
-            try {
-                adapter = Adapter.load(folder.resolve(name), model);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("adapter '" + name + "': " + e.getMessage(), e);
-            }
+            adapter = Adapter.load(folder.resolve(name), model);
             held = new Held(adapter);
             loaded.put(name, held);
         }

@@ -1,6 +1,7 @@
 package dev.mondrian.runner.service;
 
 import dev.mondrian.protocol.LogFields;
+import dev.mondrian.protocol.RunnerWire.ClaimRequest;
 import dev.mondrian.protocol.RunnerWire.ClaimedJob;
 import dev.mondrian.runner.metrics.RunnerMetrics;
 import dev.mondrian.runner.protocol.FunctionsClient;
@@ -63,7 +64,9 @@ public final class RunnerService {
             try {
                 // After a failure, a quick claim first, so recovery is seen (and logged) at once.
                 long wait = problem != null || !reached ? 0 : options.claimWait().toMillis();
-                claimed = client.claim(options.runnerId(), wait);
+                AdapterCache.Holdings adapters = host.adapters().refresh();
+                claimed = client.claim(new ClaimRequest(options.runnerId(), wait, adapters.usable(),
+                        adapters.problems()));
                 if (problem != null) {
                     log.info("functions service reachable {}at {}", reached ? "again " : "", client.base());
                     problem = null;

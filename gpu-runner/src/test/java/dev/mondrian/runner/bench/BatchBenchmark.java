@@ -7,6 +7,7 @@ import dev.mondrian.runner.generation.DecodeBatcher;
 import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.Generator;
 import dev.mondrian.runner.generation.TokenStream;
+import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.Model;
@@ -93,7 +94,8 @@ public final class BatchBenchmark {
             try (ProgressLine progress = ProgressLine.start("decode", ROUNDS * batches.length, "runs")) {
                 for (int round = 0; round < ROUNDS; round++) {
                     for (int batch : batches) {
-                        rates.get(batch)[round] = decode(model, scratch, sequences.get(batch), next.get(batch), decode);
+                        rates.get(batch)[round] = decode(model, scratch, sequences.get(batch), next.get(batch),
+                                Collections.nCopies(batch, null), decode);
                         progress.add(1);
                     }
                 }
@@ -165,15 +167,19 @@ public final class BatchBenchmark {
     }
 
     /** Prefills one sequence alone, as a newcomer is; returns its greedy first token. */
-    private static long prefill(Model model, NDManager scratch, KvCache cache, long[] prompt) {
+    static long prefill(Model model, NDManager scratch, KvCache cache, long[] prompt) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             return model.forward(scratch, prompt, null, cache, false).argMax(1).toLongArray()[0];
         }
     }
 
-    /** Greedy batched steps from {@code tokens} (updated in place); returns the aggregate tokens per second. */
-    private static double decode(Model model, NDManager scratch, List<KvCache> caches, long[] tokens, int steps) {
+    /**
+     * Greedy batched steps from {@code tokens} (updated in place), each row through its adapter (null: none);
+     * returns the aggregate tokens per second.
+     */
+    static double decode(Model model, NDManager scratch, List<KvCache> caches, long[] tokens, List<Adapter> adapters,
+                         int steps) {
         long start = 0;
         for (int step = 0; step < WARMUP + steps; step++) {
             if (step == WARMUP) {
@@ -181,7 +187,7 @@ public final class BatchBenchmark {
             }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                long[] chosen = model.step(scratch, tokens, caches, Collections.nCopies(tokens.length, null)).argMax(1).toLongArray();
+                long[] chosen = model.step(scratch, tokens, caches, adapters).argMax(1).toLongArray();
                 System.arraycopy(chosen, 0, tokens, 0, tokens.length);
             }
         }

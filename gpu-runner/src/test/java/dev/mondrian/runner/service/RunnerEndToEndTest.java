@@ -357,6 +357,53 @@ class RunnerEndToEndTest {
     }
 
     /**
+     * An operator gives an advisor an adapter through the admin API while the runner runs: accepted once the
+     * runner has said it holds one of that name that fits, and its next job is generated through it; an adapter
+     * put under the runner's folder later that does not fit the model is refused when chosen, with the
+     * runner's reason, and the runner goes on serving.
+     */
+    @Test
+    void anOperatorChoosesAnAdapterTheRunnerHoldsAndIsToldWhenOneDoesNotFit() throws Exception {
+        Path adapters = Files.createDirectories(dir.resolve("adapters"));
+        TinyModels.adapter(model, adapters.resolve("ansel-lora"), 5, true);
+        functions().start();
+        RunnerChild runner = runner("runner", "--adapters", adapters.toString(), "--runner-id", "runner-a");
+        runner.awaitLog("adapter ansel-lora: fits the model", WAIT);
+        String plain = of(events(upload(40, "ansel")).awaitEnd(WAIT), "analysis_complete").getFirst()
+                .get("analysis").asString();
+
+        Http.Response chosen = awaitChoice("ansel", "ansel-lora", "\"adapter\":\"ansel-lora\"");
+        assertThat(chosen.json().get("runners").toString()).isEqualTo("[\"runner-a\"]");
+        String adapted = of(events(upload(40, "ansel")).awaitEnd(WAIT), "analysis_complete").getFirst()
+                .get("analysis").asString();
+        assertThat(runner.log()).contains("advisor ansel with adapter ansel-lora");
+        assertThat(adapted).isNotEqualTo(plain);
+
+        TinyModels.adapter(model, adapters.resolve("wrong"), 6, false);
+        Http.Response refused = awaitChoice("okeefe", "wrong", "cannot be used");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.error()).startsWith("adapter 'wrong' cannot be used: runner runner-a: adapter ")
+                .contains("does not fit this model at model.layers.0.self_attn.q_proj");
+        assertThat(runner.log()).contains("adapter wrong cannot be used");
+        SseClient after = events(upload(40, "okeefe")).awaitEnd(WAIT);
+        assertThat(json(after.frames().getLast()).get("status").asString()).isEqualTo("completed");
+    }
+
+    /** Chooses until the answer says {@code expected}: the runner reports its adapters at its next claim. */
+    private Http.Response awaitChoice(String advisor, String adapter, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Http.Response answer = http.putJson("/api/admin/advisors/" + advisor + "/adapter", ServiceTest.ADMIN_TOKEN,
+                    Map.of("adapter", adapter));
+            if (answer.body().contains(expected) || System.nanoTime() > deadline) {
+                assertThat(answer.body()).contains(expected);
+                return answer;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * A soak: 100 jobs while runners are killed at random (SIGKILL, no drain) and replaced, for a minute and a
      * half; then the last two runners finish what is left. Every job completes exactly once: one analysis, one
      * done, its events numbered without a gap. (The killing stops before the end so that the test proves
