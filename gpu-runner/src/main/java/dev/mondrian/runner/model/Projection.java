@@ -53,15 +53,19 @@ public final class Projection {
         return weightMemory != null;
     }
 
-    /** x [rows, in] → [rows, out], each group of rows plus its adapter's scale·B·(A·x) where it adapts this weight. */
+    /**
+     * x [rows, in] → [rows, out], each group of rows plus its adapter's scale·B·(A·x) where it adapts this weight.
+     * The sum is the second product's bias (one addmm, not a product and an add), and a group's mask zeroes the
+     * other rows of the small A·x, not of the wide result: each PyTorch call costs more than its arithmetic here.
+     */
     NDArray apply(NDArray x, AdapterRows adapters) {
         NDArray y = apply(x);
         for (AdapterRows.Group group : adapters.groups()) {
             Adapter.Factors factors = group.adapter().factors(name);
             if (factors != null) {
-                NDArray delta = Linear.linear(Linear.linear(x, factors.a()).singletonOrThrow(), factors.scaledB())
+                NDArray low = Linear.linear(x, factors.a()).singletonOrThrow();
+                y = Linear.linear(group.mask() == null ? low : low.mul(group.mask()), factors.scaledB(), y)
                         .singletonOrThrow();
-                y = y.add(group.mask() == null ? delta : delta.mul(group.mask()));
             }
         }
         return y;

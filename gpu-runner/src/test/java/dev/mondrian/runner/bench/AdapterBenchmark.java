@@ -30,9 +30,9 @@ public final class AdapterBenchmark {
     private static final int PROMPT = 128;
     private static final int JOBS = 4;
     private static final int WARMUP = 3;
-    private static final int DECODE_LARGE = 8;
+    private static final int DECODE_LARGE = 16;
     private static final int DECODE_SMALL = 64;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     /** One measured case: how many jobs decode together, and which adapter each row goes through. */
     private record Case(String label, int jobs, int distinct) {}
