@@ -99,9 +99,12 @@ final class AdapterCache implements AutoCloseable {
         names.retainAll(present);
         problems.keySet().retainAll(present);
         for (String name : present) {
+            if (names.contains(name)) {
+                continue;
+            }
             long stamp = filesStamp(folder.resolve(name));
             Problem known = problems.get(name);
-            if (names.contains(name) || known != null && known.filesStamp() == stamp) {
+            if (known != null && known.filesStamp() == stamp) {
                 continue;
             }
             names.add(name);
