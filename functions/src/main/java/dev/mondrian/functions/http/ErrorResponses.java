@@ -2,6 +2,8 @@ package dev.mondrian.functions.http;
 
 import dev.mondrian.functions.store.StorageFailure;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every failure into a JSON {@code {"error": ...}} body. Unexpected failures are logged
@@ -31,6 +34,7 @@ public class ErrorResponses {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
     public static final String NO_BODY = "a JSON request body is required";
     public static final String NOT_JSON = "request body is not valid JSON of the expected shape";
+    public static final String TOO_LARGE = "upload exceeds the size limit";
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ApiError> unreadable(HttpMessageNotReadableException e) {
@@ -40,7 +44,7 @@ public class ErrorResponses {
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<ApiError> tooLarge(MaxUploadSizeExceededException e) {
-        return error(HttpStatus.CONTENT_TOO_LARGE, "upload exceeds the size limit");
+        return error(HttpStatus.CONTENT_TOO_LARGE, TOO_LARGE);
     }
 
     @ExceptionHandler(MultipartException.class)
@@ -136,6 +140,14 @@ public class ErrorResponses {
             }
         }
         return false;
+    }
+
+    /** Writes an error answer from a servlet filter, where no controller advice runs. */
+    public static void write(HttpServletResponse response, ResponseEntity<ApiError> answer, JsonMapper json)
+            throws IOException {
+        response.setStatus(answer.getStatusCode().value());
+        answer.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        json.writeValue(response.getOutputStream(), answer.getBody());
     }
 
     public static ResponseEntity<ApiError> error(HttpStatusCode status, String message) {

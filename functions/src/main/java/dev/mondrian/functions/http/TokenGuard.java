@@ -88,8 +88,6 @@ public class TokenGuard extends OncePerRequestFilter implements HandlerIntercept
     }
 
     private void refuse(HttpServletResponse response, ResponseEntity<ApiError> refusal) throws IOException {
-        response.setStatus(refusal.getStatusCode().value());
-        refusal.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
-        json.writeValue(response.getOutputStream(), refusal.getBody());
+        ErrorResponses.write(response, refusal, json);
     }
 }

@@ -56,6 +56,17 @@ class BadInputTest extends ServiceTest {
         assertRefused(413, "size limit", () -> http.multipart("/api/jobs", Http.form("image", huge)));
     }
 
+    /** A form declared over the limit is refused before its body is read: the client never sends the photo. */
+    @Test
+    void aFormDeclaredOverTheLimitIsRefusedBeforeItsBodyIsSent() {
+        long jobs = count("SELECT COUNT(*) FROM jobs");
+        Map.Entry<Http.Response, Boolean> answer = http.declaredUpload("/api/jobs", 3 * 1024 * 1024);
+        assertThat(answer.getKey().status()).isEqualTo(413);
+        assertThat(answer.getKey().error()).isEqualTo("upload exceeds the size limit");
+        assertThat(answer.getValue()).as("the body was asked for").isFalse();
+        assertThat(count("SELECT COUNT(*) FROM jobs")).isEqualTo(jobs);
+    }
+
     @Test
     void aDecompressionBomb() {
         assertRefused(413, "50000x50000 pixels", () -> http.multipart("/api/jobs",

@@ -7,11 +7,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -85,7 +88,25 @@ public final class Http {
             }
         }
         write(out, "--" + boundary + "--\r\n");
-        return post(path, "multipart/form-data; boundary=" + boundary, out.toByteArray());
+        // As curl does for a body over 1 MB: headers first, the body only once the server asks for it.
+        return send(request(path, null).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .expectContinue(out.size() > 1024 * 1024)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build());
+    }
+
+    /**
+     * A form that declares {@code length} bytes and asks to continue before sending them; answers with the response
+     * and whether the server ever asked for the body.
+     */
+    public Map.Entry<Response, Boolean> declaredUpload(String path, long length) {
+        AtomicBoolean asked = new AtomicBoolean();
+        Flow.Publisher<ByteBuffer> body = subscriber -> {
+            asked.set(true);
+            HttpRequest.BodyPublishers.ofByteArray(new byte[(int) length]).subscribe(subscriber);
+        };
+        Response response = send(request(path, null).header("Content-Type", "multipart/form-data; boundary=x")
+                .expectContinue(true).POST(HttpRequest.BodyPublishers.fromPublisher(body, length)).build());
+        return Map.entry(response, asked.get());
     }
 
     public static Map<String, Object> form(Object... keyValues) {
