@@ -19,7 +19,7 @@ public class AdapterReports {
     private static final long FORGET_MS = 24 * 3_600_000L;
 
     /** One runner's last report. */
-    public record Report(String runnerId, List<String> adapters, Map<String, String> problems, long reportedAt) {}
+    public record Report(String runnerId, List<String> adapters, Map<String, String> problems) {}
 
     private final Jdbi jdbi;
     private final JsonMapper json;
@@ -44,14 +44,13 @@ public class AdapterReports {
 
     /** The reports of the runners present now, by runner id. */
     List<Report> present(long now) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT runner_id, adapters, problems, reported_at "
+        return jdbi.withHandle(h -> h.createQuery("SELECT runner_id, adapters, problems "
                         + "FROM runner_adapters r WHERE reported_at >= :since OR EXISTS (SELECT 1 FROM jobs j "
                         + "WHERE j.status = 'running' AND j.runner_id = r.runner_id) ORDER BY runner_id")
                 .bind("since", now - PRESENT_MS)
                 .map((rs, ctx) -> new Report(rs.getString("runner_id"),
                         json.readValue(rs.getString("adapters"), new TypeReference<List<String>>() {}),
-                        json.readValue(rs.getString("problems"), new TypeReference<Map<String, String>>() {}),
-                        rs.getLong("reported_at")))
+                        json.readValue(rs.getString("problems"), new TypeReference<Map<String, String>>() {})))
                 .list());
     }
 }

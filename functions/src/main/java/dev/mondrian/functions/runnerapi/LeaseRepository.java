@@ -13,14 +13,14 @@ import org.springframework.stereotype.Component;
 @Component
 class LeaseRepository {
     private final Jdbi jdbi;
-    private final String oldestQueued;
+    /** The lock a claim takes on the row it picks, after the query that picks it. */
+    private final String rowLock;
 
     LeaseRepository(Jdbi jdbi, Dialect dialect) {
         this.jdbi = jdbi;
         // PostgreSQL: a claim passes over a row another claim has locked and takes the next, instead of
         // queueing behind it and then finding it no longer queued. SQLite has one writer at a time anyway.
-        this.oldestQueued = "SELECT id FROM jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1"
-                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
+        this.rowLock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
     }
 
     /**
@@ -30,8 +30,9 @@ class LeaseRepository {
      */
     Optional<Job> claimOldestQueued(Handle h, String leaseId, String runnerId, long now, long expiresAt,
                                     List<String> skipAdvisors) {
-        String oldest = skipAdvisors.isEmpty() ? oldestQueued : oldestQueued.replace("WHERE status = 'queued'",
-                "WHERE status = 'queued' AND advisor NOT IN (<skip>)");
+        String oldest = "SELECT id FROM jobs WHERE status = 'queued'"
+                + (skipAdvisors.isEmpty() ? "" : " AND advisor NOT IN (<skip>)")
+                + " ORDER BY created_at, id LIMIT 1" + rowLock;
         var query = h.createQuery("UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_id = :lease, "
                         + "lease_epoch = lease_epoch + 1, lease_expires_at = :expires, runner_id = :runner, "
                         + "last_update_seq = 0, tokens = 0, tokens_per_second = 0, prompt_tokens = 0, elapsed_ms = 0, "
