@@ -9,6 +9,7 @@ import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.ComputeThreads;
 import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.WeightFormat;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.awt.image.BufferedImage;
@@ -25,7 +26,7 @@ import javax.imageio.ImageIO;
  */
 final class GenerateCommand {
     static final Set<String> OPTIONS = Set.of("model", "image", "prompt", "max-tokens", "temperature", "top-k", "top-p",
-            "repetition-penalty", "seed", "device", "threads", "context", "stop", "adapter");
+            "repetition-penalty", "seed", "device", "threads", "context", "weights", "stop", "adapter");
 
     private GenerateCommand() {}
 
@@ -36,7 +37,8 @@ final class GenerateCommand {
                 args.decimal("top-p", 1.0), args.decimal("repetition-penalty", 1.0), args.integer("seed", 0));
         ComputeThreads.configure(folder, args.get("threads", "auto"));
         long loadStart = System.nanoTime();
-        try (Model model = Model.load(folder, args.get("device", "auto"), args.integer("context", 4096));
+        try (Model model = Model.load(folder, args.get("device", "auto"), args.integer("context", 4096),
+                WeightFormat.parse(args.get("weights", "stored")));
              ModelTokenizer tokenizer = ModelTokenizer.load(folder);
              Adapter adapter = args.get("adapter", null) == null ? null
                      : Adapter.load(Path.of(args.get("adapter", null)), model)) {

@@ -12,9 +12,11 @@ public final class RunnerCli {
     private static final String USAGE = """
             usage: generate --model DIR --prompt TEXT [--image FILE] [--max-tokens N] [--temperature T]
                             [--top-k K] [--top-p P] [--repetition-penalty R] [--seed S] [--stop TEXT]
-                            [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--adapter DIR]
+                            [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--weights stored|f32|int8]
+                            [--adapter DIR]
                    runner   --model DIR [--functions-url URL] [--runner-token T | --runner-token-file F]
                             [--data-dir DIR] [--device cpu|gpu|auto] [--threads auto|N] [--context N] [--slots auto|N]
+                            [--weights stored|f32|int8]
                             [--update-interval-ms MS] [--delta-interval-ms MS] [--claim-wait-ms MS]
                             [--drain-timeout-ms MS] [--runner-id ID] [--top-k K] [--top-p P]
                             [--repetition-penalty R] [--metrics-port PORT] [--metrics-address ADDRESS]

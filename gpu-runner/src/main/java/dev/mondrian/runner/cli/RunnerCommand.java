@@ -1,5 +1,6 @@
 package dev.mondrian.runner.cli;
 
+import dev.mondrian.runner.model.WeightFormat;
 import dev.mondrian.runner.service.RunnerOptions;
 import dev.mondrian.runner.service.RunnerProcess;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.util.Set;
 /** {@code runner --model DIR [...]}: the long-running runner; every flag can also come from the environment. */
 final class RunnerCommand {
     static final Set<String> OPTIONS = Set.of("functions-url", "runner-token", "runner-token-file", "data-dir", "model",
-            "device", "threads", "context", "slots", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
+            "device", "threads", "context", "weights", "slots", "update-interval-ms", "delta-interval-ms", "claim-wait-ms", "drain-timeout-ms",
             "runner-id", "top-k", "top-p", "repetition-penalty", "metrics-port", "metrics-address", "adapters",
             "adapter-cache");
 
@@ -26,7 +27,7 @@ final class RunnerCommand {
         return new RunnerOptions(url(args.get("functions-url", "http://localhost:8080")), args.get("runner-token", null),
                 Path.of(args.get("runner-token-file", dataDir.resolve("runner-token").toString())),
                 model, args.get("device", "auto"), args.get("threads", "auto"),
-                args.integer("context", 4096), adapters(args, model), args.integer("adapter-cache", 8),
+                args.integer("context", 4096), WeightFormat.parse(args.get("weights", "stored")), adapters(args, model), args.integer("adapter-cache", 8),
                 args.get("slots", "auto"), millis(args, "update-interval-ms", 5_000), millis(args, "delta-interval-ms", 100),
                 millis(args, "claim-wait-ms", 25_000), millis(args, "drain-timeout-ms", 30_000),
                 args.get("runner-id", defaultRunnerId()), args.integer("top-k", 0), args.decimal("top-p", 0.95),

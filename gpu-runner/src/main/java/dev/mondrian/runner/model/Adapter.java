@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,6 +41,8 @@ public final class Adapter implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, Factors> factors;
     private final long bytes;
+    private volatile Map<String, MemorySegment[]> memory;
+    private volatile boolean notInPlace;
 
     private Adapter(String name, NDManager manager, Map<String, Factors> factors, long bytes) {
         this.name = name;
@@ -68,14 +71,14 @@ public final class Adapter implements AutoCloseable {
                 long[] aShape = shapes.get(module)[0];
                 long[] bShape = shapes.get(module)[1];
                 String weightName = weightName(module, base.config());
-                NDArray weight = base.weights().optional(weightName).orElseThrow(() -> misfit(folder, module,
+                Shape weight = base.weights().shape(weightName).orElseThrow(() -> misfit(folder, module,
                         "the base model has no weight " + weightName));
-                long out = weight.getShape().get(0);
-                long in = weight.getShape().get(1);
+                long out = weight.get(0);
+                long in = weight.get(1);
                 int rank = (int) aShape[0];
                 if (aShape.length != 2 || bShape.length != 2 || aShape[1] != in || bShape[0] != out || bShape[1] != rank) {
                     throw misfit(folder, module, "lora_A " + new Shape(aShape) + " and lora_B " + new Shape(bShape)
-                            + " do not fit its weight " + weight.getShape() + " (A must be [r, " + in + "], B ["
+                            + " do not fit its weight " + weight + " (A must be [r, " + in + "], B ["
                             + out + ", r])");
                 }
                 if (!adaptable.contains(weightName)) {
@@ -93,7 +96,7 @@ public final class Adapter implements AutoCloseable {
                 for (int i = 0; i < scaled.length; i++) {
                     scaled[i] *= scale;
                 }
-                DataType type = weight.getDataType();
+                DataType type = base.decoder().computeType();
                 factors.put(weightName, new Factors(
                         manager.create(pair[0], new Shape(aShape)).toType(type, false),
                         manager.create(scaled, new Shape(bShape)).toType(type, false), scale));
@@ -123,7 +126,7 @@ public final class Adapter implements AutoCloseable {
         long bytes = 0;
         float scale = (float) (alpha / rank);
         for (String weightName : new TreeSet<>(base.decoder().adaptable())) {
-            Shape shape = base.weights().get(weightName).getShape();
+            Shape shape = base.weights().shape(weightName).orElseThrow();
             int out = (int) shape.get(0);
             int in = (int) shape.get(1);
             float[] a = new float[rank * in];
@@ -239,6 +242,30 @@ public final class Adapter implements AutoCloseable {
     /** The factors of a weight (by canonical name), or null when the adapter leaves it alone. */
     Factors factors(String weightName) {
         return factors.get(weightName);
+    }
+
+    /**
+     * Every weight's factors as memory {A, scaled B} to read in place ({@link VectorDecodeStep}), or null when
+     * any of them is not float32 in CPU memory. Made once, on first use.
+     */
+    Map<String, MemorySegment[]> memory() {
+        Map<String, MemorySegment[]> made = memory;
+        if (made == null) {
+            Map<String, MemorySegment[]> all = new HashMap<>();
+            for (Map.Entry<String, Factors> entry : factors.entrySet()) {
+                MemorySegment a = VectorKernel.inPlace(entry.getValue().a());
+                MemorySegment b = VectorKernel.inPlace(entry.getValue().scaledB());
+                if (a == null || b == null) {
+                    all = null;
+                    break;
+                }
+                all.put(entry.getKey(), new MemorySegment[] {a, b});
+            }
+            made = all == null ? Map.of() : Map.copyOf(all);
+            notInPlace = all == null;
+            memory = made;
+        }
+        return notInPlace ? null : made;
     }
 
     /** The canonical names of the weights it adapts. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Keys and values of every layer for one sequence, allocated once at full context length and
@@ -18,6 +19,7 @@ public final class KvCache implements AutoCloseable {
     private int length;
     /** The RoPE position of the next token: the slot index, except after an image under multimodal RoPE. */
     private int position;
+    private MemorySegment[] memory;
 
     KvCache(NDManager parent, TextConfig config, int capacity, DataType type) {
         this.manager = parent.newSubManager();
@@ -66,6 +68,21 @@ public final class KvCache implements AutoCloseable {
         values[layer].set(slot, v);
         NDIndex prefix = new NDIndex(":, :{}, :", tokens);
         return new NDArray[] {keys[layer].get(prefix), values[layer].get(prefix)};
+    }
+
+    /**
+     * Layer {@code layer}'s keys (or, with {@code values}, values) [kvHeads, capacity, headDim] as memory to
+     * read and write in place ({@link VectorDecodeStep}); null unless the cache is float32 in CPU memory.
+     */
+    MemorySegment memory(int layer, boolean values) {
+        if (memory == null) {
+            memory = new MemorySegment[2 * keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                memory[2 * i] = VectorKernel.inPlace(keys[i]);
+                memory[2 * i + 1] = VectorKernel.inPlace(this.values[i]);
+            }
+        }
+        return memory[2 * layer + (values ? 1 : 0)];
     }
 
     void advance(int tokens, int nextPosition) {

@@ -41,13 +41,28 @@ public final class Model implements AutoCloseable {
      * @param contextLength tokens one sequence may hold; capped by the model's own limit
      */
     public static Model load(Path folder, String device, int contextLength) throws IOException {
+        return load(folder, device, contextLength, WeightFormat.STORED);
+    }
+
+    /**
+     * As {@link #load(Path, String, int)}, holding the decoder's matrices as {@code format} says. They are packed
+     * (BF16 as stored, or INT8) only on a CPU with the decode kernel (the Vector API): GPUs compute in float16, and
+     * without the kernel every product would widen them first.
+     */
+    public static Model load(Path folder, String device, int contextLength, WeightFormat format) throws IOException {
         ModelConfig config = ModelConfig.read(folder);
         Device target = device(device);
         // Half precision only where it is fast: CPU kernels for F16 matmul are slow, GPUs want it.
         DataType type = target.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
         NDManager manager = NDManager.newBaseManager(target);
         try {
-            Weights weights = Weights.load(folder, manager, type, config.family().renames());
+            if (format == WeightFormat.INT8 && (target.isGpu() || !Projection.KERNEL || !VectorKernel.readsInt8())) {
+                throw new IllegalArgumentException("--weights int8 needs a CPU with 256-bit vectors and the Java decode"
+                        + " kernel (--add-modules jdk.incubator.vector); use stored or f32 here");
+            }
+            WeightFormat held = target.isGpu() || !Projection.KERNEL ? WeightFormat.F32 : format;
+            Weights weights = Weights.load(folder, manager, type, config.family().renames(), held,
+                    TextDecoder::packs);
             int context = Math.min(contextLength, config.text().maxPositions());
             TextDecoder decoder = new TextDecoder(config.text(), weights, manager, type, context);
             ImageEncoder images = config.vision().isPresent()

@@ -5,43 +5,66 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
+import java.util.Map;
 
 /**
- * A linear layer: x·Wᵀ (+ b) over the last axis of x, for W [out, in]. Batched decode steps (a row per
- * sequence) on a CPU go through {@link VectorKernel}, which reads the weight where PyTorch holds it;
- * everything else (one sequence, prefill, GPUs, half precision, training) through PyTorch.
+ * A linear layer: x·Wᵀ (+ b) over the last axis of x, for W [out, in]. Decode steps on a CPU (one row per
+ * sequence, up to {@link #KERNEL_ROWS}) go through {@link VectorKernel}, which reads the weight where it is held;
+ * everything else (prefill, large batches, GPUs, float16, training) through PyTorch. W is a tensor, or on a CPU a
+ * {@link PackedMatrix} (BF16 as stored, or INT8), which PyTorch gets widened to float32 per operation.
  * The kernel needs the {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector},
  * as the runner's launchers pass); without it, or with {@code -Dmondrian.kernel=torch}, PyTorch does all.
  */
 public final class Projection {
     /**
-     * Rows the kernel takes: a batched decode step's. One row (a single sequence) PyTorch's
-     * matrix-vector path does as fast, and from about 16 rows on (large batches, prefill) its GEMM
-     * does as fast or faster (docs/BENCHMARKS.md).
+     * Rows the kernel takes through {@link #apply(NDArray)}: a batched decode step's. One row of a float32 weight
+     * comes through {@link VectorDecodeStep} instead (with PyTorch around it, its matrix-vector path does as
+     * well), and from about 16 rows on (large batches, prefill) PyTorch's GEMM does as fast or faster
+     * (docs/BENCHMARKS.md). A packed weight takes any row count up to {@link #KERNEL_ROWS} here: PyTorch would need
+     * it widened first.
      */
     static final int KERNEL_MIN_ROWS = 2;
     static final int KERNEL_ROWS = 8;
-    private static final boolean KERNEL = kernelEnabled();
+    static final boolean KERNEL = kernelEnabled();
 
     private final String name;
     private final NDArray weight;
+    private final PackedMatrix packed;
+    private final WidenedWeights widened;
     private final NDArray bias;
     private final MemorySegment weightMemory;
     private final MemorySegment biasMemory;
+    private final MemorySegment packedScales;
 
     /** @param name the weight's canonical name, by which an {@link Adapter} finds its factors for it */
     Projection(String name, NDArray weight, NDArray bias) {
-        this.name = name;
-        this.weight = weight;
-        this.bias = bias;
-        boolean inPlace = KERNEL && readable(weight) && (bias == null || readable(bias));
-        this.weightMemory = inPlace ? memory(weight) : null;
-        this.biasMemory = inPlace && bias != null ? memory(bias) : null;
+        this(name, weight, null, null, bias, KERNEL ? VectorKernel.inPlace(weight) : null);
     }
 
-    public NDArray weight() {
-        return weight;
+    private Projection(String name, NDArray weight, PackedMatrix packed, WidenedWeights widened, NDArray bias,
+                       MemorySegment weightInPlace) {
+        this.name = name;
+        this.weight = weight;
+        this.packed = packed;
+        this.widened = widened;
+        this.bias = bias;
+        MemorySegment biasInPlace = KERNEL && bias != null ? VectorKernel.inPlace(bias) : null;
+        boolean inPlace = weightInPlace != null && (bias == null || biasInPlace != null);
+        this.weightMemory = inPlace ? weightInPlace : null;
+        this.biasMemory = inPlace ? biasInPlace : null;
+        this.packedScales = packed == null ? null : packed.scaleMemory();
+    }
+
+    /**
+     * The weight {@code name} of {@code weights}, however it is held.
+     *
+     * @param widened where a packed weight is widened for PyTorch, or null to widen it afresh each time (the
+     *                output projection: a vocabulary-sized copy to keep would cost more than it saves)
+     */
+    static Projection of(Weights weights, String name, NDArray bias, WidenedWeights widened) {
+        return weights.packed(name)
+                .map(packed -> new Projection(name, null, packed, widened, bias, packed.values()))
+                .orElseGet(() -> new Projection(name, weights.get(name), bias));
     }
 
     String name() {
@@ -76,29 +99,55 @@ public final class Projection {
         Shape shape = x.getShape();
         int in = (int) shape.get(shape.dimension() - 1);
         long rows = shape.size() / in;
-        if (weightMemory != null && rows >= KERNEL_MIN_ROWS && rows <= KERNEL_ROWS && x.getDataType() == DataType.FLOAT32
-                && !x.hasGradient() && !weight.hasGradient()) {
-            int out = (int) weight.getShape().get(0);
-            float[] y = VectorKernel.instance().multiply(weightMemory, biasMemory, out, in, x.toFloatArray(),
-                    (int) rows);
+        if (weightMemory != null && rows >= (packed != null ? 1 : KERNEL_MIN_ROWS) && rows <= KERNEL_ROWS
+                && x.getDataType() == DataType.FLOAT32 && !x.hasGradient() && (weight == null || !weight.hasGradient())) {
+            float[] y = multiply(x.toFloatArray(), (int) rows);
             long[] dims = shape.getShape().clone(); // getShape() is the shape's own array
-            dims[dims.length - 1] = out;
+            dims[dims.length - 1] = y.length / rows;
             return x.getManager().create(y, new Shape(dims));
         }
-        return (bias == null ? Linear.linear(x, weight) : Linear.linear(x, weight, bias)).singletonOrThrow();
+        if (packed != null && widened != null && !x.hasGradient()) {
+            return widened.apply(packed, w -> linear(x, w));
+        }
+        return linear(x, weight != null ? weight : packed.widen(x.getManager()));
     }
 
-    /** A contiguous F32 tensor in CPU memory, whose memory can be read in place. */
-    private static boolean readable(NDArray array) {
-        return !array.getDevice().isGpu() && array.getDataType() == DataType.FLOAT32 && memory(array) != null;
+    private NDArray linear(NDArray x, NDArray w) {
+        return (bias == null ? Linear.linear(x, w) : Linear.linear(x, w, bias)).singletonOrThrow();
     }
 
-    private static MemorySegment memory(NDArray array) {
-        ByteBuffer view = array.toByteBuffer(true);
-        return view.isDirect() && view.capacity() == array.size() * Float.BYTES ? MemorySegment.ofBuffer(view) : null;
+    /**
+     * One row x [in] → [out] through {@link VectorKernel}, plus scale·B·(A·x) where {@code adapter} (memory from
+     * {@link Adapter#memory()}, or null) adapts this weight; only where {@link #kernel()} holds.
+     */
+    float[] multiply(float[] x, Map<String, MemorySegment[]> adapter) {
+        float[] y = multiply(x, 1);
+        MemorySegment[] factors = adapter == null ? null : adapter.get(name);
+        if (factors != null) {
+            int out = y.length;
+            int rank = (int) (factors[0].byteSize() / Float.BYTES / x.length);
+            float[] low = VectorKernel.instance().multiply(factors[0], null, rank, x.length, x, 1);
+            float[] term = VectorKernel.instance().multiply(factors[1], null, out, rank, low, 1);
+            for (int i = 0; i < out; i++) {
+                y[i] += term[i];
+            }
+        }
+        return y;
     }
 
-    private static boolean kernelEnabled() {
+    /** x [rows, in] → [rows, out] through {@link VectorKernel}; only where {@link #kernel()} holds. */
+    float[] multiply(float[] x, int rows) {
+        if (packed == null) {
+            Shape shape = weight.getShape();
+            return VectorKernel.instance().multiply(weightMemory, biasMemory, (int) shape.get(0), (int) shape.get(1),
+                    x, rows);
+        }
+        return VectorKernel.instance().multiply(weightMemory, packed.element(), packedScales, biasMemory,
+                (int) packed.rows(), (int) packed.columns(), x, rows);
+    }
+
+    /** Whether {@link VectorKernel} is on for this JVM: off without the Vector API or with -Dmondrian.kernel=torch. */
+    static boolean kernelEnabled() {
         return !"torch".equals(System.getProperty("mondrian.kernel"))
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }

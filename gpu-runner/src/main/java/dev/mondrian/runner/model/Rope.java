@@ -78,6 +78,15 @@ final class Rope {
         return inv;
     }
 
+    /** cos [positions, 1, headDim] for every position, as {@link VectorDecodeStep} reads it in place. */
+    NDArray cosTable() {
+        return cos;
+    }
+
+    NDArray sinTable() {
+        return sin;
+    }
+
     /** Positions the table holds: the largest position any token may have, plus one. */
     int capacity() {
         return (int) cos.getShape().get(0);

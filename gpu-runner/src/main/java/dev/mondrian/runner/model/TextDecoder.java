@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * A Llama-family decoder (Llama, Qwen2, Mistral, SmolLM, Qwen3 and the Qwen-VL decoders): RMSNorm,
@@ -22,16 +23,29 @@ import java.util.function.UnaryOperator;
  * and a batched decode step: one token for each of several sequences in one pass.
  */
 public final class TextDecoder {
-    private record Layer(NDArray inputNorm, Projection q, Projection k, Projection v, Projection o, NDArray qNorm,
-                         NDArray kNorm, NDArray postNorm, Projection gate, Projection up, Projection down) {}
+    record Layer(NDArray inputNorm, Projection q, Projection k, Projection v, Projection o, NDArray qNorm,
+                 NDArray kNorm, NDArray postNorm, Projection gate, Projection up, Projection down) {
+        List<Projection> projections() {
+            return List.of(q, k, v, o, gate, up, down);
+        }
+    }
+
+    private static final Pattern PACKABLE = Pattern.compile(
+            "model\\.embed_tokens\\.weight|lm_head\\.weight"
+                    + "|model\\.layers\\.\\d+\\.(self_attn\\.[qkvo]|mlp\\.(gate|up|down))_proj\\.weight");
 
     private final TextConfig config;
     private final NDManager manager;
+    /** The embedding table, as a tensor or a {@link PackedMatrix}: one of the two is null. */
     private final NDArray embeddings;
+    private final PackedMatrix packedEmbeddings;
+    private final WidenedWeights widened;
     private final Projection lmHead;
     private final NDArray finalNorm;
     private final Layer[] layers;
     private final Rope rope;
+    /** One sequence's single-token steps in Java where the weights allow (on a CPU, float32 or packed); else null. */
+    private final VectorDecodeStep vectorStep;
     private final DataType type;
     private final int contextLength;
     /**
@@ -49,11 +63,15 @@ public final class TextDecoder {
         this.contextLength = contextLength;
         this.scale = manager.create((float) (1 / Math.sqrt(config.headDim()))).toType(type, false);
         this.one = manager.create(1f);
-        embeddings = weights.get("model.embed_tokens.weight");
-        lmHead = new Projection(config.tieWordEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight",
-                config.tieWordEmbeddings() ? embeddings
-                : weights.optional("lm_head.weight").orElseThrow(() -> new IllegalArgumentException(
-                        "tie_word_embeddings is false but the model has no lm_head.weight")), null);
+        widened = new WidenedWeights(manager);
+        String embeddingName = "model.embed_tokens.weight";
+        packedEmbeddings = weights.packed(embeddingName).orElse(null);
+        embeddings = packedEmbeddings != null ? null : weights.get(embeddingName);
+        String headName = config.tieWordEmbeddings() ? embeddingName : "lm_head.weight";
+        if (weights.shape(headName).isEmpty()) {
+            throw new IllegalArgumentException("tie_word_embeddings is false but the model has no lm_head.weight");
+        }
+        lmHead = Projection.of(weights, headName, null, null);
         finalNorm = weights.get("model.norm.weight");
         layers = new Layer[config.numLayers()];
         for (int i = 0; i < layers.length; i++) {
@@ -72,10 +90,20 @@ public final class TextDecoder {
                     projection(weights, p + "mlp.down_proj", null));
         }
         rope = new Rope(manager, config, contextLength, type);
+        vectorStep = VectorDecodeStep.of(config, layers, finalNorm, lmHead, rope);
     }
 
-    private static Projection projection(Weights weights, String module, NDArray bias) {
-        return new Projection(module + ".weight", weights.get(module + ".weight"), bias);
+    private Projection projection(Weights weights, String module, NDArray bias) {
+        return Projection.of(weights, module + ".weight", bias, widened);
+    }
+
+    /**
+     * The matrices a CPU may hold packed ({@link PackedMatrix}): the embeddings, the output projection and every
+     * layer's projections, nearly all of a decoder's weights, and only read by {@link Projection} and
+     * {@link #embed}.
+     */
+    static boolean packs(String name) {
+        return PACKABLE.matcher(name).matches();
     }
 
     /**
@@ -85,8 +113,7 @@ public final class TextDecoder {
     Set<String> adaptable() {
         Set<String> names = new HashSet<>();
         for (Layer layer : layers) {
-            for (Projection p : List.of(layer.q(), layer.k(), layer.v(), layer.o(), layer.gate(), layer.up(),
-                    layer.down())) {
+            for (Projection p : layer.projections()) {
                 names.add(p.name());
             }
         }
@@ -107,6 +134,16 @@ public final class TextDecoder {
         return config;
     }
 
+    /** The type it computes in: float32 on a CPU, float16 on a GPU. */
+    DataType computeType() {
+        return type;
+    }
+
+    /** Whether single-token steps run in Java ({@link VectorDecodeStep}) rather than through PyTorch. */
+    boolean decodesInJava() {
+        return vectorStep != null;
+    }
+
     /** Tokens one sequence may hold: prompt and generated text together. */
     public int contextLength() {
         return contextLength;
@@ -123,7 +160,7 @@ public final class TextDecoder {
 
     /** Token embeddings [seq, hidden] for the given ids, in the caller's scope. */
     public NDArray embed(NDManager scope, long[] ids) {
-        return embeddings.get(scope.create(ids));
+        return packedEmbeddings != null ? packedEmbeddings.rows(scope, ids) : embeddings.get(scope.create(ids));
     }
 
     /**
@@ -155,6 +192,9 @@ public final class TextDecoder {
         }
         if (addends.size() > layers.length) {
             throw new IllegalArgumentException(addends.size() + " DeepStack levels for " + layers.length + " layers");
+        }
+        if (seq == 1 && addends.isEmpty() && vectorStepServes(cache, positions, adapter) && !inputs.hasGradient()) {
+            return vectorStep(inputs, positions.axis(0)[0], cache, adapter);
         }
         NDArray mask = seq > 1 ? causalMask(inputs.getManager(), start, seq) : null;
         Rope.Angles angles = rope.angles(inputs.getManager(), positions);
@@ -196,6 +236,9 @@ public final class TextDecoder {
                         + " tokens, the next at position " + cache.position());
             }
         }
+        if (batch == 1 && vectorStepServes(caches.get(0), null, adapters.get(0))) {
+            return vectorStep(inputs, caches.get(0).position(), caches.get(0), adapters.get(0));
+        }
         NDManager scope = inputs.getManager();
         Rope.Angles angles = rope.rows(scope, caches.stream().mapToLong(KvCache::position).toArray());
         int tokens = caches.stream().mapToInt(KvCache::length).max().orElseThrow() + 1;
@@ -210,6 +253,28 @@ public final class TextDecoder {
             cache.advance(1, cache.position() + 1);
         }
         return lmHead.apply(rmsNorm(h, finalNorm), rows).toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * Whether {@link VectorDecodeStep} can take this token: the decoder's weights, this cache and the adapter's
+     * factors (if any) are in place, and the token sits at one position on every RoPE axis (always so after a
+     * prompt; null positions: the cache's next).
+     */
+    private boolean vectorStepServes(KvCache cache, PositionIds positions, Adapter adapter) {
+        if (vectorStep == null || cache.memory(0, false) == null || (adapter != null && adapter.memory() == null)) {
+            return false;
+        }
+        if (positions == null || positions.isLinear()) {
+            return true;
+        }
+        long first = positions.axis(0)[0];
+        return positions.axis(1)[0] == first && positions.axis(2)[0] == first;
+    }
+
+    private NDArray vectorStep(NDArray input, long position, KvCache cache, Adapter adapter) {
+        float[] logits = vectorStep.forward(input.toFloatArray(), (int) position, cache,
+                adapter == null ? null : adapter.memory());
+        return input.getManager().create(logits, new Shape(1, logits.length));
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.mondrian.runner.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +12,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * y = x·Wᵀ + b for a few rows of x against an F32 weight [out, in] read in place from a CPU tensor's
- * memory, in Java SIMD. A batched decode step multiplies a row per sequence by every weight, and
- * PyTorch's CPU GEMM does a few rows far below this machine's speed (docs/BENCHMARKS.md: a 896×4864
- * weight takes 2.7 ms for two rows and 5.0 ms for eight, here 1.3 and 2.6 ms), so those steps of
- * {@link Projection} come here while one row and prefill's many stay with PyTorch.
+ * y = x·Wᵀ + b for a few rows of x against a weight [out, in] read in place (an F32 tensor's memory, or a
+ * {@link PackedMatrix}'s BF16 or INT8 values, widened in registers), in Java SIMD. A decode step multiplies a row per
+ * sequence by every weight, and PyTorch's CPU GEMM does a few rows far below this machine's speed
+ * (docs/BENCHMARKS.md: a 896×4864 weight takes 2.7 ms for two rows and 5.0 ms for eight, here 1.3 and 2.6 ms;
+ * its one-row path does not use a second thread), so decode steps of one to eight rows come here
+ * ({@link VectorDecodeStep}, {@link Projection}) while prefill's many rows stay with PyTorch.
  *
  * <p>Blocks of four outputs by two rows share each load: every weight vector read serves two rows,
  * every row vector four outputs, and the eight accumulators are independent chains, enough to keep
@@ -26,6 +34,28 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** BF16 weights: as many 16-bit lanes as {@link #SPECIES} has floats, widened through 32-bit integers. */
+    private static final VectorSpecies<Short> HALVES =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    /** INT8 weights: as many 8-bit lanes as {@link #SPECIES} has floats; none under 256-bit vectors (no 32-bit shape). */
+    private static final VectorSpecies<Byte> BYTES = SPECIES.vectorBitSize() >= 256
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 4)) : null;
+
+    /** How a weight's values are stored. */
+    enum Element {
+        F32(4), BF16(2), INT8(1);
+
+        private final int bytes;
+
+        Element(int bytes) {
+            this.bytes = bytes;
+        }
+
+        int bytes() {
+            return bytes;
+        }
+    }
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int BLOCK = 4;
     private static final VectorKernel INSTANCE = new VectorKernel(ComputeThreads.current());
@@ -42,30 +72,45 @@ final class VectorKernel {
         });
     }
 
+    /** Whether INT8 weights can be read here: this CPU's vectors are 256 bits or wider. */
+    static boolean readsInt8() {
+        return BYTES != null;
+    }
+
     static VectorKernel instance() {
         return INSTANCE;
     }
 
+    /** The memory of a contiguous F32 tensor in CPU memory, to be read (or written) in place; else null. */
+    static MemorySegment inPlace(NDArray array) {
+        if (array.getDevice().isGpu() || array.getDataType() != DataType.FLOAT32) {
+            return null;
+        }
+        ByteBuffer view = array.toByteBuffer(true);
+        return view.isDirect() && view.capacity() == array.size() * Float.BYTES ? MemorySegment.ofBuffer(view) : null;
+    }
+
     /**
-     * @param weight [out, in] F32, row-major
+     * @param weight [out, in] row-major, of {@code element}
+     * @param scales INT8's F32 scale per output (value = integer × scale); else null
      * @param bias   [out] F32, or null
      * @param x      [rows, in], row-major
      * @return [rows, out], row-major
      */
-    float[] multiply(MemorySegment weight, MemorySegment bias, int out, int in, float[] x, int rows) {
+    float[] multiply(MemorySegment weight, Element element, MemorySegment scales, MemorySegment bias, int out, int in, float[] x, int rows) {
         float[] y = new float[rows * out];
         int chunk = Math.ceilDiv(Math.ceilDiv(out, threads), BLOCK) * BLOCK;
         if (threads == 1 || out <= chunk) {
-            range(weight, bias, out, in, x, rows, y, 0, out);
+            range(weight, element, scales, bias, out, in, x, rows, y, 0, out);
             return y;
         }
         List<Future<?>> parts = new ArrayList<>(threads - 1);
         for (int start = chunk; start < out; start += chunk) {
             int from = start;
             int to = Math.min(out, start + chunk);
-            parts.add(helpers.submit(() -> range(weight, bias, out, in, x, rows, y, from, to)));
+            parts.add(helpers.submit(() -> range(weight, element, scales, bias, out, in, x, rows, y, from, to)));
         }
-        range(weight, bias, out, in, x, rows, y, 0, chunk);
+        range(weight, element, scales, bias, out, in, x, rows, y, 0, chunk);
         for (Future<?> part : parts) {
             try {
                 part.get();
@@ -79,22 +124,76 @@ final class VectorKernel {
         return y;
     }
 
+    /** As {@link #multiply(MemorySegment, Element, MemorySegment, MemorySegment, int, int, float[], int)} for F32. */
+    float[] multiply(MemorySegment weight, MemorySegment bias, int out, int in, float[] x, int rows) {
+        return multiply(weight, Element.F32, null, bias, out, in, x, rows);
+    }
+
+    /**
+     * Rows [first, first + count) of a packed matrix widened into F32 memory: exact for BF16 (the upper half of
+     * an F32), integer × row scale for INT8. At memory speed, for the PyTorch operations that need the weight in
+     * float32 (prefill, large batches) and for embedding lookups.
+     */
+    static void widen(Element element, MemorySegment values, MemorySegment scales, long first, long count,
+                      long columns, MemorySegment floats) {
+        long bound = columns - columns % SPECIES.length();
+        for (long r = 0; r < count; r++) {
+            long from = (first + r) * columns;
+            long to = r * columns * Float.BYTES;
+            float scale = scales == null ? 1 : scales.getAtIndex(ValueLayout.JAVA_FLOAT, first + r);
+            long i = 0;
+            for (; i < bound; i += SPECIES.length()) {
+                load(values, element, from + i).mul(scale).intoMemorySegment(floats, to + i * Float.BYTES, ORDER);
+            }
+            for (; i < columns; i++) {
+                floats.setAtIndex(ValueLayout.JAVA_FLOAT, r * columns + i, scalar(values, element, from + i) * scale);
+            }
+        }
+    }
+
+    /** {@link #SPECIES}'s length of weights from element {@code index} on, as F32 (INT8 before its scale). */
+    private static FloatVector load(MemorySegment w, Element element, long index) {
+        return switch (element) {
+            case F32 -> FloatVector.fromMemorySegment(SPECIES, w, index * Float.BYTES, ORDER);
+            case BF16 -> (FloatVector) ((IntVector) ShortVector.fromMemorySegment(HALVES, w, index * Short.BYTES, ORDER)
+                    .convertShape(VectorOperators.S2I, INTS, 0)).lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats();
+            case INT8 -> (FloatVector) ByteVector.fromMemorySegment(BYTES, w, index, ORDER)
+                    .convertShape(VectorOperators.B2F, SPECIES, 0);
+        };
+    }
+
+    private static float scalar(MemorySegment w, Element element, long index) {
+        return switch (element) {
+            case F32 -> w.getAtIndex(ValueLayout.JAVA_FLOAT, index);
+            case BF16 -> Float.intBitsToFloat(w.getAtIndex(ValueLayout.JAVA_SHORT, index) << 16);
+            case INT8 -> w.get(ValueLayout.JAVA_BYTE, index);
+        };
+    }
+
     /** Outputs [from, to) of every row. */
-    private static void range(MemorySegment w, MemorySegment bias, int out, int in, float[] x, int rows, float[] y,
-                              int from, int to) {
+    private static void range(MemorySegment w, Element element, MemorySegment scales, MemorySegment bias, int out, int in, float[] x, int rows,
+                              float[] y, int from, int to) {
         int o = from;
         for (; o + BLOCK <= to; o += BLOCK) {
             int m = 0;
             for (; m + 2 <= rows; m += 2) {
-                fourByTwo(w, in, x, out, y, o, m);
+                fourByTwo(w, element, in, x, out, y, o, m);
             }
             if (m < rows) {
-                fourByOne(w, in, x, out, y, o, m);
+                fourByOne(w, element, in, x, out, y, o, m);
             }
         }
         for (; o < to; o++) {
             for (int m = 0; m < rows; m++) {
-                y[m * out + o] = dot(w, in, x, o, m);
+                y[m * out + o] = dot(w, element, in, x, o, m);
+            }
+        }
+        if (scales != null) {
+            for (int m = 0; m < rows; m++) {
+                for (int j = from; j < to; j++) {
+                    y[m * out + j] *= scales.getAtIndex(ValueLayout.JAVA_FLOAT, j);
+                }
             }
         }
         if (bias != null) {
@@ -107,11 +206,11 @@ final class VectorKernel {
     }
 
     /** Outputs o..o+3 of rows m and m+1. */
-    private static void fourByTwo(MemorySegment w, int in, float[] x, int out, float[] y, int o, int m) {
-        long w0 = (long) o * in * Float.BYTES;
-        long w1 = w0 + (long) in * Float.BYTES;
-        long w2 = w1 + (long) in * Float.BYTES;
-        long w3 = w2 + (long) in * Float.BYTES;
+    private static void fourByTwo(MemorySegment w, Element element, int in, float[] x, int out, float[] y, int o, int m) {
+        long w0 = (long) o * in;
+        long w1 = w0 + in;
+        long w2 = w1 + in;
+        long w3 = w2 + in;
         int x0 = m * in;
         int x1 = x0 + in;
         FloatVector a00 = FloatVector.zero(SPECIES);
@@ -127,17 +226,16 @@ final class VectorKernel {
         for (; i < bound; i += SPECIES.length()) {
             FloatVector v0 = FloatVector.fromArray(SPECIES, x, x0 + i);
             FloatVector v1 = FloatVector.fromArray(SPECIES, x, x1 + i);
-            long offset = (long) i * Float.BYTES;
-            FloatVector k0 = FloatVector.fromMemorySegment(SPECIES, w, w0 + offset, ORDER);
+            FloatVector k0 = load(w, element, w0 + i);
             a00 = k0.fma(v0, a00);
             a01 = k0.fma(v1, a01);
-            FloatVector k1 = FloatVector.fromMemorySegment(SPECIES, w, w1 + offset, ORDER);
+            FloatVector k1 = load(w, element, w1 + i);
             a10 = k1.fma(v0, a10);
             a11 = k1.fma(v1, a11);
-            FloatVector k2 = FloatVector.fromMemorySegment(SPECIES, w, w2 + offset, ORDER);
+            FloatVector k2 = load(w, element, w2 + i);
             a20 = k2.fma(v0, a20);
             a21 = k2.fma(v1, a21);
-            FloatVector k3 = FloatVector.fromMemorySegment(SPECIES, w, w3 + offset, ORDER);
+            FloatVector k3 = load(w, element, w3 + i);
             a30 = k3.fma(v0, a30);
             a31 = k3.fma(v1, a31);
         }
@@ -149,7 +247,7 @@ final class VectorKernel {
             float v0 = x[x0 + i];
             float v1 = x[x1 + i];
             for (int j = 0; j < BLOCK; j++) {
-                float k = w.getAtIndex(ValueLayout.JAVA_FLOAT, (long) (o + j) * in + i);
+                float k = scalar(w, element, (long) (o + j) * in + i);
                 sums[2 * j] += k * v0;
                 sums[2 * j + 1] += k * v1;
             }
@@ -161,11 +259,11 @@ final class VectorKernel {
     }
 
     /** Outputs o..o+3 of row m: a single row (one sequence decoding), or the odd row of a batch. */
-    private static void fourByOne(MemorySegment w, int in, float[] x, int out, float[] y, int o, int m) {
-        long w0 = (long) o * in * Float.BYTES;
-        long w1 = w0 + (long) in * Float.BYTES;
-        long w2 = w1 + (long) in * Float.BYTES;
-        long w3 = w2 + (long) in * Float.BYTES;
+    private static void fourByOne(MemorySegment w, Element element, int in, float[] x, int out, float[] y, int o, int m) {
+        long w0 = (long) o * in;
+        long w1 = w0 + in;
+        long w2 = w1 + in;
+        long w3 = w2 + in;
         int x0 = m * in;
         FloatVector a0 = FloatVector.zero(SPECIES);
         FloatVector a1 = a0;
@@ -175,17 +273,16 @@ final class VectorKernel {
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, x0 + i);
-            long offset = (long) i * Float.BYTES;
-            a0 = FloatVector.fromMemorySegment(SPECIES, w, w0 + offset, ORDER).fma(v, a0);
-            a1 = FloatVector.fromMemorySegment(SPECIES, w, w1 + offset, ORDER).fma(v, a1);
-            a2 = FloatVector.fromMemorySegment(SPECIES, w, w2 + offset, ORDER).fma(v, a2);
-            a3 = FloatVector.fromMemorySegment(SPECIES, w, w3 + offset, ORDER).fma(v, a3);
+            a0 = load(w, element, w0 + i).fma(v, a0);
+            a1 = load(w, element, w1 + i).fma(v, a1);
+            a2 = load(w, element, w2 + i).fma(v, a2);
+            a3 = load(w, element, w3 + i).fma(v, a3);
         }
         float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
                 a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
         for (; i < in; i++) {
             for (int j = 0; j < BLOCK; j++) {
-                sums[j] += w.getAtIndex(ValueLayout.JAVA_FLOAT, (long) (o + j) * in + i) * x[x0 + i];
+                sums[j] += scalar(w, element, (long) (o + j) * in + i) * x[x0 + i];
             }
         }
         for (int j = 0; j < BLOCK; j++) {
@@ -194,19 +291,18 @@ final class VectorKernel {
     }
 
     /** Output o of row m alone: the edges the blocks leave. */
-    private static float dot(MemorySegment w, int in, float[] x, int o, int m) {
-        long base = (long) o * in * Float.BYTES;
+    private static float dot(MemorySegment w, Element element, int in, float[] x, int o, int m) {
+        long base = (long) o * in;
         int row = m * in;
         FloatVector acc = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(in);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            acc = FloatVector.fromMemorySegment(SPECIES, w, base + (long) i * Float.BYTES, ORDER)
-                    .fma(FloatVector.fromArray(SPECIES, x, row + i), acc);
+            acc = load(w, element, base + i).fma(FloatVector.fromArray(SPECIES, x, row + i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < in; i++) {
-            sum += w.getAtIndex(ValueLayout.JAVA_FLOAT, (long) o * in + i) * x[row + i];
+            sum += scalar(w, element, base + i) * x[row + i];
         }
         return sum;
     }

@@ -7,15 +7,19 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mondrian.progress.ProgressLine;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -29,17 +33,23 @@ public final class Weights {
     private static final int CHUNK = 4 << 20;
 
     private final Map<String, NDArray> tensors;
-    private Weights(Map<String, NDArray> tensors) {
+    private final Map<String, PackedMatrix> packed;
+
+    private Weights(Map<String, NDArray> tensors, Map<String, PackedMatrix> packed) {
         this.tensors = tensors;
+        this.packed = packed;
     }
 
     /**
      * Loads every {@code *.safetensors} file of the folder (all shards) into {@code manager}.
      *
-     * @param renames saved name prefixes and the canonical prefixes they are stored under
+     * @param renames  saved name prefixes and the canonical prefixes they are stored under
+     * @param format   how the matrices {@code packable} names are held on a CPU: packed ({@link PackedMatrix}) as
+     *                 BF16 where the file stores BF16 ({@link WeightFormat#STORED}) or as INT8, or as tensors;
+     *                 every other tensor is converted to {@code computeType}
      */
-    public static Weights load(Path folder, NDManager manager, DataType computeType, Map<String, String> renames)
-            throws IOException {
+    public static Weights load(Path folder, NDManager manager, DataType computeType, Map<String, String> renames,
+                               WeightFormat format, Predicate<String> packable) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
             files = list.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
@@ -55,6 +65,7 @@ public final class Weights {
             bytes += st.entries().values().stream().mapToLong(e -> e.end() - e.begin()).sum();
         }
         Map<String, NDArray> tensors = new HashMap<>();
+        Map<String, PackedMatrix> packed = new HashMap<>();
         // Tensors are filled on the CPU, in PyTorch's own memory, then moved and converted as the device wants.
         try (NDManager staging = manager.getDevice().isGpu() ? NDManager.newBaseManager(Device.cpu()) : null;
              ProgressLine progress = ProgressLine.start("loading " + folder.getFileName(), bytes, "MB", 1_000_000)) {
@@ -62,33 +73,62 @@ public final class Weights {
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
             for (SafeTensors st : shards) {
                 for (SafeTensors.Entry entry : st.entries().values()) {
-                    NDArray array = toArray(cpu, st, entry, chunk);
-                    NDArray placed = place(array, manager, computeType);
-                    if (tensors.put(canonical(entry.name(), renames), placed) != null) {
+                    String name = canonical(entry.name(), renames);
+                    if (tensors.containsKey(name) || packed.containsKey(name)) {
                         throw new IOException("tensor " + entry.name() + " appears twice in " + folder);
+                    }
+                    VectorKernel.Element element = staging != null || entry.shape().length != 2
+                            || !packable.test(name) ? null : switch (format) {
+                                case STORED -> entry.dtype().equals("BF16") ? VectorKernel.Element.BF16 : null;
+                                case INT8 -> VectorKernel.Element.INT8;
+                                case F32 -> null;
+                            };
+                    if (element != null) {
+                        packed.put(name, pack(cpu, st, entry, chunk, element));
+                    } else {
+                        tensors.put(name, place(toArray(cpu, st, entry, chunk), manager, computeType));
                     }
                     progress.add(entry.end() - entry.begin());
                 }
             }
         }
-        return new Weights(tensors);
+        return new Weights(tensors, packed);
     }
 
     public NDArray get(String name) {
         NDArray array = tensors.get(name);
         if (array == null) {
-            throw new IllegalArgumentException("the model has no tensor " + name);
+            throw new IllegalArgumentException(packed.containsKey(name)
+                    ? "tensor " + name + " is held packed (Weights.packed), not as a tensor"
+                    : "the model has no tensor " + name);
         }
         return array;
     }
 
-    /** Every tensor by canonical name: what training updates and saves. */
+    /**
+     * Every tensor by canonical name: what training updates and saves. A model with packed matrices has no such
+     * map (training computes in float32 throughout).
+     */
     public Map<String, NDArray> all() {
-        return java.util.Collections.unmodifiableMap(tensors);
+        if (!packed.isEmpty()) {
+            throw new IllegalStateException("this model holds " + packed.size()
+                    + " matrices packed (BF16 or INT8); load it with --weights f32 to train it");
+        }
+        return Collections.unmodifiableMap(tensors);
     }
 
     public Optional<NDArray> optional(String name) {
         return Optional.ofNullable(tensors.get(name));
+    }
+
+    /** A matrix held packed, or empty when it is an ordinary tensor or absent. */
+    Optional<PackedMatrix> packed(String name) {
+        return Optional.ofNullable(packed.get(name));
+    }
+
+    /** A weight's shape, however it is held; empty when the model has no such weight. */
+    public Optional<Shape> shape(String name) {
+        return packed(name).map(PackedMatrix::shape).or(() -> optional(name).map(NDArray::getShape));
     }
 
     static String canonical(String name, Map<String, String> renames) {
@@ -130,6 +170,51 @@ public final class Weights {
             st.read(entry, chunk, memory::put);
         }
         return array;
+    }
+
+    /**
+     * The entry's values in a {@link PackedMatrix}: BF16 copied as the file stores them, or INT8 quantized row by
+     * row as they stream in (scale = the row's largest magnitude / 127, values rounded to the nearest step).
+     */
+    private static PackedMatrix pack(NDManager cpu, SafeTensors st, SafeTensors.Entry entry, ByteBuffer chunk,
+                                     VectorKernel.Element element) throws IOException {
+        long rows = entry.shape()[0];
+        int columns = (int) entry.shape()[1];
+        PackedMatrix matrix = PackedMatrix.allocate(cpu, element, rows, columns);
+        ByteBuffer values = matrix.values().asByteBuffer();
+        if (element == VectorKernel.Element.BF16) {
+            st.read(entry, chunk, values::put);
+            return matrix;
+        }
+        MemorySegment scales = matrix.scaleMemory();
+        float[] row = new float[columns];
+        int[] filled = {0};
+        long[] done = {0};
+        st.read(entry, chunk, part -> {
+            part.order(ByteOrder.LITTLE_ENDIAN);
+            while (part.hasRemaining()) {
+                row[filled[0]++] = switch (entry.dtype()) {
+                    case "F32" -> part.getFloat();
+                    case "F16" -> Float.float16ToFloat(part.getShort());
+                    case "BF16" -> Float.intBitsToFloat(part.getShort() << 16);
+                    default -> throw new IllegalStateException("tensor " + entry.name() + " has dtype " + entry.dtype()
+                            + "; INT8 quantizes F32, F16 or BF16");
+                };
+                if (filled[0] == columns) {
+                    float max = 0;
+                    for (float v : row) {
+                        max = Math.max(max, Math.abs(v));
+                    }
+                    float scale = max / 127;
+                    for (float v : row) {
+                        values.put(scale == 0 ? 0 : (byte) Math.round(v / scale));
+                    }
+                    scales.setAtIndex(ValueLayout.JAVA_FLOAT, done[0]++, scale);
+                    filled[0] = 0;
+                }
+            }
+        });
+        return matrix;
     }
 
     /** The tensor on the model's device in the compute type; the CPU original is released when a copy was made. */

@@ -4,6 +4,7 @@ import dev.mondrian.runner.generation.DecodeBatcher;
 import dev.mondrian.runner.generation.Generator;
 import dev.mondrian.runner.generation.PromptEncoder;
 import dev.mondrian.runner.model.Model;
+import dev.mondrian.runner.model.WeightFormat;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ record ModelHost(Path folder, Model model, ModelTokenizer tokenizer, int slots, 
      * @param slots {@code auto} or a number ({@link Slots})
      * @param adapters the adapters' folder ({@link AdapterCache}), or null for none
      */
-    static ModelHost load(Path folder, String device, int context, String slots, Path adapters, int adapterCache)
-            throws IOException {
-        Model model = Model.load(folder, device, context);
+    static ModelHost load(Path folder, String device, int context, WeightFormat weights, String slots, Path adapters,
+                          int adapterCache) throws IOException {
+        Model model = Model.load(folder, device, context, weights);
         try {
             ModelTokenizer tokenizer = ModelTokenizer.load(folder);
             int count = Slots.resolve(slots, model, folder);

@@ -1,5 +1,6 @@
 package dev.mondrian.runner.service;
 
+import dev.mondrian.runner.model.WeightFormat;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +16,10 @@ import java.time.Duration;
  * @param metricsAddress the address it listens on
  * @param adapters the folder of LoRA adapters, one folder each, named as advisors name them; null for none
  * @param adapterCache adapters kept loaded at once
+ * @param weights how a CPU holds BF16 weights
  */
 public record RunnerOptions(URI functionsUrl, String token, Path tokenFile, Path model, String device, String threads,
-                            int context, Path adapters, int adapterCache,
+                            int context, WeightFormat weights, Path adapters, int adapterCache,
                             String slots, Duration updateInterval, Duration deltaInterval, Duration claimWait,
                             Duration drainTimeout, String runnerId, int topK, double topP,
                             double repetitionPenalty, Integer metricsPort, String metricsAddress) {

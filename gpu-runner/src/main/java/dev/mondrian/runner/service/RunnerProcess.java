@@ -29,7 +29,7 @@ public final class RunnerProcess {
         long start = System.nanoTime();
         MDC.put(LogFields.RUNNER_ID, options.runnerId());
         int threads = ComputeThreads.configure(options.model(), options.threads());
-        try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context(), options.slots(),
+        try (ModelHost host = ModelHost.load(options.model(), options.device(), options.context(), options.weights(), options.slots(),
                 options.adapters(), options.adapterCache())) {
             log.info("loaded {} on {} ({} compute thread(s), {} slot(s) of {} MB KV cache) in {} ms", options.model(),
                     host.model().device(), threads, host.slots(), host.model().decoder().cacheBytes() / 1_000_000,

@@ -12,6 +12,7 @@ import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.SafeTensorsWriter.DType;
 import dev.mondrian.runner.model.TinyDecoder;
+import dev.mondrian.runner.model.WeightFormat;
 import dev.mondrian.runner.sampling.SamplingParams;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.runner.tokenizer.TinyTokenizerFiles;
@@ -29,9 +30,9 @@ import java.util.SplittableRandom;
  * one Markdown table row on stdout; progress goes to stderr.
  */
 public final class EngineBenchmark {
-    private static final int PROMPT = 128;
-    private static final int DECODE = 64;
-    private static final int RUNS = 5;
+    static final int PROMPT = 128;
+    static final int DECODE = 64;
+    static final int RUNS = 5;
 
     /** The shapes benchmarked: a tiny model (engine overhead) and Qwen2.5-0.5B's exact shape. */
     public enum Size {
@@ -48,10 +49,15 @@ public final class EngineBenchmark {
 
     private EngineBenchmark() {}
 
-    /** {@code write DIR SIZE DTYPE} makes the model folder; {@code run DIR SIZE DTYPE} measures it in a fresh JVM. */
+    /**
+     * {@code write DIR SIZE DTYPE} makes the model folder; {@code run DIR SIZE DTYPE} measures it in a fresh JVM
+     * and prints a table row; {@code peer DIR SIZE DTYPE [stored|f32|int8]} measures it the same way, its matrices
+     * held in that format, and prints only "prefill_tps decode_tps peak_bytes", as {@link JlamaBenchmark} does,
+     * for the comparison with the peer.
+     */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 || !Set.of("write", "run").contains(args[0])) {
-            System.err.println("usage: EngineBenchmark write|run DIR TINY|QWEN25_05B F32|BF16|F16");
+        if (args.length < 4 || args.length > 5 || !Set.of("write", "run", "peer").contains(args[0])) {
+            System.err.println("usage: EngineBenchmark write|run|peer DIR TINY|QWEN25_05B F32|BF16|F16 [stored|f32|int8]");
             System.exit(2);
         }
         Path dir = Path.of(args[1]);
@@ -63,17 +69,18 @@ public final class EngineBenchmark {
             TinyTokenizerFiles.write(dir, false, shape.decoder.vocab());
             System.err.printf("wrote %s %s in %.1f s%n", shape, dtype, (System.nanoTime() - start) / 1e9);
         } else {
-            run(shape, dtype, dir);
+            run(shape, dtype, dir, args[0].equals("peer"),
+                    args.length == 5 ? WeightFormat.parse(args[4]) : WeightFormat.STORED);
         }
     }
 
-    private static void run(Size shape, DType dtype, Path dir) throws Exception {
+    private static void run(Size shape, DType dtype, Path dir, boolean peer, WeightFormat format) throws Exception {
         long loadStart = System.nanoTime();
-        try (Model model = Model.load(dir, "cpu", PROMPT + DECODE + 8);
+        try (Model model = Model.load(dir, "cpu", PROMPT + DECODE + 8, format);
              ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             Generator generator = new Generator(model, tokenizer);
-            long[] prompt = new SplittableRandom(5).longs(PROMPT, TinyTokenizerFiles.VOCAB_SIZE, shape.decoder.vocab()).toArray();
+            long[] prompt = Arrays.stream(prompt(shape.decoder.vocab())).asLongStream().toArray();
             double[] prefill = new double[RUNS];
             double[] decode = new double[RUNS];
             long peak = 0;
@@ -88,15 +95,24 @@ public final class EngineBenchmark {
                     progress.add(1);
                 }
             }
+            if (peer) {
+                System.out.printf("%.2f %.2f %d%n", median(prefill), median(decode), peak);
+                return;
+            }
             // Measured after the runs so its 1 GiB buffer stays out of the peak-memory figure.
             double bandwidth = readBandwidth();
-            long weightBytes = decodeWeightBytes(shape.decoder);
+            long weightBytes = decodeWeightBytes(shape.decoder, dtype);
             double bound = bandwidth / weightBytes;
             double decodeMedian = median(decode);
             System.out.printf("| %s | %s | %.2f M | %.1f MB | %.1f s | %.1f | %.1f | %.1f | %.0f%% | %.1f GB/s | %.0f MB |%n",
                     shape, dtype, shape.decoder.parameters() / 1e6, weightBytes / 1e6, loadSeconds, median(prefill),
                     decodeMedian, bound, 100 * decodeMedian / bound, bandwidth / 1e9, peak / 1e6);
         }
+    }
+
+    /** The measured prompt: random ids past the tokenizer's own, the same for the engine and its peer. */
+    static int[] prompt(int vocab) {
+        return new SplittableRandom(5).ints(PROMPT, TinyTokenizerFiles.VOCAB_SIZE, vocab).toArray();
     }
 
     private static GenerationStep generate(Generator generator, long[] prompt) {
@@ -112,13 +128,13 @@ public final class EngineBenchmark {
     }
 
     /**
-     * Bytes of weights one decode step reads, as held in memory (the CPU path widens BF16 and F16
-     * to F32, so 4 bytes each whatever the file holds): every matrix, plus the output projection,
-     * which with tied embeddings is the embedding table; the embedding lookup itself reads one row.
+     * Bytes of weights one decode step reads, as held in memory: every matrix, plus the output projection,
+     * which with tied embeddings is the embedding table; the embedding lookup itself reads one row. A BF16
+     * file's matrices stay BF16 (2 bytes each); F32 and F16 files are computed in float32 (4 bytes).
      */
-    static long decodeWeightBytes(TinyDecoder d) {
+    static long decodeWeightBytes(TinyDecoder d, DType dtype) {
         long embedding = (long) d.vocab() * d.hidden();
-        return 4 * (d.parameters() - (d.tied() ? 0 : embedding));
+        return (dtype == DType.BF16 ? 2 : 4) * (d.parameters() - (d.tied() ? 0 : embedding));
     }
 
     /** Read bandwidth as PyTorch sees it: the best of several full reads of a 1 GiB F32 tensor. */

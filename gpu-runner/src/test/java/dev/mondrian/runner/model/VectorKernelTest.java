@@ -60,6 +60,61 @@ class VectorKernelTest {
         }
     }
 
+    /**
+     * Packed weights read in place give the product over the values they stand for: BF16 widened to float32, INT8
+     * integers times their row's scale; and widening them gives those values.
+     */
+    @ParameterizedTest(name = "[{2} x {1}] by packed [{0} x {1}]")
+    @MethodSource("shapes")
+    void readsPackedWeightsAsTheValuesTheyStandFor(int out, int in, int rows) {
+        SplittableRandom random = new SplittableRandom(out * 13L + in * 5L + rows);
+        float[] x = random(random, rows * in);
+        float[] weight = random(random, out * in);
+        MemorySegment half = Arena.ofAuto().allocate((long) weight.length * Short.BYTES, 64);
+        float[] halfValues = new float[weight.length];
+        for (int i = 0; i < weight.length; i++) {
+            short bits = (short) (Float.floatToRawIntBits(weight[i]) >>> 16);
+            half.setAtIndex(ValueLayout.JAVA_SHORT, i, bits);
+            halfValues[i] = Float.intBitsToFloat(bits << 16);
+        }
+        MemorySegment bytes = Arena.ofAuto().allocate(weight.length, 64);
+        float[] scales = new float[out];
+        float[] byteValues = new float[weight.length];
+        for (int o = 0; o < out; o++) {
+            scales[o] = (float) (0.01 + random.nextDouble());
+            for (int i = 0; i < in; i++) {
+                byte q = (byte) (random.nextInt(255) - 127);
+                bytes.set(ValueLayout.JAVA_BYTE, (long) o * in + i, q);
+                byteValues[o * in + i] = q * scales[o];
+            }
+        }
+        assertPackedProduct(VectorKernel.Element.BF16, half, null, halfValues, out, in, x, rows);
+        assertPackedProduct(VectorKernel.Element.INT8, bytes, offHeap(scales), byteValues, out, in, x, rows);
+    }
+
+    private static void assertPackedProduct(VectorKernel.Element element, MemorySegment values, MemorySegment scales,
+                                            float[] expectedValues, int out, int in, float[] x, int rows) {
+        for (int threads : new int[] {1, 3}) {
+            float[] actual = new VectorKernel(threads).multiply(values, element, scales, null, out, in, x, rows);
+            for (int m = 0; m < rows; m++) {
+                for (int o = 0; o < out; o++) {
+                    double expected = 0;
+                    for (int i = 0; i < in; i++) {
+                        expected += (double) expectedValues[o * in + i] * x[m * in + i];
+                    }
+                    assertThat((double) actual[m * out + o]).as("%s row %d output %d, %d threads", element, m, o, threads)
+                            .isCloseTo(expected, offset(1e-4 * (1 + Math.sqrt(in))));
+                }
+            }
+        }
+        MemorySegment widened = Arena.ofAuto().allocate((long) expectedValues.length * Float.BYTES, 64);
+        VectorKernel.widen(element, values, scales, 0, out, in, widened);
+        float[] actual = widened.toArray(ValueLayout.JAVA_FLOAT);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(actual[i]).as("%s widened value %d", element, i).isCloseTo(expectedValues[i], offset(1e-6f));
+        }
+    }
+
     @Test
     void projectionsGiveWhatPyTorchGivesForEveryRowCount() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {

@@ -11,6 +11,7 @@ import dev.mondrian.runner.generation.GenerationRequest;
 import dev.mondrian.runner.generation.GenerationStep;
 import dev.mondrian.runner.generation.TokenStream;
 import dev.mondrian.runner.model.ComputeThreads;
+import dev.mondrian.runner.model.WeightFormat;
 import dev.mondrian.runner.model.KvCache;
 import dev.mondrian.runner.model.TextDecoder;
 import dev.mondrian.runner.protocol.FunctionsClient;
@@ -54,7 +55,8 @@ public final class RunnerBenchmark {
         Size size = Size.valueOf(args[2]);
         int threads = ComputeThreads.configure(dir, "auto"); // as the runner chooses
         int decode = size == Size.TINY ? 1024 : 48;
-        try (ModelHost host = ModelHost.load(dir, "cpu", PROMPT + 2 * decode + 2 * STEPS + 8, "1", null, 1)) {
+        try (ModelHost host = ModelHost.load(dir, "cpu", PROMPT + 2 * decode + 2 * STEPS + 8, WeightFormat.STORED,
+                "1", null, 1)) {
             long[] prompt = new SplittableRandom(5).longs(PROMPT, TinyTokenizerFiles.VOCAB_SIZE, size.decoder.vocab()).toArray();
             bare(host, prompt, decode); // warm-up
             if (args[0].equals("streaming")) {
