@@ -42,6 +42,26 @@ class CliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("generated 9 tokens at [0-9.]+ tok/s");
     }
 
+    /** A BF16 folder generates the same text held as stored, widened, or quantized (greedy); a bad --weights is named. */
+    @Test
+    void generateHoldsWeightsAsAsked() throws Exception {
+        TinyDecoder.chat(TinyTokenizerFiles.VOCAB_SIZE).write(dir, SafeTensorsWriter.DType.BF16, 1);
+        TinyTokenizerFiles.write(dir, false);
+        String[] prompt = {"generate", "--model", dir.toString(), "--prompt", "Critique my photo", "--max-tokens", "9",
+                "--temperature", "0", "--device", "cpu", "--weights"};
+        assertThat(run(concat(prompt, new String[] {"stored"}))).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String stored = out.toString(StandardCharsets.UTF_8);
+        out.reset();
+        assertThat(run(concat(prompt, new String[] {"f32"}))).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(stored);
+        out.reset();
+        assertThat(run(concat(prompt, new String[] {"int8"}))).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isNotBlank();
+        err.reset();
+        assertThat(run(concat(prompt, new String[] {"fp4"}))).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("weights must be stored, f32 or int8, got 'fp4'");
+    }
+
     /** generate --adapter over the base prints what generate prints over the folder merge-adapter wrote. */
     @Test
     void anAdapterAtRunTimeGeneratesWhatTheMergedFolderGenerates() throws Exception {
