@@ -13,6 +13,7 @@ import dev.mondrian.runner.model.TinyModels;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -379,7 +380,10 @@ class RunnerEndToEndTest {
         assertThat(runner.log()).contains("advisor ansel with adapter ansel-lora");
         assertThat(adapted).isNotEqualTo(plain);
 
-        TinyModels.adapter(model, adapters.resolve("wrong"), 6, false);
+        // Written aside and moved in whole, as an operator would: a folder the runner saw half-written would first
+        // be reported for its missing files (and then, once they are written, for its misfit).
+        Path staged = TinyModels.adapter(model, dir.resolve("staging").resolve("wrong"), 6, false);
+        Files.move(staged, adapters.resolve("wrong"), StandardCopyOption.ATOMIC_MOVE);
         Http.Response refused = awaitChoice("okeefe", "wrong", "cannot be used");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.error()).startsWith("adapter 'wrong' cannot be used: runner runner-a: adapter ")
