@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -41,8 +42,8 @@ public final class Adapter implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, Factors> factors;
     private final long bytes;
-    private volatile Map<String, MemorySegment[]> memory;
-    private volatile boolean notInPlace;
+    /** {@link #memory()} once made: empty when some factor is not in place. */
+    private volatile Optional<Map<String, MemorySegment[]>> memory;
 
     private Adapter(String name, NDManager manager, Map<String, Factors> factors, long bytes) {
         this.name = name;
@@ -249,23 +250,20 @@ public final class Adapter implements AutoCloseable {
      * any of them is not float32 in CPU memory. Made once, on first use.
      */
     Map<String, MemorySegment[]> memory() {
-        Map<String, MemorySegment[]> made = memory;
-        if (made == null) {
+        if (memory == null) {
             Map<String, MemorySegment[]> all = new HashMap<>();
             for (Map.Entry<String, Factors> entry : factors.entrySet()) {
                 MemorySegment a = VectorKernel.inPlace(entry.getValue().a());
                 MemorySegment b = VectorKernel.inPlace(entry.getValue().scaledB());
                 if (a == null || b == null) {
-                    all = null;
-                    break;
+                    memory = Optional.empty();
+                    return null;
                 }
                 all.put(entry.getKey(), new MemorySegment[] {a, b});
             }
-            made = all == null ? Map.of() : Map.copyOf(all);
-            notInPlace = all == null;
-            memory = made;
+            memory = Optional.of(Map.copyOf(all));
         }
-        return notInPlace ? null : made;
+        return memory.orElse(null);
     }
 
     /** The canonical names of the weights it adapts. */

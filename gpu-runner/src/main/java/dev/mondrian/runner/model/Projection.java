@@ -34,7 +34,11 @@ public final class Projection {
     private final NDArray bias;
     private final MemorySegment weightMemory;
     private final MemorySegment biasMemory;
-    private final MemorySegment packedScales;
+    /** How the kernel reads {@link #weightMemory}, INT8's row scales (else null), and the weight's shape. */
+    private final VectorKernel.Element element;
+    private final MemorySegment scales;
+    private final int out;
+    private final int in;
 
     /** @param name the weight's canonical name, by which an {@link Adapter} finds its factors for it */
     Projection(String name, NDArray weight, NDArray bias) {
@@ -52,7 +56,11 @@ public final class Projection {
         boolean inPlace = weightInPlace != null && (bias == null || biasInPlace != null);
         this.weightMemory = inPlace ? weightInPlace : null;
         this.biasMemory = inPlace ? biasInPlace : null;
-        this.packedScales = packed == null ? null : packed.scaleMemory();
+        this.element = packed == null ? VectorKernel.Element.F32 : packed.element();
+        this.scales = packed == null ? null : packed.scaleMemory();
+        Shape shape = packed == null ? weight.getShape() : packed.shape();
+        this.out = (int) shape.get(0);
+        this.in = (int) shape.get(1);
     }
 
     /**
@@ -124,9 +132,8 @@ public final class Projection {
         float[] y = multiply(x, 1);
         MemorySegment[] factors = adapter == null ? null : adapter.get(name);
         if (factors != null) {
-            int out = y.length;
-            int rank = (int) (factors[0].byteSize() / Float.BYTES / x.length);
-            float[] low = VectorKernel.instance().multiply(factors[0], null, rank, x.length, x, 1);
+            int rank = (int) (factors[0].byteSize() / Float.BYTES / in);
+            float[] low = VectorKernel.instance().multiply(factors[0], null, rank, in, x, 1);
             float[] term = VectorKernel.instance().multiply(factors[1], null, out, rank, low, 1);
             for (int i = 0; i < out; i++) {
                 y[i] += term[i];
@@ -137,13 +144,7 @@ public final class Projection {
 
     /** x [rows, in] → [rows, out] through {@link VectorKernel}; only where {@link #kernel()} holds. */
     float[] multiply(float[] x, int rows) {
-        if (packed == null) {
-            Shape shape = weight.getShape();
-            return VectorKernel.instance().multiply(weightMemory, biasMemory, (int) shape.get(0), (int) shape.get(1),
-                    x, rows);
-        }
-        return VectorKernel.instance().multiply(weightMemory, packed.element(), packedScales, biasMemory,
-                (int) packed.rows(), (int) packed.columns(), x, rows);
+        return VectorKernel.instance().multiply(weightMemory, element, scales, biasMemory, out, in, x, rows);
     }
 
     /** Whether {@link VectorKernel} is on for this JVM: off without the Vector API or with -Dmondrian.kernel=torch. */

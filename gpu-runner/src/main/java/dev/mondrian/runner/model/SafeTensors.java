@@ -93,28 +93,41 @@ public final class SafeTensors {
         }
     }
 
+    /** Receives a float tensor's values one by one, in order. */
+    @FunctionalInterface
+    public interface FloatSink {
+        void accept(float value);
+    }
+
     /** A float tensor's values, flattened, widened to float from F16 or BF16; for tensors small enough for an array. */
     public float[] floats(Entry entry) throws IOException {
-        int size = bytesPer(entry.dtype());
-        if (!List.of("F32", "F16", "BF16").contains(entry.dtype())) {
-            throw new IOException("tensor " + entry.name() + " has dtype " + entry.dtype() + "; expected F32, F16 or BF16");
-        }
         float[] values = new float[Math.toIntExact(entry.elements())];
         int[] filled = {0};
-        // Pieces are a multiple of 4 bytes, so no value straddles two.
-        read(entry, ByteBuffer.allocate(1 << 16), piece -> {
-            while (piece.remaining() >= size) {
-                values[filled[0]++] = switch (entry.dtype()) {
-                    case "F32" -> piece.getFloat();
-                    case "F16" -> Float.float16ToFloat(piece.getShort());
-                    default -> Float.intBitsToFloat((piece.getShort() & 0xFFFF) << 16);
-                };
-            }
-        });
+        readFloats(entry, ByteBuffer.allocate(1 << 16), value -> values[filled[0]++] = value);
         if (filled[0] != values.length) {
             throw new IOException("tensor " + entry.name() + " ended after " + filled[0] + " of " + values.length + " values");
         }
         return values;
+    }
+
+    /**
+     * A float tensor's values, in order, widened to float from F16 or BF16, into {@code sink}, read through
+     * {@code chunk} (its capacity a multiple of 4 bytes, so no value straddles two pieces): for tensors of any size.
+     */
+    public void readFloats(Entry entry, ByteBuffer chunk, FloatSink sink) throws IOException {
+        int size = bytesPer(entry.dtype());
+        if (!List.of("F32", "F16", "BF16").contains(entry.dtype())) {
+            throw new IOException("tensor " + entry.name() + " has dtype " + entry.dtype() + "; expected F32, F16 or BF16");
+        }
+        read(entry, chunk, piece -> {
+            while (piece.remaining() >= size) {
+                sink.accept(switch (entry.dtype()) {
+                    case "F32" -> piece.getFloat();
+                    case "F16" -> Float.float16ToFloat(piece.getShort());
+                    default -> Float.intBitsToFloat((piece.getShort() & 0xFFFF) << 16);
+                });
+            }
+        });
     }
 
     static int bytesPer(String dtype) {

@@ -97,7 +97,8 @@ final class VectorKernel {
      * @param x      [rows, in], row-major
      * @return [rows, out], row-major
      */
-    float[] multiply(MemorySegment weight, Element element, MemorySegment scales, MemorySegment bias, int out, int in, float[] x, int rows) {
+    float[] multiply(MemorySegment weight, Element element, MemorySegment scales, MemorySegment bias, int out, int in,
+                     float[] x, int rows) {
         float[] y = new float[rows * out];
         int chunk = Math.ceilDiv(Math.ceilDiv(out, threads), BLOCK) * BLOCK;
         if (threads == 1 || out <= chunk) {

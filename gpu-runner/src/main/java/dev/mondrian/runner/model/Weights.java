@@ -190,28 +190,19 @@ public final class Weights {
         float[] row = new float[columns];
         int[] filled = {0};
         long[] done = {0};
-        st.read(entry, chunk, part -> {
-            part.order(ByteOrder.LITTLE_ENDIAN);
-            while (part.hasRemaining()) {
-                row[filled[0]++] = switch (entry.dtype()) {
-                    case "F32" -> part.getFloat();
-                    case "F16" -> Float.float16ToFloat(part.getShort());
-                    case "BF16" -> Float.intBitsToFloat(part.getShort() << 16);
-                    default -> throw new IllegalStateException("tensor " + entry.name() + " has dtype " + entry.dtype()
-                            + "; INT8 quantizes F32, F16 or BF16");
-                };
-                if (filled[0] == columns) {
-                    float max = 0;
-                    for (float v : row) {
-                        max = Math.max(max, Math.abs(v));
-                    }
-                    float scale = max / 127;
-                    for (float v : row) {
-                        values.put(scale == 0 ? 0 : (byte) Math.round(v / scale));
-                    }
-                    scales.setAtIndex(ValueLayout.JAVA_FLOAT, done[0]++, scale);
-                    filled[0] = 0;
+        st.readFloats(entry, chunk, value -> {
+            row[filled[0]++] = value;
+            if (filled[0] == columns) {
+                float max = 0;
+                for (float v : row) {
+                    max = Math.max(max, Math.abs(v));
                 }
+                float scale = max / 127;
+                for (float v : row) {
+                    values.put(scale == 0 ? 0 : (byte) Math.round(v / scale));
+                }
+                scales.setAtIndex(ValueLayout.JAVA_FLOAT, done[0]++, scale);
+                filled[0] = 0;
             }
         });
         return matrix;

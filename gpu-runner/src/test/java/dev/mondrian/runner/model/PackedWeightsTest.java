@@ -51,7 +51,7 @@ class PackedWeightsTest {
             assertThat(stored.decoder().decodesInJava()).isTrue();
             assertThat(logits(stored)).as("prefill, single steps and a batch of three")
                     .allSatisfy(row -> assertThat(row).isNotEmpty())
-                    .usingElementComparator((a, b) -> maxDifference(a, b) < TOLERANCE ? 0 : 1)
+                    .usingElementComparator((a, b) -> Closeness.maxDifference(a, b) < TOLERANCE ? 0 : 1)
                     .containsExactlyElementsOf(logits(widened));
         }
     }
@@ -76,7 +76,7 @@ class PackedWeightsTest {
             PackedMatrix matrix = int8.weights().packed("model.layers.1.self_attn.o_proj.weight").orElseThrow();
             assertThat(matrix.values().byteSize()).as("one byte a value")
                     .isEqualTo((long) spec.hidden() * spec.heads() * spec.headDim());
-            assertThat(logits(int8)).usingElementComparator((a, b) -> maxDifference(a, b) < TOLERANCE ? 0 : 1)
+            assertThat(logits(int8)).usingElementComparator((a, b) -> Closeness.maxDifference(a, b) < TOLERANCE ? 0 : 1)
                     .containsExactlyElementsOf(logits(reference));
         }
     }
@@ -115,7 +115,7 @@ class PackedWeightsTest {
                 for (long[] ids : List.of(PROMPT, new long[] {7}, new long[] {9})) {
                     float[] expected = widened.forward(b, ids, null, widenedCache, onWidened, false).toFloatArray();
                     float[] actual = stored.forward(a, ids, null, storedCache, onStored, false).toFloatArray();
-                    assertThat(maxDifference(actual, expected)).isLessThan(TOLERANCE);
+                    assertThat(Closeness.maxDifference(actual, expected)).isLessThan(TOLERANCE);
                 }
             }
             assertThatThrownBy(() -> stored.weights().all()).hasMessageContaining("--weights f32");
@@ -144,16 +144,5 @@ class PackedWeightsTest {
                     Collections.nCopies(3, null)).toFloatArray());
         }
         return rows;
-    }
-
-    private static double maxDifference(float[] a, float[] b) {
-        if (a.length != b.length) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
     }
 }
