@@ -53,7 +53,7 @@ public final class AdapterBenchmark {
         Path dir = Path.of(args[1]);
         ComputeThreads.configure(dir, args[2]);
         int decode = ComputeThreads.small(dir) ? DECODE_SMALL : DECODE_LARGE;
-        try (Model model = Model.load(dir, "cpu", PROMPT + ROUNDS * (WARMUP + decode));
+        try (Model model = Model.load(dir, EngineBenchmark.device(), PROMPT + ROUNDS * (WARMUP + decode));
              NDManager scratch = model.manager().newSubManager()) {
             List<Path> folders = adapterFolders(dir, model, Integer.parseInt(args[3]));
             List<Adapter> adapters = new ArrayList<>();

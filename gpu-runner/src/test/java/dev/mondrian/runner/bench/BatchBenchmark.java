@@ -66,7 +66,7 @@ public final class BatchBenchmark {
 
     private static void run(Path dir, int[] batches) throws Exception {
         int decode = ComputeThreads.small(dir) ? DECODE_SMALL : DECODE_LARGE;
-        try (Model model = Model.load(dir, "cpu", PROMPT + ROUNDS * (WARMUP + decode) + NEWCOMER_ROOM);
+        try (Model model = Model.load(dir, EngineBenchmark.device(), PROMPT + ROUNDS * (WARMUP + decode) + NEWCOMER_ROOM);
              NDManager scratch = model.manager().newSubManager();
              ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
             Map<Integer, List<KvCache>> sequences = new LinkedHashMap<>();

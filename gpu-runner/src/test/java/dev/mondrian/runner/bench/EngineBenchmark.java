@@ -49,6 +49,11 @@ public final class EngineBenchmark {
 
     private EngineBenchmark() {}
 
+    /** Where the benchmarks load their models: {@code -Dmondrian.bench.device=gpu} on a GPU host, else the CPU. */
+    static String device() {
+        return System.getProperty("mondrian.bench.device", "cpu");
+    }
+
     /**
      * {@code write DIR SIZE DTYPE} makes the model folder; {@code run DIR SIZE DTYPE} measures it in a fresh JVM
      * and prints a table row; {@code peer DIR SIZE DTYPE [stored|f32|int8]} measures it the same way, its matrices
@@ -76,7 +81,7 @@ public final class EngineBenchmark {
 
     private static void run(Size shape, DType dtype, Path dir, boolean peer, WeightFormat format) throws Exception {
         long loadStart = System.nanoTime();
-        try (Model model = Model.load(dir, "cpu", PROMPT + DECODE + 8, format);
+        try (Model model = Model.load(dir, device(), PROMPT + DECODE + 8, format);
              ModelTokenizer tokenizer = ModelTokenizer.load(dir)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             Generator generator = new Generator(model, tokenizer);

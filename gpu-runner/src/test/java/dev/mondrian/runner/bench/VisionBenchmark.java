@@ -73,7 +73,8 @@ public final class VisionBenchmark {
 
     private static void run(Size size, Path dir) throws Exception {
         long loadStart = System.nanoTime();
-        try (Model model = Model.load(dir, "cpu", 4096); NDManager scratch = model.manager().newSubManager()) {
+        try (Model model = Model.load(dir, EngineBenchmark.device(), 4096);
+             NDManager scratch = model.manager().newSubManager()) {
             double load = seconds(loadStart);
             ImageEncoder images = model.images().orElseThrow();
             PreparedImage image = images.prepare(photo(), 4096);

@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDScope;
 import dev.mondrian.runner.sampling.Sampler;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,8 +18,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Qwen-VL families against Hugging Face transformers: every {@code bench/reference/<family>/reference.json}
@@ -32,14 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
 class TransformersFixtureTest {
     /** Tests run in gpu-runner/; the fixtures live at the repository's root. */
     private static final Path FIXTURES = Path.of("..", "bench", "reference");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int CONTEXT = 256;
     /** More image tokens than any fixture's picture takes, so the processor's own max_pixels decides its size. */
     private static final int MAX_IMAGE_TOKENS = 1 << 14;
 
     @TestFactory
     Stream<DynamicTest> qwenVlMatchesTransformers() throws IOException {
-        List<Path> fixtures = fixtures();
+        List<Path> fixtures = QwenVlFixture.list(FIXTURES);
         if (fixtures.isEmpty()) {
             // A skipped test of its own, so the report shows it (an aborted factory counts as nothing).
             return Stream.of(dynamicTest("no fixtures", () -> assumeTrue(false, () -> "no transformers fixtures in "
@@ -51,18 +47,9 @@ class TransformersFixtureTest {
                 dynamicTest(dir.getFileName() + ": prefill and greedy decoding", () -> logitsMatch(dir))));
     }
 
-    private static List<Path> fixtures() throws IOException {
-        if (!Files.isDirectory(FIXTURES)) {
-            return List.of();
-        }
-        try (Stream<Path> children = Files.list(FIXTURES)) {
-            return children.filter(dir -> Files.isRegularFile(dir.resolve("reference.json"))).sorted().toList();
-        }
-    }
-
     /** The engine's preprocessing of image.png against the processor's pixel_values: same grid, pixels within a grey level or so. */
     private static void imageProcessorMatches(Path dir) throws Exception {
-        Fixture fixture = Fixture.read(dir);
+        QwenVlFixture fixture = QwenVlFixture.read(dir);
         BufferedImage image = ImageIO.read(dir.resolve("image.png").toFile());
         assertThat(image).as("image.png").isNotNull();
         try (Model model = Model.load(dir.resolve("model"), "cpu", CONTEXT)) {
@@ -79,7 +66,7 @@ class TransformersFixtureTest {
      * time through the cache, each the argmax transformers chose, each step's logits as transformers had them.
      */
     private static void logitsMatch(Path dir) throws Exception {
-        Fixture fixture = Fixture.read(dir);
+        QwenVlFixture fixture = QwenVlFixture.read(dir);
         int vocab = fixture.vocab();
         try (Model model = Model.load(dir.resolve("model"), "cpu", CONTEXT);
              Adapter adapter = Files.isDirectory(dir.resolve("adapter")) ? Adapter.load(dir.resolve("adapter"), model)
@@ -88,7 +75,7 @@ class TransformersFixtureTest {
              KvCache cache = model.decoder().newCache();
              NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            PreparedImage image = new PreparedImage(fixture.pixels(), fixture.tokenGrid());
+            PreparedImage image = fixture.image();
             float[] prefill = model.forward(scratch, fixture.inputIds(), image, cache, adapter, true).toFloatArray();
             assertThat(prefill).as("prefill logits [seq, vocab]").hasSameSizeAs(fixture.prefillLogits());
             assertThat(maxDifference(prefill, fixture.prefillLogits())).as("prefill: max |logit difference|")
@@ -108,43 +95,4 @@ class TransformersFixtureTest {
             }
         }
     }
-
-    /** One fixture folder: reference.json's fields and reference.safetensors' tensors. */
-    private record Fixture(long[] inputIds, int[] tokenGrid, long[] generated, float[] pixels, float[] prefillLogits,
-                           float[] stepLogits, int vocab, double pixelTolerance, double logitTolerance) {
-        static Fixture read(Path dir) throws IOException {
-            JsonNode reference = JSON.readTree(Files.readString(dir.resolve("reference.json")));
-            int merge = reference.path("spatial_merge_size").asInt(2);
-            long[] patches = longs(reference.get("image_grid_thw"));
-            int[] tokenGrid = {(int) patches[0], (int) patches[1] / merge, (int) patches[2] / merge};
-            SafeTensors tensors = SafeTensors.open(dir.resolve("reference.safetensors"));
-            float[] prefill = floats(tensors, "prefill_logits");
-            float[] steps = floats(tensors, "step_logits");
-            int vocab = (int) tensors.entries().get("prefill_logits").shape()[1];
-            long[] generated = longs(reference.get("generated_ids"));
-            assertThat(steps).as("step_logits").hasSize(generated.length * vocab);
-            JsonNode tolerances = reference.path("tolerances");
-            return new Fixture(longs(reference.get("input_ids")), tokenGrid, generated, floats(tensors, "pixel_values"),
-                    prefill, steps, vocab, tolerances.path("pixel_values").asDouble(0.05),
-                    tolerances.path("logits").asDouble(1e-4));
-        }
-    }
-
-    private static long[] longs(JsonNode array) {
-        assertThat(array).as("a JSON array").isNotNull();
-        long[] values = new long[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = array.get(i).asLong();
-        }
-        return values;
-    }
-
-    /** An F32 tensor of the file, flattened. */
-    private static float[] floats(SafeTensors tensors, String name) throws IOException {
-        SafeTensors.Entry entry = tensors.entries().get(name);
-        assertThat(entry).as("tensor %s in %s", name, tensors.file()).isNotNull();
-        assertThat(entry.dtype()).as("dtype of %s", name).isEqualTo("F32");
-        return tensors.floats(entry);
-    }
-
 }
