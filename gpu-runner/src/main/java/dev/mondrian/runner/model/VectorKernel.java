@@ -58,13 +58,22 @@ final class VectorKernel {
     }
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int BLOCK = 4;
-    private static final VectorKernel INSTANCE = new VectorKernel(ComputeThreads.current());
+    /**
+     * Products of fewer multiply-adds than this run on the calling thread alone: handing part of one to another
+     * thread and waiting for it costs about what this much work takes on this project's machines (every
+     * projection of the shipped model but its output, a LoRA adapter's factors, Qwen2.5-0.5B's k and v).
+     * Measured in docs/BENCHMARKS.md (issue 20).
+     */
+    static final long PARALLEL_WORK = 1 << 18;
+    private static final VectorKernel INSTANCE = new VectorKernel(ComputeThreads.current(), PARALLEL_WORK);
 
     private final int threads;
+    private final long parallelWork;
     private final ExecutorService helpers;
 
-    VectorKernel(int threads) {
+    VectorKernel(int threads, long parallelWork) {
         this.threads = threads;
+        this.parallelWork = parallelWork;
         this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, task -> {
             Thread thread = new Thread(task, "mondrian-kernel");
             thread.setDaemon(true);
@@ -101,7 +110,7 @@ final class VectorKernel {
                      float[] x, int rows) {
         float[] y = new float[rows * out];
         int chunk = Math.ceilDiv(Math.ceilDiv(out, threads), BLOCK) * BLOCK;
-        if (threads == 1 || out <= chunk) {
+        if (threads == 1 || out <= chunk || (long) rows * out * in < parallelWork) {
             range(weight, element, scales, bias, out, in, x, rows, y, 0, out);
             return y;
         }

@@ -41,7 +41,8 @@ class VectorKernelTest {
         float[] bias = random(random, out);
         float[] x = random(random, rows * in);
         for (int threads : new int[] {1, 3}) {
-            VectorKernel kernel = new VectorKernel(threads);
+            // No threshold: even the smallest product is split, so the split is what these shapes test.
+            VectorKernel kernel = new VectorKernel(threads, 0);
             float[] withBias = kernel.multiply(offHeap(weight), offHeap(bias), out, in, x, rows);
             float[] without = kernel.multiply(offHeap(weight), null, out, in, x, rows);
             for (int m = 0; m < rows; m++) {
@@ -95,7 +96,7 @@ class VectorKernelTest {
     private static void assertPackedProduct(VectorKernel.Element element, MemorySegment values, MemorySegment scales,
                                             float[] expectedValues, int out, int in, float[] x, int rows) {
         for (int threads : new int[] {1, 3}) {
-            float[] actual = new VectorKernel(threads).multiply(values, element, scales, null, out, in, x, rows);
+            float[] actual = new VectorKernel(threads, 0).multiply(values, element, scales, null, out, in, x, rows);
             for (int m = 0; m < rows; m++) {
                 for (int o = 0; o < out; o++) {
                     double expected = 0;
