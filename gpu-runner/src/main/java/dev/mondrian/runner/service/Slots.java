@@ -19,26 +19,34 @@ final class Slots {
      * docs/BENCHMARKS.md), and more jobs at once only make each one slower.
      */
     static final int AUTO_MAX = 8;
+    /**
+     * {@code auto}'s ceiling on a GPU, where a step costs its number of operations more than its rows: 16
+     * sequences decoded 12.6× one sequence's tokens per second on an H200 (docs/BENCHMARKS.md, "On a GPU").
+     */
+    static final int AUTO_MAX_GPU = 16;
     /** Memory {@code auto} leaves free for activations (a photo through a vision tower takes the most). */
     static final long HEADROOM = 2L << 30;
 
     private Slots() {}
 
     /**
-     * {@code auto}: one slot for a small model, whose batched steps cost more than its single-sequence
-     * ones (docs/BENCHMARKS.md); otherwise as many KV caches as fit in the memory left after the
-     * weights, at most {@link #AUTO_MAX}. Or N.
+     * {@code auto}: on a CPU, one slot for a small model, whose batched steps cost more than its single-sequence
+     * ones (docs/BENCHMARKS.md), otherwise as many KV caches as fit in the memory left after the weights, at most
+     * {@link #AUTO_MAX}; on a GPU as many as fit in its free memory, at most {@link #AUTO_MAX_GPU}. Or N.
      */
     static int resolve(String value, Model model, Path folder) {
         if (!value.equals("auto")) {
             return Integer.parseInt(value);
         }
-        return ComputeThreads.small(folder) ? 1 : fitting(available(model), model.decoder().cacheBytes());
+        if (model.device().isGpu()) {
+            return fitting(available(model), model.decoder().cacheBytes(), AUTO_MAX_GPU);
+        }
+        return ComputeThreads.small(folder) ? 1 : fitting(available(model), model.decoder().cacheBytes(), AUTO_MAX);
     }
 
-    static int fitting(long availableBytes, long cacheBytes) {
+    static int fitting(long availableBytes, long cacheBytes, int ceiling) {
         long fits = (availableBytes - HEADROOM) / cacheBytes;
-        return (int) Math.max(1, Math.min(AUTO_MAX, fits));
+        return (int) Math.max(1, Math.min(ceiling, fits));
     }
 
     /** Free memory where the caches go: the GPU's, or the machine's (MemAvailable, with the weights already loaded). */

@@ -16,16 +16,17 @@ class SlotsTest {
     Path dir;
 
     @Test
-    void autoFitsTheCachesInTheMemoryLeftAfterTheHeadroomAtMostEight() {
-        assertThat(Slots.fitting(Slots.HEADROOM + 3 * GB, GB)).isEqualTo(3);
-        assertThat(Slots.fitting(Slots.HEADROOM + 3 * GB - 1, GB)).isEqualTo(2);
-        assertThat(Slots.fitting(Slots.HEADROOM + 100 * GB, GB)).isEqualTo(Slots.AUTO_MAX);
+    void autoFitsTheCachesInTheMemoryLeftAfterTheHeadroomUpToItsCeiling() {
+        assertThat(Slots.fitting(Slots.HEADROOM + 3 * GB, GB, Slots.AUTO_MAX)).isEqualTo(3);
+        assertThat(Slots.fitting(Slots.HEADROOM + 3 * GB - 1, GB, Slots.AUTO_MAX)).isEqualTo(2);
+        assertThat(Slots.fitting(Slots.HEADROOM + 100 * GB, GB, Slots.AUTO_MAX)).isEqualTo(Slots.AUTO_MAX);
+        assertThat(Slots.fitting(Slots.HEADROOM + 100 * GB, GB, Slots.AUTO_MAX_GPU)).isEqualTo(Slots.AUTO_MAX_GPU);
         // Even with no room, one job runs: its cache is what --context asked for.
-        assertThat(Slots.fitting(GB, GB)).isEqualTo(1);
+        assertThat(Slots.fitting(GB, GB, Slots.AUTO_MAX)).isEqualTo(1);
     }
 
     @Test
-    void autoGivesASmallModelOneSlotAndANumberIsTakenAsItIs() throws Exception {
+    void autoGivesASmallModelOneSlotOnACpuAndANumberIsTakenAsItIs() throws Exception {
         Path folder = TinyModels.visionChat(dir);
         try (Model model = Model.load(folder, "cpu", 64)) {
             assertThat(Slots.resolve("auto", model, folder)).isEqualTo(1);
