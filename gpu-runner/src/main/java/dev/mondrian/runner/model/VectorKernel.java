@@ -64,7 +64,7 @@ final class VectorKernel {
      * projection of the shipped model but its output, a LoRA adapter's factors, Qwen2.5-0.5B's k and v).
      * Measured in docs/BENCHMARKS.md (issue 20).
      */
-    static final long PARALLEL_WORK = 1 << 18;
+    private static final long PARALLEL_WORK = 1 << 18;
     private static final VectorKernel INSTANCE = new VectorKernel(ComputeThreads.current(), PARALLEL_WORK);
 
     private final int threads;
