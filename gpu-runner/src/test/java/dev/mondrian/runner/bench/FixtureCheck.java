@@ -1,16 +1,9 @@
 package dev.mondrian.runner.bench;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import dev.mondrian.runner.model.Adapter;
 import dev.mondrian.runner.model.Closeness;
-import dev.mondrian.runner.model.KvCache;
-import dev.mondrian.runner.model.Model;
 import dev.mondrian.runner.model.QwenVlFixture;
 import dev.mondrian.runner.sampling.Sampler;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * The Qwen-VL transformers fixtures (bench/reference/*) on any device, as TransformersFixtureTest checks them on
@@ -28,37 +21,22 @@ public final class FixtureCheck {
         System.out.println("|---|---|---|---|---|---|");
         for (Path dir : QwenVlFixture.list(root)) {
             QwenVlFixture fixture = QwenVlFixture.read(dir);
-            int vocab = fixture.vocab();
-            try (Model model = Model.load(dir.resolve("model"), device, 256);
-                 Adapter adapter = Files.isDirectory(dir.resolve("adapter")) ? Adapter.load(dir.resolve("adapter"), model)
-                         : null;
-                 NDManager scratch = model.manager().newSubManager();
-                 KvCache cache = model.decoder().newCache();
-                 NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                float[] prefill = model.forward(scratch, fixture.inputIds(), fixture.image(), cache, adapter, true)
-                        .toFloatArray();
-                double prefillDiff = Closeness.maxDifference(prefill, fixture.prefillLogits());
-                float[] row = Arrays.copyOfRange(prefill, prefill.length - vocab, prefill.length);
-                long[] generated = fixture.generated();
-                double stepDiff = 0;
-                int equal = 0;
-                for (int step = 0; step < generated.length; step++) {
-                    float[] expected = Arrays.copyOfRange(fixture.stepLogits(), step * vocab, (step + 1) * vocab);
-                    stepDiff = Math.max(stepDiff, Closeness.maxDifference(row, expected));
-                    equal += Sampler.argmax(row, row.length) == generated[step] ? 1 : 0;
-                    if (step + 1 < generated.length) {
-                        row = model.forward(scratch, new long[] {generated[step]}, null, cache, adapter, false)
-                                .toFloatArray();
-                    }
-                }
-                double largest = 0;
-                for (float logit : fixture.prefillLogits()) {
-                    largest = Math.max(largest, Math.abs(logit));
-                }
-                System.out.printf("| %s | %s | %.2g | %.2g | %.2f | %d/%d |%n", dir.getFileName(), model.device(),
-                        prefillDiff, stepDiff, largest, equal, generated.length);
+            QwenVlFixture.EngineLogits engine = fixture.run(dir, device, 256);
+            long[] generated = fixture.generated();
+            double stepDiff = 0;
+            int equal = 0;
+            for (int step = 0; step < generated.length; step++) {
+                float[] row = engine.steps().get(step);
+                stepDiff = Math.max(stepDiff, Closeness.maxDifference(row, fixture.expectedStep(step)));
+                equal += Sampler.argmax(row, row.length) == generated[step] ? 1 : 0;
             }
+            double largest = 0;
+            for (float logit : fixture.prefillLogits()) {
+                largest = Math.max(largest, Math.abs(logit));
+            }
+            System.out.printf("| %s | %s | %.2g | %.2g | %.2f | %d/%d |%n", dir.getFileName(), device,
+                    Closeness.maxDifference(engine.prefill(), fixture.prefillLogits()), stepDiff, largest, equal,
+                    generated.length);
         }
     }
 }

@@ -1,8 +1,12 @@
 package dev.mondrian.runner.model;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -46,9 +50,41 @@ public record QwenVlFixture(long[] inputIds, int[] tokenGrid, long[] generated, 
                 tolerances.path("logits").asDouble(1e-4));
     }
 
+    /** The engine's logits: [seq, vocab] at the prompt's positions, then one row per greedy step. */
+    public record EngineLogits(float[] prefill, List<float[]> steps) {}
+
     /** The folder as a {@link PreparedImage}: transformers' own pixel values and grid. */
     public PreparedImage image() {
         return new PreparedImage(pixels, tokenGrid);
+    }
+
+    /** transformers' logits [vocab] at greedy step {@code step}. */
+    public float[] expectedStep(int step) {
+        return Arrays.copyOfRange(stepLogits, step * vocab, (step + 1) * vocab);
+    }
+
+    /**
+     * The fixture in {@code dir} through the engine on {@code device}, through its {@code adapter/} if it has one:
+     * the prompt with transformers' own pixel values, then the greedy tokens one at a time through the cache, each
+     * the one transformers chose (so every step sees transformers' context, whatever the engine would pick).
+     */
+    public EngineLogits run(Path dir, String device, int context) throws IOException {
+        try (Model model = Model.load(dir.resolve("model"), device, context);
+             Adapter adapter = Files.isDirectory(dir.resolve("adapter")) ? Adapter.load(dir.resolve("adapter"), model)
+                     : null;
+             NDManager scratch = model.manager().newSubManager();
+             KvCache cache = model.decoder().newCache();
+             NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            float[] prefill = model.forward(scratch, inputIds, image(), cache, adapter, true).toFloatArray();
+            List<float[]> steps = new ArrayList<>();
+            steps.add(Arrays.copyOfRange(prefill, prefill.length - vocab, prefill.length));
+            for (int step = 0; step + 1 < generated.length; step++) {
+                steps.add(model.forward(scratch, new long[] {generated[step]}, null, cache, adapter, false)
+                        .toFloatArray());
+            }
+            return new EngineLogits(prefill, steps);
+        }
     }
 
     private static long[] longs(JsonNode reference, String field) throws IOException {

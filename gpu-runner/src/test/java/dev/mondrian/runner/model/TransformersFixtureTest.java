@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import dev.mondrian.runner.sampling.Sampler;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -67,32 +63,16 @@ class TransformersFixtureTest {
      */
     private static void logitsMatch(Path dir) throws Exception {
         QwenVlFixture fixture = QwenVlFixture.read(dir);
-        int vocab = fixture.vocab();
-        try (Model model = Model.load(dir.resolve("model"), "cpu", CONTEXT);
-             Adapter adapter = Files.isDirectory(dir.resolve("adapter")) ? Adapter.load(dir.resolve("adapter"), model)
-                     : null;
-             NDManager scratch = model.manager().newSubManager();
-             KvCache cache = model.decoder().newCache();
-             NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            PreparedImage image = fixture.image();
-            float[] prefill = model.forward(scratch, fixture.inputIds(), image, cache, adapter, true).toFloatArray();
-            assertThat(prefill).as("prefill logits [seq, vocab]").hasSameSizeAs(fixture.prefillLogits());
-            assertThat(maxDifference(prefill, fixture.prefillLogits())).as("prefill: max |logit difference|")
+        QwenVlFixture.EngineLogits engine = fixture.run(dir, "cpu", CONTEXT);
+        assertThat(engine.prefill()).as("prefill logits [seq, vocab]").hasSameSizeAs(fixture.prefillLogits());
+        assertThat(maxDifference(engine.prefill(), fixture.prefillLogits())).as("prefill: max |logit difference|")
+                .isLessThan(fixture.logitTolerance());
+        long[] generated = fixture.generated();
+        for (int step = 0; step < generated.length; step++) {
+            float[] row = engine.steps().get(step);
+            assertThat(maxDifference(row, fixture.expectedStep(step))).as("step %d: max |logit difference|", step)
                     .isLessThan(fixture.logitTolerance());
-
-            float[] row = Arrays.copyOfRange(prefill, prefill.length - vocab, prefill.length);
-            long[] generated = fixture.generated();
-            for (int step = 0; step < generated.length; step++) {
-                float[] expected = Arrays.copyOfRange(fixture.stepLogits(), step * vocab, (step + 1) * vocab);
-                assertThat(maxDifference(row, expected)).as("step %d: max |logit difference|", step)
-                        .isLessThan(fixture.logitTolerance());
-                assertThat((long) Sampler.argmax(row, row.length)).as("step %d: greedy token", step).isEqualTo(generated[step]);
-                if (step + 1 < generated.length) {
-                    row = model.forward(scratch, new long[] {generated[step]}, null, cache, adapter, false)
-                            .toFloatArray();
-                }
-            }
+            assertThat((long) Sampler.argmax(row, row.length)).as("step %d: greedy token", step).isEqualTo(generated[step]);
         }
     }
 }
