@@ -5,23 +5,25 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A linear layer: x·Wᵀ (+ b) over the last axis of x, for W [out, in]. Decode steps on a CPU (one row per
- * sequence, up to {@link #KERNEL_ROWS}) go through {@link VectorKernel}, which reads the weight where it is held;
- * everything else (prefill, large batches, GPUs, float16, training) through PyTorch. W is a tensor, or on a CPU a
+ * sequence, {@link VectorDecodeStep}) and short prompts (up to {@link #KERNEL_ROWS} tokens) go through
+ * {@link VectorKernel}, which reads the weight where it is held; everything else (longer prompts, batches past
+ * {@link VectorDecodeStep#MAX_ROWS}, GPUs, float16, training) through PyTorch. W is a tensor, or on a CPU a
  * {@link PackedMatrix} (BF16 as stored, or INT8), which PyTorch gets widened to float32 per operation.
  * The kernel needs the {@code jdk.incubator.vector} module ({@code --add-modules jdk.incubator.vector},
  * as the runner's launchers pass); without it, or with {@code -Dmondrian.kernel=torch}, PyTorch does all.
  */
 public final class Projection {
     /**
-     * Rows the kernel takes through {@link #apply(NDArray)}: a batched decode step's. One row of a float32 weight
-     * comes through {@link VectorDecodeStep} instead (with PyTorch around it, its matrix-vector path does as
-     * well), and from about 16 rows on (large batches, prefill) PyTorch's GEMM does as fast or faster
-     * (docs/BENCHMARKS.md). A packed weight takes any row count up to {@link #KERNEL_ROWS} here: PyTorch would need
-     * it widened first.
+     * Rows the kernel takes through {@link #apply(NDArray)}: a short prompt's (decode steps come through
+     * {@link VectorDecodeStep}). One row of a float32 weight stays with PyTorch here (its matrix-vector path does as
+     * well), and from about 16 rows on PyTorch's GEMM does as fast or faster on one thread (docs/BENCHMARKS.md).
+     * A packed weight takes any row count up to {@link #KERNEL_ROWS} here: PyTorch would need it widened first.
      */
     static final int KERNEL_MIN_ROWS = 2;
     static final int KERNEL_ROWS = 8;
@@ -125,18 +127,35 @@ public final class Projection {
     }
 
     /**
-     * One row x [in] → [out] through {@link VectorKernel}, plus scale·B·(A·x) where {@code adapter} (memory from
-     * {@link Adapter#memory()}, or null) adapts this weight; only where {@link #kernel()} holds.
+     * x [rows, in] → [rows, out] through {@link VectorKernel}, each row plus scale·B·(A·x) where its adapter
+     * ({@code adapters.get(row)}: memory from {@link Adapter#memory()}, or null) adapts this weight; the rows that
+     * share an adapter go through its factors together. Only where {@link #kernel()} holds.
      */
-    float[] multiply(float[] x, Map<String, MemorySegment[]> adapter) {
-        float[] y = multiply(x, 1);
-        MemorySegment[] factors = adapter == null ? null : adapter.get(name);
-        if (factors != null) {
+    float[] multiply(float[] x, int rows, List<Map<String, MemorySegment[]>> adapters) {
+        float[] y = multiply(x, rows);
+        boolean[] done = new boolean[rows];
+        for (int first = 0; first < rows; first++) {
+            Map<String, MemorySegment[]> adapter = adapters.get(first);
+            if (done[first] || adapter == null || !adapter.containsKey(name)) {
+                continue;
+            }
+            int[] members = IntStream.range(first, rows).filter(r -> adapters.get(r) == adapter).toArray();
+            for (int m : members) {
+                done[m] = true;
+            }
+            float[] gathered = new float[members.length * in];
+            for (int m = 0; m < members.length; m++) {
+                System.arraycopy(x, members[m] * in, gathered, m * in, in);
+            }
+            MemorySegment[] factors = adapter.get(name);
             int rank = (int) (factors[0].byteSize() / Float.BYTES / in);
-            float[] low = VectorKernel.instance().multiply(factors[0], null, rank, in, x, 1);
-            float[] term = VectorKernel.instance().multiply(factors[1], null, out, rank, low, 1);
-            for (int i = 0; i < out; i++) {
-                y[i] += term[i];
+            float[] low = VectorKernel.instance().multiply(factors[0], null, rank, in, gathered, members.length);
+            float[] term = VectorKernel.instance().multiply(factors[1], null, out, rank, low, members.length);
+            for (int m = 0; m < members.length; m++) {
+                int at = members[m] * out;
+                for (int i = 0; i < out; i++) {
+                    y[at + i] += term[m * out + i];
+                }
             }
         }
         return y;

@@ -9,12 +9,16 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A Llama-family decoder (Llama, Qwen2, Mistral, SmolLM, Qwen3 and the Qwen-VL decoders): RMSNorm,
@@ -193,8 +197,9 @@ public final class TextDecoder {
         if (addends.size() > layers.length) {
             throw new IllegalArgumentException(addends.size() + " DeepStack levels for " + layers.length + " layers");
         }
-        if (seq == 1 && addends.isEmpty() && vectorStepServes(cache, positions, adapter) && !inputs.hasGradient()) {
-            return vectorStep(inputs, positions.axis(0)[0], cache, adapter);
+        if (seq == 1 && addends.isEmpty()
+                && vectorStepServes(List.of(cache), positions, Collections.singletonList(adapter)) && !inputs.hasGradient()) {
+            return vectorStep(inputs, new int[] {(int) positions.axis(0)[0]}, List.of(cache), Collections.singletonList(adapter));
         }
         NDArray mask = seq > 1 ? causalMask(inputs.getManager(), start, seq) : null;
         Rope.Angles angles = rope.angles(inputs.getManager(), positions);
@@ -236,8 +241,8 @@ public final class TextDecoder {
                         + " tokens, the next at position " + cache.position());
             }
         }
-        if (batch == 1 && vectorStepServes(caches.get(0), null, adapters.get(0))) {
-            return vectorStep(inputs, caches.get(0).position(), caches.get(0), adapters.get(0));
+        if (batch <= VectorDecodeStep.MAX_ROWS && vectorStepServes(caches, null, adapters)) {
+            return vectorStep(inputs, caches.stream().mapToInt(KvCache::position).toArray(), caches, adapters);
         }
         NDManager scope = inputs.getManager();
         Rope.Angles angles = rope.rows(scope, caches.stream().mapToLong(KvCache::position).toArray());
@@ -256,13 +261,19 @@ public final class TextDecoder {
     }
 
     /**
-     * Whether {@link VectorDecodeStep} can take this token: the decoder's weights, this cache and the adapter's
-     * factors (if any) are in place, and the token sits at one position on every RoPE axis (always so after a
-     * prompt; null positions: the cache's next).
+     * Whether {@link VectorDecodeStep} can take these tokens: the decoder's weights, every cache and every adapter's
+     * factors are in place, and each token sits at one position on every RoPE axis (always so after a prompt;
+     * null positions: each cache's next).
      */
-    private boolean vectorStepServes(KvCache cache, PositionIds positions, Adapter adapter) {
-        if (vectorStep == null || cache.memory(0, false) == null || (adapter != null && adapter.memory() == null)) {
+    private boolean vectorStepServes(List<KvCache> caches, PositionIds positions, List<Adapter> adapters) {
+        if (vectorStep == null) {
             return false;
+        }
+        for (int b = 0; b < caches.size(); b++) {
+            Adapter adapter = adapters.get(b);
+            if (caches.get(b).memory(0, false) == null || (adapter != null && adapter.memory() == null)) {
+                return false;
+            }
         }
         if (positions == null || positions.isLinear()) {
             return true;
@@ -271,10 +282,11 @@ public final class TextDecoder {
         return positions.axis(1)[0] == first && positions.axis(2)[0] == first;
     }
 
-    private NDArray vectorStep(NDArray input, long position, KvCache cache, Adapter adapter) {
-        float[] logits = vectorStep.forward(input.toFloatArray(), (int) position, cache,
-                adapter == null ? null : adapter.memory());
-        return input.getManager().create(logits, new Shape(1, logits.length));
+    private NDArray vectorStep(NDArray inputs, int[] positions, List<KvCache> caches, List<Adapter> adapters) {
+        List<Map<String, MemorySegment[]>> memory = adapters.stream()
+                .map(adapter -> adapter == null ? null : adapter.memory()).collect(Collectors.toList());
+        float[] logits = vectorStep.forward(inputs.toFloatArray(), positions, caches, memory);
+        return inputs.getManager().create(logits, new Shape(caches.size(), logits.length / caches.size()));
     }
 
     /**

@@ -4,22 +4,26 @@ import ai.djl.ndarray.NDArray;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * One sequence's next token through every layer in Java, on the CPU in float32: the same arithmetic as
- * {@link TextDecoder}'s PyTorch path, reading the weights (float32 tensors or {@link PackedMatrix} values), the
- * RoPE tables and the KV cache where they are held, and writing the new keys and values in place. A single-token step through PyTorch is about
- * 50 calls per layer whose fixed cost (through DJL's JNI, 20 µs and more each) came to a fifth of the step
- * on Qwen2.5-0.5B; here a step is the matrix products through {@link VectorKernel} (split across its
- * threads) and a few microseconds of Java between them (docs/BENCHMARKS.md, issue 21).
+ * Decode steps in Java, on the CPU in float32: the next token of one sequence or of a batch of them through every
+ * layer, the same arithmetic as {@link TextDecoder}'s PyTorch path, reading the weights (float32 tensors or
+ * {@link PackedMatrix} values), the RoPE tables and the KV caches where they are held, and writing the new keys and
+ * values in place. A step through PyTorch is about 50 calls per layer whose fixed cost (through DJL's JNI, 20 µs
+ * and more each) came to a fifth of a single step on Qwen2.5-0.5B and a third of a batched step of eight; here a
+ * step is the matrix products through {@link VectorKernel} (split across its threads, each weight read once for
+ * the whole batch) and a little Java between them (docs/BENCHMARKS.md, issues 19 and 21).
  */
 final class VectorDecodeStep {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    /** The most sequences a step takes here; larger batches go through PyTorch's GEMM (docs/BENCHMARKS.md, issue 19). */
+    static final int MAX_ROWS = 16;
 
     private record LayerMemory(MemorySegment inputNorm, MemorySegment qNorm, MemorySegment kNorm,
                                MemorySegment postNorm) {}
@@ -81,63 +85,79 @@ final class VectorDecodeStep {
     }
 
     /**
-     * The token with embedding {@code input} [hidden] at RoPE position {@code position} (every multimodal
-     * axis at that position) appended to {@code cache}, which must be float32 in CPU memory; returns the
-     * logits [vocab]. Advances the cache by one. Through {@code adapter}'s factors ({@link Adapter#memory()}) unless
-     * it is null.
+     * The next token of each of {@code caches.size()} sequences: row r of {@code inputs} [rows, hidden] is the
+     * embedding of the token appended to {@code caches.get(r)} (float32 in CPU memory) at RoPE position
+     * {@code positions[r]} (every multimodal axis at that position), through {@code adapters.get(r)}'s factors
+     * ({@link Adapter#memory()}, or null for none). Every product reads its weight once for all the rows; norms,
+     * rotations and attention run row by row, each over its own cache. Returns the logits [rows, vocab] and
+     * advances each cache by one.
      */
-    float[] forward(float[] input, int position, KvCache cache, Map<String, MemorySegment[]> adapter) {
+    float[] forward(float[] inputs, int[] positions, List<KvCache> caches, List<Map<String, MemorySegment[]>> adapters) {
+        int rows = caches.size();
         int dim = config.headDim();
-        float[] c = new float[dim];
-        float[] s = new float[dim];
-        MemorySegment.copy(cos, ValueLayout.JAVA_FLOAT, (long) position * dim * Float.BYTES, c, 0, dim);
-        MemorySegment.copy(sin, ValueLayout.JAVA_FLOAT, (long) position * dim * Float.BYTES, s, 0, dim);
-        float[] h = input.clone();
-        for (int i = 0; i < layers.length; i++) {
-            layer(i, h, c, s, cache, adapter);
+        float[][] c = new float[rows][dim];
+        float[][] s = new float[rows][dim];
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(cos, ValueLayout.JAVA_FLOAT, (long) positions[r] * dim * Float.BYTES, c[r], 0, dim);
+            MemorySegment.copy(sin, ValueLayout.JAVA_FLOAT, (long) positions[r] * dim * Float.BYTES, s[r], 0, dim);
         }
-        cache.advance(1, position + 1);
-        return lmHead.multiply(rmsNorm(h, 0, h.length, finalNorm), adapter);
+        float[] h = inputs.clone();
+        for (int i = 0; i < layers.length; i++) {
+            layer(i, h, c, s, caches, adapters);
+        }
+        for (int r = 0; r < rows; r++) {
+            caches.get(r).advance(1, positions[r] + 1);
+        }
+        return lmHead.multiply(rmsNorm(h, rows, finalNorm), rows, adapters);
     }
 
-    /** Layer i on h in place: attention and MLP, each added to the residual stream. */
-    private void layer(int i, float[] h, float[] c, float[] s, KvCache cache, Map<String, MemorySegment[]> adapter) {
+    /** Layer i on every row of h in place: attention and MLP, each added to the residual stream. */
+    private void layer(int i, float[] h, float[][] c, float[][] s, List<KvCache> caches,
+                       List<Map<String, MemorySegment[]>> adapters) {
         TextDecoder.Layer layer = layers[i];
         LayerMemory norm = norms[i];
+        int rows = caches.size();
         int dim = config.headDim();
-        float[] x = rmsNorm(h, 0, h.length, norm.inputNorm());
-        float[] q = layer.q().multiply(x, adapter);
-        float[] k = layer.k().multiply(x, adapter);
-        float[] v = layer.v().multiply(x, adapter);
-        for (int head = 0; head < config.numHeads(); head++) {
-            if (norm.qNorm() != null) {
-                normInPlace(q, head * dim, dim, norm.qNorm());
+        float[] x = rmsNorm(h, rows, norm.inputNorm());
+        float[] q = layer.q().multiply(x, rows, adapters);
+        float[] k = layer.k().multiply(x, rows, adapters);
+        float[] v = layer.v().multiply(x, rows, adapters);
+        int qWidth = config.numHeads() * dim;
+        int kvWidth = config.numKvHeads() * dim;
+        float[] attended = new float[rows * qWidth];
+        // Rows attend over caches of their own, so a batch's rows are split across the kernel's threads.
+        VectorKernel.instance().parallel(rows, 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int head = 0; head < config.numHeads(); head++) {
+                    int at = r * qWidth + head * dim;
+                    if (norm.qNorm() != null) {
+                        normInPlace(q, at, dim, norm.qNorm());
+                    }
+                    rotate(q, at, c[r], s[r]);
+                }
+                for (int head = 0; head < config.numKvHeads(); head++) {
+                    int at = r * kvWidth + head * dim;
+                    if (norm.kNorm() != null) {
+                        normInPlace(k, at, dim, norm.kNorm());
+                    }
+                    rotate(k, at, c[r], s[r]);
+                }
+                attend(i, q, r * qWidth, k, v, r * kvWidth, caches.get(r), attended);
             }
-            rotate(q, head * dim, c, s);
-        }
-        for (int head = 0; head < config.numKvHeads(); head++) {
-            if (norm.kNorm() != null) {
-                normInPlace(k, head * dim, dim, norm.kNorm());
-            }
-            rotate(k, head * dim, c, s);
-        }
-        float[] attended = attend(i, q, k, v, cache);
-        add(h, layer.o().multiply(attended, adapter));
-        float[] y = rmsNorm(h, 0, h.length, norm.postNorm());
-        float[] gate = layer.gate().multiply(y, adapter);
-        float[] up = layer.up().multiply(y, adapter);
-        for (int j = 0; j < gate.length; j++) {
-            float g = gate[j];
-            gate[j] = g / (1 + (float) Math.exp(-g)) * up[j];
-        }
-        add(h, layer.down().multiply(gate, adapter));
+        });
+        add(h, layer.o().multiply(attended, rows, adapters));
+        float[] y = rmsNorm(h, rows, norm.postNorm());
+        float[] gate = layer.gate().multiply(y, rows, adapters);
+        silu(gate, layer.up().multiply(y, rows, adapters));
+        add(h, layer.down().multiply(gate, rows, adapters));
     }
 
     /**
-     * Stores this token's keys and values at the cache's next slot, then each query head attends over its
-     * kv head's slots up to and including it: softmax(q·kᵀ·scale)·v.
+     * Stores one row's keys and values (k and v from {@code kvAt}) at its cache's next slot, then each of its query
+     * heads (q from {@code qAt}) attends over its kv head's slots up to and including it: softmax(q·kᵀ·scale)·v,
+     * written to {@code out} at {@code qAt}.
      */
-    private float[] attend(int layer, float[] q, float[] k, float[] v, KvCache cache) {
+    private void attend(int layer, float[] q, int qAt, float[] k, float[] v, int kvAt, KvCache cache, float[] out) {
         int dim = config.headDim();
         int kvHeads = config.numKvHeads();
         int group = config.numHeads() / kvHeads;
@@ -148,17 +168,16 @@ final class VectorDecodeStep {
         MemorySegment values = cache.memory(layer, true);
         for (int g = 0; g < kvHeads; g++) {
             long at = ((long) g * capacity + slot) * dim * Float.BYTES;
-            MemorySegment.copy(k, g * dim, keys, ValueLayout.JAVA_FLOAT, at, dim);
-            MemorySegment.copy(v, g * dim, values, ValueLayout.JAVA_FLOAT, at, dim);
+            MemorySegment.copy(k, kvAt + g * dim, keys, ValueLayout.JAVA_FLOAT, at, dim);
+            MemorySegment.copy(v, kvAt + g * dim, values, ValueLayout.JAVA_FLOAT, at, dim);
         }
-        float[] out = new float[q.length];
         float[] scores = new float[tokens];
         for (int head = 0; head < config.numHeads(); head++) {
             long base = (long) (head / group) * capacity * dim * Float.BYTES;
-            int qAt = head * dim;
+            int headAt = qAt + head * dim;
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t < tokens; t++) {
-                scores[t] = dot(keys, base + (long) t * dim * Float.BYTES, q, qAt, dim) * scale;
+                scores[t] = dot(keys, base + (long) t * dim * Float.BYTES, q, headAt, dim) * scale;
                 max = Math.max(max, scores[t]);
             }
             float sum = 0;
@@ -167,10 +186,9 @@ final class VectorDecodeStep {
                 sum += scores[t];
             }
             for (int t = 0; t < tokens; t++) {
-                accumulate(out, qAt, scores[t] / sum, values, base + (long) t * dim * Float.BYTES, dim);
+                accumulate(out, headAt, scores[t] / sum, values, base + (long) t * dim * Float.BYTES, dim);
             }
         }
-        return out;
     }
 
     /** Rotates one head in the "rotate half" layout: x·cos + (−second, first)·sin. */
@@ -184,11 +202,13 @@ final class VectorDecodeStep {
         }
     }
 
-    /** x[from, from+n) · 1/sqrt(mean(x²) + eps) · weight, as a new array. */
-    private float[] rmsNorm(float[] x, int from, int n, MemorySegment weight) {
-        float[] out = new float[n];
-        System.arraycopy(x, from, out, 0, n);
-        normInPlace(out, 0, n, weight);
+    /** Each of the rows of x · 1/sqrt(mean(x²) + eps) · weight, as a new array. */
+    private float[] rmsNorm(float[] x, int rows, MemorySegment weight) {
+        float[] out = x.clone();
+        int width = x.length / rows;
+        for (int r = 0; r < rows; r++) {
+            normInPlace(out, r * width, width, weight);
+        }
         return out;
     }
 
@@ -200,6 +220,21 @@ final class VectorDecodeStep {
         float inverse = (float) (1 / Math.sqrt((float) (squares / n) + (float) config.rmsNormEps()));
         for (int i = 0; i < n; i++) {
             x[from + i] = x[from + i] * inverse * weight.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+        }
+    }
+
+    /** gate · sigmoid(gate) · up, into gate. */
+    private static void silu(float[] gate, float[] up) {
+        int bound = SPECIES.loopBound(gate.length);
+        int j = 0;
+        for (; j < bound; j += SPECIES.length()) {
+            FloatVector g = FloatVector.fromArray(SPECIES, gate, j);
+            g.div(g.neg().lanewise(VectorOperators.EXP).add(1)).mul(FloatVector.fromArray(SPECIES, up, j))
+                    .intoArray(gate, j);
+        }
+        for (; j < gate.length; j++) {
+            float g = gate[j];
+            gate[j] = g / (1 + (float) Math.exp(-g)) * up[j];
         }
     }
 

@@ -25,12 +25,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link PackedMatrix}'s BF16 or INT8 values, widened in registers), in Java SIMD. A decode step multiplies a row per
  * sequence by every weight, and PyTorch's CPU GEMM does a few rows far below this machine's speed
  * (docs/BENCHMARKS.md: a 896×4864 weight takes 2.7 ms for two rows and 5.0 ms for eight, here 1.3 and 2.6 ms;
- * its one-row path does not use a second thread), so decode steps of one to eight rows come here
- * ({@link VectorDecodeStep}, {@link Projection}) while prefill's many rows stay with PyTorch.
+ * its one-row path does not use a second thread), so decode steps of up to {@link VectorDecodeStep#MAX_ROWS}
+ * sequences come here ({@link VectorDecodeStep}, short prompts through {@link Projection}) while prefill's many rows
+ * stay with PyTorch.
  *
  * <p>Blocks of four outputs by two rows share each load: every weight vector read serves two rows,
  * every row vector four outputs, and the eight accumulators are independent chains, enough to keep
- * both FMA units busy. Outputs are split across {@link ComputeThreads#current()} threads.
+ * both FMA units busy. Outputs are split across {@link ComputeThreads#current()} threads ({@link #parallel}, which
+ * {@link VectorDecodeStep} also uses to split a batch's attention by rows).
  */
 final class VectorKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -109,29 +111,47 @@ final class VectorKernel {
     float[] multiply(MemorySegment weight, Element element, MemorySegment scales, MemorySegment bias, int out, int in,
                      float[] x, int rows) {
         float[] y = new float[rows * out];
-        int chunk = Math.ceilDiv(Math.ceilDiv(out, threads), BLOCK) * BLOCK;
-        if (threads == 1 || out <= chunk || (long) rows * out * in < parallelWork) {
+        if ((long) rows * out * in < parallelWork) {
             range(weight, element, scales, bias, out, in, x, rows, y, 0, out);
-            return y;
-        }
-        List<Future<?>> parts = new ArrayList<>(threads - 1);
-        for (int start = chunk; start < out; start += chunk) {
-            int from = start;
-            int to = Math.min(out, start + chunk);
-            parts.add(helpers.submit(() -> range(weight, element, scales, bias, out, in, x, rows, y, from, to)));
-        }
-        range(weight, element, scales, bias, out, in, x, rows, y, 0, chunk);
-        for (Future<?> part : parts) {
-            try {
-                part.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted in a matrix product", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a matrix product failed", e.getCause());
-            }
+        } else {
+            parallel(out, BLOCK, (from, to) -> range(weight, element, scales, bias, out, in, x, rows, y, from, to));
         }
         return y;
+    }
+
+    /** Work on the items [from, to) of something split across threads. */
+    @FunctionalInterface
+    interface Part {
+        void run(int from, int to);
+    }
+
+    /**
+     * {@code part} over [0, count) split into one contiguous range per thread (each a multiple of {@code granule}
+     * items but the last), the first on the calling thread; returns when every range is done.
+     */
+    void parallel(int count, int granule, Part part) {
+        int chunk = Math.ceilDiv(Math.ceilDiv(count, threads), granule) * granule;
+        if (threads == 1 || count <= chunk) {
+            part.run(0, count);
+            return;
+        }
+        List<Future<?>> parts = new ArrayList<>(threads - 1);
+        for (int start = chunk; start < count; start += chunk) {
+            int from = start;
+            int to = Math.min(count, start + chunk);
+            parts.add(helpers.submit(() -> part.run(from, to)));
+        }
+        part.run(0, chunk);
+        for (Future<?> future : parts) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted in parallel work", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("parallel work failed", e.getCause());
+            }
+        }
     }
 
     /** As {@link #multiply(MemorySegment, Element, MemorySegment, MemorySegment, int, int, float[], int)} for F32. */

@@ -15,8 +15,9 @@ import java.nio.file.Path;
  */
 final class Slots {
     /**
-     * {@code auto}'s ceiling: past 8 sequences a CPU's batched step costs more than it saves (see
-     * docs/BENCHMARKS.md), and more jobs at once only make each one slower.
+     * {@code auto}'s ceiling on a CPU: past 8 sequences a batched step is bound by the CPU's arithmetic, so more jobs
+     * at once make each one slower for little more throughput (on 0.5B, 16 jobs get 1.3× the tokens per second of 8,
+     * each at 0.7× the speed: docs/BENCHMARKS.md, issue 19).
      */
     static final int AUTO_MAX = 8;
     /**
@@ -30,8 +31,8 @@ final class Slots {
     private Slots() {}
 
     /**
-     * {@code auto}: on a CPU, one slot for a small model, whose batched steps cost more than its single-sequence
-     * ones (docs/BENCHMARKS.md), otherwise as many KV caches as fit in the memory left after the weights, at most
+     * {@code auto}: on a CPU, one slot for a small model, which batching leaves no faster through the whole service
+     * (the runner's own work per token outweighs the model's: docs/BENCHMARKS.md, issue 19), otherwise as many KV caches as fit in the memory left after the weights, at most
      * {@link #AUTO_MAX}; on a GPU as many as fit in its free memory, at most {@link #AUTO_MAX_GPU}. Or N.
      */
     static int resolve(String value, Model model, Path folder) {

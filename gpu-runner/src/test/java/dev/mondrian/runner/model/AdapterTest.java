@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -106,9 +107,13 @@ class AdapterTest {
         }
     }
 
-    /** Rows of one batched step through two different adapters and none, each as it decodes alone. */
-    @Test
-    void aBatchedStepMixesAdaptersRowByRow() throws Exception {
+    /**
+     * Rows of one batched step through two different adapters and none, each as it decodes alone: a batch of four
+     * (decoded in Java) and one of more rows than {@link VectorDecodeStep#MAX_ROWS} (through PyTorch).
+     */
+    @ParameterizedTest(name = "{0} times four rows")
+    @ValueSource(ints = {1, VectorDecodeStep.MAX_ROWS / 4 + 1})
+    void aBatchedStepMixesAdaptersRowByRow(int copies) throws Exception {
         Path base = dir.resolve("base");
         TinyDecoder.qwen2().write(base, SafeTensorsWriter.DType.F32, 1);
         try (Model model = Model.load(base, "cpu", 64);
@@ -118,12 +123,20 @@ class AdapterTest {
                          .write(dir.resolve("first"), SafeTensorsWriter.DType.F32), model);
                  Adapter second = Adapter.load(new TinyAdapter(modules, 2, 32, true, false, 2)
                          .write(dir.resolve("second"), SafeTensorsWriter.DType.F32), model)) {
-                List<Adapter> rows = Arrays.asList(first, null, second, first);
-                List<long[]> prompts = List.of(TEXT_PROMPT, new long[] {9, 4}, new long[] {3, 14, 15, 9, 26, 53},
+                List<Adapter> four = Arrays.asList(first, null, second, first);
+                List<long[]> fourPrompts = List.of(TEXT_PROMPT, new long[] {9, 4}, new long[] {3, 14, 15, 9, 26, 53},
                         new long[] {7, 7});
+                List<float[][]> fourAlone = new ArrayList<>();
+                for (int b = 0; b < four.size(); b++) {
+                    fourAlone.add(decode(model, four.get(b), fourPrompts.get(b), null));
+                }
+                List<Adapter> rows = new ArrayList<>();
+                List<long[]> prompts = new ArrayList<>();
                 List<float[][]> alone = new ArrayList<>();
-                for (int b = 0; b < rows.size(); b++) {
-                    alone.add(decode(model, rows.get(b), prompts.get(b), null));
+                for (int c = 0; c < copies; c++) {
+                    rows.addAll(four);
+                    prompts.addAll(fourPrompts);
+                    alone.addAll(fourAlone);
                 }
                 List<KvCache> caches = new ArrayList<>();
                 try {

@@ -60,6 +60,25 @@ class BatchDecodeTest {
         }
     }
 
+    /**
+     * Batches of up to {@link VectorDecodeStep#MAX_ROWS} sequences are decoded in Java, larger ones through PyTorch:
+     * two sequences that join at step 2 and leave at step 4 take the batch across that line and back, and every
+     * row matches either way.
+     */
+    @Test
+    void aBatchCrossingTheJavaStepsLimitMatchesToo() throws Exception {
+        TinyDecoder.qwen3().write(dir, SafeTensorsWriter.DType.F32, 1);
+        try (Model model = Model.load(dir, "cpu", 64)) {
+            List<Sequence> sequences = new ArrayList<>();
+            for (int i = 0; i < VectorDecodeStep.MAX_ROWS + 2; i++) {
+                boolean late = i >= VectorDecodeStep.MAX_ROWS;
+                long[] prompt = new SplittableRandom(100 + i).longs(2 + i % 7, 0, 80).toArray();
+                sequences.add(new Sequence(prompt, null, late ? 2 : 0, late ? 4 : STEPS, forced(10 + i)));
+            }
+            assertBatchMatchesAlone(model, sequences);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("visionModels")
     void visionBatchMatchesEachSequenceAlone(TinyQwenVl spec) throws Exception {
