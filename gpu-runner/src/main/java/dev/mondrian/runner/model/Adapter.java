@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,12 +39,19 @@ public final class Adapter implements AutoCloseable {
     /** An adapted weight's low-rank factors: A [r, in], and B [out, r] already multiplied by {@code scale}. */
     record Factors(NDArray a, NDArray scaledB, float scale) {}
 
+    /**
+     * An adapted weight's factors as the Java decode step reads them: A [r, in] in place, and scale·B transposed,
+     * [r, out], on the Java heap. Laid out [out, r], the second product is one short dot product (r values) and one
+     * horizontal sum per output, which is most of its time; transposed, it is r rows of multiply-adds per output row.
+     */
+    record KernelFactors(MemorySegment a, float[] scaledBTransposed, int rank) {}
+
     private final String name;
     private final NDManager manager;
     private final Map<String, Factors> factors;
     private final long bytes;
     /** {@link #memory()} once made: empty when some factor is not in place. */
-    private volatile Optional<Map<String, MemorySegment[]>> memory;
+    private volatile Optional<Map<String, KernelFactors>> memory;
 
     private Adapter(String name, NDManager manager, Map<String, Factors> factors, long bytes) {
         this.name = name;
@@ -246,12 +254,12 @@ public final class Adapter implements AutoCloseable {
     }
 
     /**
-     * Every weight's factors as memory {A, scaled B} to read in place ({@link VectorDecodeStep}), or null when
-     * any of them is not float32 in CPU memory. Made once, on first use.
+     * Every weight's factors as {@link VectorDecodeStep} reads them, or null when any of them is not float32 in CPU
+     * memory. Made once, on first use; the transposed copies of B add B's size on the Java heap.
      */
-    Map<String, MemorySegment[]> memory() {
+    Map<String, KernelFactors> memory() {
         if (memory == null) {
-            Map<String, MemorySegment[]> all = new HashMap<>();
+            Map<String, KernelFactors> all = new HashMap<>();
             for (Map.Entry<String, Factors> entry : factors.entrySet()) {
                 MemorySegment a = VectorKernel.inPlace(entry.getValue().a());
                 MemorySegment b = VectorKernel.inPlace(entry.getValue().scaledB());
@@ -259,7 +267,15 @@ public final class Adapter implements AutoCloseable {
                     memory = Optional.empty();
                     return null;
                 }
-                all.put(entry.getKey(), new MemorySegment[] {a, b});
+                int out = (int) entry.getValue().scaledB().getShape().get(0);
+                int rank = (int) entry.getValue().scaledB().getShape().get(1);
+                float[] transposed = new float[rank * out];
+                for (int o = 0; o < out; o++) {
+                    for (int k = 0; k < rank; k++) {
+                        transposed[k * out + o] = b.getAtIndex(ValueLayout.JAVA_FLOAT, (long) o * rank + k);
+                    }
+                }
+                all.put(entry.getKey(), new KernelFactors(a, transposed, rank));
             }
             memory = Optional.of(Map.copyOf(all));
         }

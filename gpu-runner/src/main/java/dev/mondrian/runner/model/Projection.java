@@ -131,11 +131,11 @@ public final class Projection {
      * ({@code adapters.get(row)}: memory from {@link Adapter#memory()}, or null) adapts this weight; the rows that
      * share an adapter go through its factors together. Only where {@link #kernel()} holds.
      */
-    float[] multiply(float[] x, int rows, List<Map<String, MemorySegment[]>> adapters) {
+    float[] multiply(float[] x, int rows, List<Map<String, Adapter.KernelFactors>> adapters) {
         float[] y = multiply(x, rows);
         boolean[] done = new boolean[rows];
         for (int first = 0; first < rows; first++) {
-            Map<String, MemorySegment[]> adapter = adapters.get(first);
+            Map<String, Adapter.KernelFactors> adapter = adapters.get(first);
             if (done[first] || adapter == null || !adapter.containsKey(name)) {
                 continue;
             }
@@ -147,15 +147,11 @@ public final class Projection {
             for (int m = 0; m < members.length; m++) {
                 System.arraycopy(x, members[m] * in, gathered, m * in, in);
             }
-            MemorySegment[] factors = adapter.get(name);
-            int rank = (int) (factors[0].byteSize() / Float.BYTES / in);
-            float[] low = VectorKernel.instance().multiply(factors[0], null, rank, in, gathered, members.length);
-            float[] term = VectorKernel.instance().multiply(factors[1], null, out, rank, low, members.length);
+            Adapter.KernelFactors factors = adapter.get(name);
+            int rank = factors.rank();
+            float[] low = VectorKernel.instance().multiply(factors.a(), null, rank, in, gathered, members.length);
             for (int m = 0; m < members.length; m++) {
-                int at = members[m] * out;
-                for (int i = 0; i < out; i++) {
-                    y[at + i] += term[m * out + i];
-                }
+                VectorKernel.addWeightedRows(low, m * rank, rank, factors.scaledBTransposed(), out, y, members[m] * out);
             }
         }
         return y;

@@ -9,7 +9,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -283,7 +282,7 @@ public final class TextDecoder {
     }
 
     private NDArray vectorStep(NDArray inputs, int[] positions, List<KvCache> caches, List<Adapter> adapters) {
-        List<Map<String, MemorySegment[]>> memory = adapters.stream()
+        List<Map<String, Adapter.KernelFactors>> memory = adapters.stream()
                 .map(adapter -> adapter == null ? null : adapter.memory()).collect(Collectors.toList());
         float[] logits = vectorStep.forward(inputs.toFloatArray(), positions, caches, memory);
         return inputs.getManager().create(logits, new Shape(caches.size(), logits.length / caches.size()));

@@ -92,7 +92,7 @@ final class VectorDecodeStep {
      * rotations and attention run row by row, each over its own cache. Returns the logits [rows, vocab] and
      * advances each cache by one.
      */
-    float[] forward(float[] inputs, int[] positions, List<KvCache> caches, List<Map<String, MemorySegment[]>> adapters) {
+    float[] forward(float[] inputs, int[] positions, List<KvCache> caches, List<Map<String, Adapter.KernelFactors>> adapters) {
         int rows = caches.size();
         int dim = config.headDim();
         float[][] c = new float[rows][dim];
@@ -113,7 +113,7 @@ final class VectorDecodeStep {
 
     /** Layer i on every row of h in place: attention and MLP, each added to the residual stream. */
     private void layer(int i, float[] h, float[][] c, float[][] s, List<KvCache> caches,
-                       List<Map<String, MemorySegment[]>> adapters) {
+                       List<Map<String, Adapter.KernelFactors>> adapters) {
         TextDecoder.Layer layer = layers[i];
         LayerMemory norm = norms[i];
         int rows = caches.size();

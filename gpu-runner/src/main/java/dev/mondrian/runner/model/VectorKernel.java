@@ -160,6 +160,27 @@ final class VectorKernel {
     }
 
     /**
+     * y[at, at + width) += Σ_k weights[from + k] · rows[k·width, (k + 1)·width) for k below count: a few weighted
+     * rows of a row-major matrix added to one output row (an adapter's B·(A·x) with B transposed, {@link Adapter}).
+     */
+    static void addWeightedRows(float[] weights, int from, int count, float[] rows, int width, float[] y, int at) {
+        int bound = SPECIES.loopBound(width);
+        for (int k = 0; k < count; k++) {
+            float weight = weights[from + k];
+            FloatVector w = FloatVector.broadcast(SPECIES, weight);
+            int row = k * width;
+            int i = 0;
+            for (; i < bound; i += SPECIES.length()) {
+                FloatVector.fromArray(SPECIES, rows, row + i).fma(w, FloatVector.fromArray(SPECIES, y, at + i))
+                        .intoArray(y, at + i);
+            }
+            for (; i < width; i++) {
+                y[at + i] += weight * rows[row + i];
+            }
+        }
+    }
+
+    /**
      * Rows [first, first + count) of a packed matrix widened into F32 memory: exact for BF16 (the upper half of
      * an F32), integer × row scale for INT8. At memory speed, for the PyTorch operations that need the weight in
      * float32 (prefill, large batches) and for embedding lookups.
