@@ -8,8 +8,15 @@ import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.functions.support.SseClient;
 import dev.mondrian.functions.support.SseClient.Frame;
 import dev.mondrian.functions.support.TestImages;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -151,6 +158,58 @@ class CompatibilityTest extends ServiceTest {
                     .containsExactly("connected", "status_update", "analysis_complete", "done");
             assertThat(resumed.frames().stream().skip(1).map(Frame::id).toList()).containsExactly("3", "4", "5");
         }
+    }
+
+    /**
+     * A refused request whose body comes after its headers (as Java's HTTP client sends it) leaves its connection
+     * usable: the server reads the body before answering, where it used to answer at once and then close the
+     * connection without notice, so the client's next request on it got no answer.
+     */
+    @Test
+    void aRefusedRequestsLateBodyIsReadAndItsConnectionServesTheNextRequest() throws Exception {
+        String id = upload("image").get("job_id").asString();
+        String body = "{\"thinking\": \"hi\"}";
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /job/" + id + "/thinking HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);
+            out.write(body.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 401");
+
+            String blank = "{\"thinking\": \" \"}";
+            out.write(("PUT /job/" + id + "/thinking HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + RUNNER_TOKEN + "\r\nContent-Length: " + blank.length() + "\r\n\r\n" + blank)
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).as("the next request on the same connection").startsWith("HTTP/1.1 400");
+        }
+    }
+
+    /** One HTTP/1.1 response: its status line, after its headers and its Content-Length body are read; "" at EOF. */
+    private static String readResponse(BufferedReader in) throws IOException {
+        String status = in.readLine();
+        if (status == null) {
+            return "";
+        }
+        int length = 0;
+        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        for (long left = length; left > 0; ) { // JSON error bodies are ASCII, so characters are bytes
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                break;
+            }
+            left -= skipped;
+        }
+        return status;
     }
 
     @Test
