@@ -39,8 +39,7 @@ final class WidenedWeights {
         }
         NDArray floats = views.computeIfAbsent(matrix.shape(), shape -> kept(buffer.get(new NDIndex(":{}", elements))
                 .reshape(shape)));
-        VectorKernel.widen(matrix.element(), matrix.values(), matrix.scaleMemory(), 0, matrix.rows(), matrix.columns(),
-                memory);
+        matrix.widenInto(memory);
         return use.apply(floats);
     }
 
