@@ -1,5 +1,7 @@
 package dev.mondrian.runner.tokenizer;
 
+import java.util.Arrays;
+
 /**
  * GPT-2's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the other 68 bytes
  * (controls, space, 0x7F-0xA0, soft hyphen) are shifted to U+0100 onwards in byte order, so every
@@ -8,12 +10,28 @@ package dev.mondrian.runner.tokenizer;
  */
 final class ByteLevelAlphabet {
     private static final char[] SYMBOLS = symbols();
+    /** Each symbol's byte, by the symbol's code (all are below U+0144); -1 for other characters. */
+    private static final int[] BYTES = bytes();
 
     private ByteLevelAlphabet() {}
 
     /** The symbol of one byte, 0..255. */
     static String symbol(int b) {
         return String.valueOf(SYMBOLS[b]);
+    }
+
+    /** The byte a symbol stands for, or -1 when {@code c} is no symbol. */
+    static int byteOf(char c) {
+        return c < BYTES.length ? BYTES[c] : -1;
+    }
+
+    private static int[] bytes() {
+        int[] bytes = new int[512];
+        Arrays.fill(bytes, -1);
+        for (int b = 0; b < 256; b++) {
+            bytes[SYMBOLS[b]] = b;
+        }
+        return bytes;
     }
 
     private static char[] symbols() {

@@ -1,6 +1,5 @@
 package dev.mondrian.runner.tokenizer;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.mondrian.runner.chat.ChatTemplate;
 import dev.mondrian.runner.chat.ChatTemplateException;
 import dev.mondrian.runner.chat.ChatTemplateSource;
@@ -8,27 +7,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A model folder's tokenizer: {@code tokenizer.json} through DJL's Hugging Face tokenizer (the
- * native library ships inside its jar), special tokens from {@code tokenizer_config.json}.
+ * A model folder's tokenizer: {@code tokenizer.json} in Java where it is byte-level BPE ({@link ByteLevelCodec}: Qwen,
+ * Llama 3, GPT-2 and SmolLM), else through DJL's Hugging Face tokenizer ({@link NativeCodec}); special tokens from
+ * {@code tokenizer_config.json}.
  */
 public final class ModelTokenizer implements AutoCloseable {
     private final Path folder;
-    private final HuggingFaceTokenizer tokenizer;
+    private final TextCodec codec;
     private final TokenVocabulary vocabulary;
     private final JsonNode config;
     private final Set<Long> eosIds;
 
-    private ModelTokenizer(Path folder, HuggingFaceTokenizer tokenizer, JsonNode config, Set<Long> eosIds) {
+    private ModelTokenizer(Path folder, TextCodec codec, TokenVocabulary vocabulary, JsonNode config,
+                           Set<Long> eosIds) {
         this.folder = folder;
-        this.tokenizer = tokenizer;
-        this.vocabulary = TokenVocabulary.load(folder);
+        this.codec = codec;
+        this.vocabulary = vocabulary;
         this.config = config;
         this.eosIds = eosIds;
     }
@@ -38,24 +39,24 @@ public final class ModelTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(folder + " has no tokenizer.json");
         }
-        // The chat template writes the special tokens itself; adding them again would double them.
-        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(file,
-                Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+        TokenVocabulary vocabulary = TokenVocabulary.load(folder);
+        Optional<ByteLevelCodec> inJava = ByteLevelCodec.load(file, vocabulary);
+        TextCodec codec = inJava.isPresent() ? inJava.get() : new NativeCodec(file);
         JsonMapper json = JsonMapper.builder().build();
         Path configFile = folder.resolve("tokenizer_config.json");
         JsonNode config = Files.isRegularFile(configFile) ? json.readTree(configFile.toFile()) : json.createObjectNode();
-        ModelTokenizer model = new ModelTokenizer(folder, tokenizer, config, new HashSet<>());
+        ModelTokenizer model = new ModelTokenizer(folder, codec, vocabulary, config, new HashSet<>());
         model.eosIds.addAll(eosIdsFrom(json, folder));
         model.tokenId(model.eosToken()).ifPresent(model.eosIds::add);
         return model;
     }
 
     public long[] encode(String text) {
-        return tokenizer.encode(text).getIds();
+        return codec.encode(text);
     }
 
     public String decode(long[] ids) {
-        return tokenizer.decode(ids, false);
+        return codec.decode(ids);
     }
 
     /** The id of a token written as the vocabulary spells it, e.g. a special token such as {@code <|im_end|>}. */
@@ -117,6 +118,6 @@ public final class ModelTokenizer implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        codec.close();
     }
 }

@@ -135,11 +135,27 @@ public final class TokenVocabulary {
 
     public OptionalLong id(String token) {
         Long id = added.get(token);
-        if (id != null) {
-            return OptionalLong.of(id);
-        }
+        return id != null ? OptionalLong.of(id) : modelId(token);
+    }
+
+    /** The id of a token of the model's own vocab (not an added token), as the model spells it. */
+    OptionalLong modelId(String token) {
         int at = Arrays.binarySearch(tokens, token);
         return at >= 0 ? OptionalLong.of(ids[at]) : OptionalLong.empty();
+    }
+
+    /** How many tokens the model's own vocab lists (its added tokens not counted unless listed there too). */
+    int modelEntries() {
+        return tokens.length;
+    }
+
+    /** The model vocab's tokens by id, null where it has none; the strings are this vocabulary's own. */
+    String[] modelTokensById() {
+        String[] byId = new String[Arrays.stream(ids).max().orElse(-1) + 1];
+        for (int i = 0; i < tokens.length; i++) {
+            byId[ids[i]] = tokens[i];
+        }
+        return byId;
     }
 
     /** Highest id plus one: what the model's embedding must cover at least. */
