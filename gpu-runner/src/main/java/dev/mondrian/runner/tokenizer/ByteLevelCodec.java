@@ -391,8 +391,8 @@ final class ByteLevelCodec implements TextCodec {
 
     /**
      * As the library's ByteLevel decoder: each token's symbols turned back into bytes (a token with a character that
-     * is no symbol, such as an added token's, as its own UTF-8), then the bytes read as UTF-8, broken sequences as
-     * U+FFFD. Ids with no token are left out.
+     * is no symbol, such as an added token's, as its own UTF-8), then the bytes read as UTF-8 as Rust reads them
+     * ({@link LossyUtf8}). Ids with no token are left out.
      */
     @Override
     public String decode(long[] ids) {
@@ -407,7 +407,7 @@ final class ByteLevelCodec implements TextCodec {
                 bytes.write(raw, 0, raw.length);
             }
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return LossyUtf8.decode(bytes.toByteArray());
     }
 
     private static byte[] symbolBytes(String token) {
