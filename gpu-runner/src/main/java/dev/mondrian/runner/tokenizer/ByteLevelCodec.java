@@ -47,7 +47,8 @@ final class ByteLevelCodec implements TextCodec {
     private final int[] byteIds;
     private final MergeTable merges;
 
-    private ByteLevelCodec(List<AddedToken> added, boolean nfc, Pattern pieces, boolean ignoreMerges, TokenVocabulary vocabulary, int[] byteIds, MergeTable merges) {
+    private ByteLevelCodec(List<AddedToken> added, boolean nfc, Pattern pieces, boolean ignoreMerges,
+                           TokenVocabulary vocabulary, int[] byteIds, MergeTable merges) {
         this.addedTokens = Pattern.compile(added.isEmpty() ? "(?!)" : added.stream().map(AddedToken::content)
                 .sorted(Comparator.comparingInt(String::length).reversed())
                 .map(Pattern::quote)
