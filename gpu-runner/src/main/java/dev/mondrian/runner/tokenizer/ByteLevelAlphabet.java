@@ -20,6 +20,15 @@ final class ByteLevelAlphabet {
         return String.valueOf(SYMBOLS[b]);
     }
 
+    /** {@code bytes} spelled in symbols, as a byte-level vocabulary spells its tokens. */
+    static String spell(byte[] bytes) {
+        char[] symbols = new char[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            symbols[i] = SYMBOLS[bytes[i] & 0xFF];
+        }
+        return new String(symbols);
+    }
+
     /** The byte a symbol stands for, or -1 when {@code c} is no symbol. */
     static int byteOf(char c) {
         return c < BYTES.length ? BYTES[c] : -1;

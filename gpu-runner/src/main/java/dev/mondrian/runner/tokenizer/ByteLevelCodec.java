@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.PriorityQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -49,10 +47,7 @@ final class ByteLevelCodec implements TextCodec {
 
     private ByteLevelCodec(List<AddedToken> added, boolean nfc, Pattern pieces, boolean ignoreMerges,
                            TokenVocabulary vocabulary, int[] byteIds, MergeTable merges) {
-        this.addedTokens = Pattern.compile(added.isEmpty() ? "(?!)" : added.stream().map(AddedToken::content)
-                .sorted(Comparator.comparingInt(String::length).reversed())
-                .map(Pattern::quote)
-                .collect(Collectors.joining("|")));
+        this.addedTokens = ByteLevelPreTokenizer.anyOf(added.stream().map(AddedToken::content).toList());
         this.addedIds = new HashMap<>();
         this.addedById = new HashMap<>();
         for (AddedToken token : added) {
@@ -226,14 +221,15 @@ final class ByteLevelCodec implements TextCodec {
     private static boolean idsAsTheLibraryGivesThem(List<AddedToken> tokens, TokenVocabulary vocabulary) {
         Map<String, Long> given = new HashMap<>();
         long vocabSize = vocabulary.modelEntries();
+        long highest = -1;
         for (AddedToken token : tokens) {
             Long id = given.get(token.content());
             if (id == null) {
                 OptionalLong own = vocabulary.modelId(token.content());
-                long highest = given.values().stream().mapToLong(Long::longValue).max().orElse(-1);
                 id = own.isPresent() ? own.getAsLong()
                         : given.isEmpty() || (highest < vocabSize && vocabSize > 0) ? vocabSize : highest + 1;
                 given.put(token.content(), id);
+                highest = Math.max(highest, id);
             }
             if (id != token.id()) {
                 return false;
@@ -323,11 +319,7 @@ final class ByteLevelCodec implements TextCodec {
     private void encodePiece(String piece, Ids ids) {
         byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
         if (ignoreMerges) {
-            StringBuilder symbols = new StringBuilder(bytes.length);
-            for (byte b : bytes) {
-                symbols.append(ByteLevelAlphabet.symbol(b & 0xFF));
-            }
-            OptionalLong whole = vocabulary.modelId(symbols.toString());
+            OptionalLong whole = vocabulary.modelId(ByteLevelAlphabet.spell(bytes));
             if (whole.isPresent()) {
                 ids.add(whole.getAsLong());
                 return;

@@ -1,6 +1,7 @@
 package dev.mondrian.runner.tokenizer;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -25,9 +26,15 @@ final class ByteLevelPreTokenizer {
     private final Pattern specialTokens;
 
     ByteLevelPreTokenizer(List<String> specialTokens) {
-        // Longest first: the library takes the longest special token where several start at one
-        // place. "(?!)" never matches, for a vocabulary without special tokens.
-        this.specialTokens = Pattern.compile(specialTokens.isEmpty() ? "(?!)" : specialTokens.stream()
+        this.specialTokens = anyOf(specialTokens);
+    }
+
+    /**
+     * A pattern that finds any of {@code tokens} as written, the longest where several start at one place, as the
+     * library finds added tokens. "(?!)" never matches, for none.
+     */
+    static Pattern anyOf(Collection<String> tokens) {
+        return Pattern.compile(tokens.isEmpty() ? "(?!)" : tokens.stream()
                 .sorted(Comparator.comparingInt(String::length).reversed())
                 .map(Pattern::quote)
                 .collect(Collectors.joining("|")));

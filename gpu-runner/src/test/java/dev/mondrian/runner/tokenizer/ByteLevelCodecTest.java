@@ -74,7 +74,7 @@ class ByteLevelCodecTest {
             // Whole words the merges would cut otherwise, and an added token that begins another one.
             ObjectNode vocab = (ObjectNode) root.path("model").path("vocab");
             for (String word : List.of("horizon", "shadow", "café", "世界", "photograph's")) {
-                vocab.put(symbols(word), nextId(root));
+                vocab.put(ByteLevelAlphabet.spell(word.getBytes(StandardCharsets.UTF_8)), nextId(root));
             }
             addToken(root, "<|im");
             root.path("added_tokens").forEach(token -> ((ObjectNode) token).put("normalized", true));
@@ -186,15 +186,6 @@ class ByteLevelCodecTest {
         StringBuilder out = new StringBuilder("\"");
         text.codePoints().forEach(c -> out.append(c < 0x20 || c > 0x7E ? String.format("\\u{%X}", c) : Character.toString(c)));
         return out.append('"').toString();
-    }
-
-    /** {@code word}'s UTF-8 bytes in the byte-level alphabet, as a vocab spells it. */
-    private static String symbols(String word) {
-        StringBuilder symbols = new StringBuilder();
-        for (byte b : word.getBytes(StandardCharsets.UTF_8)) {
-            symbols.append(ByteLevelAlphabet.symbol(b & 0xFF));
-        }
-        return symbols.toString();
     }
 
     private static int nextId(ObjectNode root) {
