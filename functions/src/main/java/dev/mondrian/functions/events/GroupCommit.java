@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -30,6 +31,8 @@ final class GroupCommit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     /** Bounds how long the first caller of a batch waits behind the others. */
     private static final int MAX_BATCH = 256;
+    /** How long the writer keeps its connection with nothing to write; the pool drains for shutdown meanwhile. */
+    private static final long IDLE_MS = 250;
 
     private final Jdbi jdbi;
     private final EventHub hub;
@@ -37,6 +40,8 @@ final class GroupCommit implements AutoCloseable {
     private final BiConsumer<List<JobEvent>, List<Runnable>> committed;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /** Only the writer thread touches it. */
+    private Handle handle;
     private volatile boolean closed;
 
     /** @param committed what follows a commit: its events (in order) and the after-commit actions of its work */
@@ -74,21 +79,29 @@ final class GroupCommit implements AutoCloseable {
     private void write() {
         List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
         while (!closed || !queue.isEmpty()) {
+            Pending<?> first;
             try {
-                batch.add(queue.take());
+                first = queue.poll(IDLE_MS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 continue; // close() interrupts a writer waiting on an empty queue; the loop checks why
             }
+            if (first == null) {
+                releaseHandle();
+                continue;
+            }
+            batch.add(first);
             queue.drainTo(batch, MAX_BATCH - 1);
             commit(batch);
             batch.clear();
         }
+        releaseHandle();
     }
 
     private void commit(List<Pending<?>> batch) {
         List<JobEvent> events = new ArrayList<>();
         List<Runnable> afterCommit = new ArrayList<>();
-        try (Handle h = jdbi.open()) {
+        try {
+            Handle h = handle();
             h.begin();
             for (Pending<?> pending : batch) {
                 pending.runIn(h, transactions.apply(h));
@@ -101,6 +114,8 @@ final class GroupCommit implements AutoCloseable {
             h.commit();
         } catch (RuntimeException | SQLException e) {
             log.error("a batch of {} database writes failed to commit", batch.size(), e);
+            // A fresh connection for the next batch: this one's transaction state is not to be trusted.
+            discardHandle();
             batch.forEach(pending -> pending.result.completeExceptionally(e));
             return;
         }
@@ -110,6 +125,41 @@ final class GroupCommit implements AutoCloseable {
             log.error("after committing {} events: {}; streams catch up from the log", events.size(), e.toString(), e);
         }
         batch.forEach(Pending::complete);
+    }
+
+    /**
+     * The writer's connection, kept across batches while work keeps coming so that its prepared statements are
+     * reused ({@link StatementCache}); handed back to the pool once the writer has been idle for {@link #IDLE_MS}.
+     */
+    private Handle handle() {
+        if (handle == null) {
+            handle = StatementCache.install(jdbi.open());
+        }
+        return handle;
+    }
+
+    private void releaseHandle() {
+        if (handle != null) {
+            Handle h = handle;
+            handle = null;
+            h.close();
+        }
+    }
+
+    private void discardHandle() {
+        Handle h = handle;
+        handle = null;
+        if (h == null) {
+            return;
+        }
+        try {
+            if (h.isInTransaction()) {
+                h.rollback();
+            }
+            h.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the writer's connection after a failed batch: {}", e.toString());
+        }
     }
 
     @Override

@@ -14,7 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +29,17 @@ class GroupCommitTest {
     private Jdbi jdbi;
     private Journal journal;
     private final List<JobEvent> published = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean refuseNextCommit = new AtomicBoolean();
+    private HikariDataSource pool;
 
     @BeforeEach
     void database(@TempDir Path dir) {
-        jdbi = OneJobDatabase.create(dir);
+        OneJobDatabase.create(dir);
+        // Pooled as the service's is, so a test can see the writer hand its connection back.
+        pool = new HikariDataSource();
+        pool.setJdbcUrl("jdbc:sqlite:" + dir.resolve("events.db"));
+        pool.setMaximumPoolSize(2);
+        jdbi = Jdbi.create(pool);
         EventHub hub = new EventHub() {
             @Override
             public Subscription subscribe(String jobId) {
@@ -49,6 +60,13 @@ class GroupCommitTest {
                     assertThat(stored).isEqualTo(1);
                 }
                 published.addAll(events);
+            }
+
+            @Override
+            public void beforeCommit(Handle handle, List<JobEvent> events) {
+                if (refuseNextCommit.getAndSet(false)) {
+                    throw new IllegalStateException("the hub refused the commit");
+                }
             }
         };
         journal = new Journal(jdbi, new EventLog(jdbi, JsonMapper.builder().build()), hub,
@@ -93,6 +111,43 @@ class GroupCommitTest {
         long tokens = jdbi.withHandle(h -> h.createQuery("SELECT tokens FROM jobs WHERE id = 'job'").mapTo(Long.class).one());
         assertThat(tokens).isEqualTo(392);
         assertThat(published).extracting(JobEvent::seq).isEqualTo(seqs.stream().sorted().toList());
+        journal.destroy();
+    }
+
+    @AfterEach
+    void closePool() {
+        pool.close();
+    }
+
+    @Test
+    void aBatchThatFailsToCommitLeavesNothingAndTheNextOneCommits() throws Exception {
+        refuseNextCommit.set(true);
+        assertThatThrownBy(() -> journal.run(tx -> {
+            tx.record("job", new EventPayload.Token("lost"));
+            return 0;
+        })).hasMessageContaining("refused the commit");
+        long seq = journal.run(tx -> {
+            tx.record("job", new EventPayload.Token("kept"));
+            return tx.handle().createQuery("SELECT last_seq FROM jobs WHERE id = 'job'").mapTo(Long.class).one();
+        });
+        assertThat(seq).isEqualTo(1);
+        List<String> stored = jdbi.withHandle(h -> h.createQuery("SELECT data FROM job_events").mapTo(String.class).list());
+        assertThat(stored).singleElement().asString().contains("kept");
+        journal.destroy();
+    }
+
+    @Test
+    void theWriterHandsItsConnectionBackOnceIdle() throws Exception {
+        journal.run(tx -> {
+            tx.record("job", new EventPayload.Token("t"));
+            return 0;
+        });
+        // Kept for the next batch a moment, then returned: a pool drained for shutdown must not wait on it.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (pool.getHikariPoolMXBean().getActiveConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
         journal.destroy();
     }
 
