@@ -4,6 +4,7 @@ import dev.mondrian.functions.support.Http;
 import dev.mondrian.functions.support.ServiceProcess;
 import dev.mondrian.functions.support.ServiceTest;
 import dev.mondrian.progress.ProgressLine;
+import dev.mondrian.protocol.RunnerRoutes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * API posting thinking updates with text at {@code rate} updates per second in all, and {@code clients} SSE and
  * {@code websockets} WebSocket clients spread over the jobs. It reports the connections held, the service's resident
  * memory, the callback latency (runner's round trip), the delivery latency (the event's commit time to its arrival
- * at each client), and gaps and duplicates in every client's sequence of events, which must be zero.
+ * at each client), the update-to-client latency (a runner's first sending of an update to its text's arrival at
+ * each client), and gaps and duplicates in every client's sequence of events, which must be zero.
  *
  * <p>Clients behave like the page: a stream that ends before the job's {@code done} is resumed after the last seq
  * seen ({@code Last-Event-ID}, {@code ?after=}); runners repeat an update the service did not acknowledge, with the
@@ -51,14 +54,20 @@ public final class LoadGenerator {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private final ConcurrentLinkedQueue<Long> callbackMicros = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Long> deliveryMillis = new ConcurrentLinkedQueue<>();
     /** The same, for the second half of the run only: the service warmed up, the start's backlog worked off. */
     private final ConcurrentLinkedQueue<Long> laterCallbackMicros = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Long> laterDeliveryMillis = new ConcurrentLinkedQueue<>();
     private volatile long secondHalfNanos = Long.MAX_VALUE;
-    /** The same, for the first 10 s of updates: what a service still warming up (a cold JIT) delivers. */
-    private final ConcurrentLinkedQueue<Long> earlyDeliveryMillis = new ConcurrentLinkedQueue<>();
+    /** Where the first 10 s of updates end: what a service still warming up (a cold JIT) delivers. */
     private volatile long earlyEndNanos = Long.MIN_VALUE;
+    /** An event's commit time (its {@code at}) to its arrival at a client. */
+    private final PhasedMillis delivery = new PhasedMillis();
+    /**
+     * A runner's first sending of an update to its text's arrival at a client: what a person watching sees, the
+     * wait for the service's writer included (delivery starts after it).
+     */
+    private final PhasedMillis updateToClient = new PhasedMillis();
+    /** When each job's runner first sent each update, by {@code update_seq}. */
+    private final Map<String, AtomicLongArray> sentMillis = new ConcurrentHashMap<>();
     private final Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger gaps = new AtomicInteger();
@@ -190,9 +199,8 @@ public final class LoadGenerator {
             System.out.printf("service at the end of the load: RSS %d MB, heap %s%n", peakRss, peakHeap);
             System.out.printf("callback latency ms: %s; second half: %s%n", percentiles(callbackMicros, 1000.0),
                     percentiles(laterCallbackMicros, 1000.0));
-            System.out.printf("delivery latency ms: %s (%d deliveries); first 10 s: %s (%d); second half: %s (%d)%n",
-                    percentiles(deliveryMillis, 1.0), deliveryMillis.size(), percentiles(earlyDeliveryMillis, 1.0),
-                    earlyDeliveryMillis.size(), percentiles(laterDeliveryMillis, 1.0), laterDeliveryMillis.size());
+            System.out.printf("delivery latency ms: %s%n", delivery.report("deliveries"));
+            System.out.printf("update to client ms: %s%n", updateToClient.report("texts seen"));
             System.out.printf("gaps %d, duplicates %d%n", gaps.get(), duplicates.get());
             int[] audit = crash ? audit(service.base(), ids) : new int[2];
             if (crash) {
@@ -340,15 +348,17 @@ public final class LoadGenerator {
         // as the service under test.
         String type = field(json, "\"type\":\"", '"');
         if ("token".equals(type)) {
+            long now = System.currentTimeMillis();
             String at = field(json, "\"at\":", ',');
             if (at != null) {
-                long millis = System.currentTimeMillis() - Long.parseLong(at);
-                deliveryMillis.add(millis);
-                long now = System.nanoTime();
-                if (now >= secondHalfNanos) {
-                    laterDeliveryMillis.add(millis);
-                } else if (now < earlyEndNanos) {
-                    earlyDeliveryMillis.add(millis);
+                delivery.add(now - Long.parseLong(at));
+            }
+            AtomicLongArray sent = sentMillis.get(field(json, "\"job_id\":\"", '"'));
+            String word = field(json, "\"text\":\"w", ' ');
+            if (sent != null && word != null) {
+                int updateSeq = Integer.parseInt(word);
+                if (updateSeq < sent.length() && sent.get(updateSeq) > 0) {
+                    updateToClient.add(now - sent.get(updateSeq));
                 }
             }
         }
@@ -470,6 +480,8 @@ public final class LoadGenerator {
         List<String> told = acknowledged.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>());
         long intervalNanos = (long) (1e9 / perSecond);
         long next = System.nanoTime() + (long) (Math.random() * intervalNanos);
+        AtomicLongArray firstSent = sentMillis.computeIfAbsent(jobId,
+                id -> new AtomicLongArray((int) ((end - System.nanoTime()) / intervalNanos) + 3));
         int seq = 0;
         while (next < end) {
             long wait = next - System.nanoTime();
@@ -478,15 +490,19 @@ public final class LoadGenerator {
             }
             seq++;
             String text = "w" + seq + " ";
+            if (seq < firstSent.length()) {
+                firstSent.set(seq, System.currentTimeMillis());
+            }
             String body = "{\"lease_id\":\"" + claim.get("lease").get("id").asString() + "\",\"lease_epoch\":"
                     + claim.get("lease").get("epoch").asLong() + ",\"update_seq\":" + seq + ",\"tokens\":" + seq
                     + ",\"tokens_per_second\":10,\"text\":\"" + text + "\"}";
             while (System.nanoTime() < giveUpNanos) {
                 long sent = System.nanoTime();
                 try {
-                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/" + jobId
-                                    + "/thinking")).header("Authorization", "Bearer " + ServiceTest.RUNNER_TOKEN)
-                            .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body))
+                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(base
+                                    + RunnerRoutes.THINKING.path(jobId)))
+                            .header("Authorization", "Bearer " + ServiceTest.RUNNER_TOKEN)
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(), HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() == 200) {
                         accepted.incrementAndGet();
@@ -510,6 +526,28 @@ public final class LoadGenerator {
                 pause(RUNNER_RETRY_MS);
             }
             next += intervalNanos;
+        }
+    }
+
+    /** Latencies in ms over the whole run, its first 10 s of updates and its second half. */
+    private final class PhasedMillis {
+        final ConcurrentLinkedQueue<Long> whole = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> early = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> later = new ConcurrentLinkedQueue<>();
+
+        void add(long millis) {
+            whole.add(millis);
+            long now = System.nanoTime();
+            if (now >= secondHalfNanos) {
+                later.add(millis);
+            } else if (now < earlyEndNanos) {
+                early.add(millis);
+            }
+        }
+
+        String report(String what) {
+            return "%s (%d %s); first 10 s: %s (%d); second half: %s (%d)".formatted(percentiles(whole, 1.0),
+                    whole.size(), what, percentiles(early, 1.0), early.size(), percentiles(later, 1.0), later.size());
         }
     }
 
