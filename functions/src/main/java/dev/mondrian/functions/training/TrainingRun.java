@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
@@ -48,6 +49,9 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
     private static final int JOBS = 16;
     private static final int STREAMS_PER_JOB = 10;
     private static final int REPORTS_PER_JOB = 60;
+    private static final int RUNNERS = 4;
+    /** How long past its length a run may take before it counts as stuck (a stream that never ends). */
+    private static final Duration GRACE = Duration.ofSeconds(60);
 
     private final Duration length;
     private final String runnerToken;
@@ -82,20 +86,25 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
 
     private void train(String base) throws Exception {
         long end = System.nanoTime() + length.toNanos();
+        long giveUp = end + GRACE.toNanos();
         int rounds = 0;
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             do {
-                round(base, threads);
+                round(base, threads, giveUp);
                 rounds++;
             } while (System.nanoTime() < end);
+        } finally {
+            threads.shutdownNow(); // not waited for: a stuck stream's reader ends with the process
         }
         log.info("training run: {} rounds of {} jobs", rounds, JOBS);
     }
 
     /**
-     * Jobs created and followed, claimed and reported on by four runners at once until each stream ends, then read.
+     * Jobs created and followed, claimed and reported on by {@link #RUNNERS} runners at once until each stream
+     * ends, then read.
      */
-    private void round(String base, ExecutorService threads) throws Exception {
+    private void round(String base, ExecutorService threads, long giveUp) throws Exception {
         List<String> jobs = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
             jobs.add(createJob(base, i));
@@ -106,7 +115,7 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
                 work.add(threads.submit(() -> follow(base, job)));
             }
         }
-        for (int r = 0; r < 4; r++) {
+        for (int r = 0; r < RUNNERS; r++) {
             work.add(threads.submit(() -> {
                 for (JsonNode claim; (claim = claim(base)) != null; ) {
                     report(base, claim);
@@ -115,7 +124,7 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
             }));
         }
         for (Future<?> piece : work) {
-            piece.get();
+            piece.get(Math.max(0, giveUp - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         // A client reading the outcome, as the page does when a stream ends.
         for (String job : jobs) {
