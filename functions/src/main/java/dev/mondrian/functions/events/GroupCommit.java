@@ -114,8 +114,7 @@ final class GroupCommit implements AutoCloseable {
             h.commit();
         } catch (RuntimeException | SQLException e) {
             log.error("a batch of {} database writes failed to commit", batch.size(), e);
-            // A fresh connection for the next batch: this one's transaction state is not to be trusted.
-            discardHandle();
+            releaseHandle();
             batch.forEach(pending -> pending.result.completeExceptionally(e));
             return;
         }
@@ -138,15 +137,12 @@ final class GroupCommit implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Hands the connection back: when idle, and after a failed batch, whose transaction state is not to be trusted
+     * (a transaction still open is rolled back). A failure to close is logged, not thrown: the writer goes on with
+     * a fresh connection.
+     */
     private void releaseHandle() {
-        if (handle != null) {
-            Handle h = handle;
-            handle = null;
-            h.close();
-        }
-    }
-
-    private void discardHandle() {
         Handle h = handle;
         handle = null;
         if (h == null) {
@@ -158,7 +154,7 @@ final class GroupCommit implements AutoCloseable {
             }
             h.close();
         } catch (RuntimeException e) {
-            log.warn("closing the writer's connection after a failed batch: {}", e.toString());
+            log.warn("closing the writer's connection: {}", e.toString());
         }
     }
 

@@ -2,6 +2,11 @@ package dev.mondrian.functions.training;
 
 import dev.mondrian.functions.MondrianProperties;
 import dev.mondrian.protocol.RunnerRoutes;
+import dev.mondrian.protocol.RunnerWire.ClaimRequest;
+import dev.mondrian.protocol.RunnerWire.ClaimedJob;
+import dev.mondrian.protocol.RunnerWire.Completion;
+import dev.mondrian.protocol.RunnerWire.Lease;
+import dev.mondrian.protocol.RunnerWire.ThinkingReport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,7 +34,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -117,7 +121,7 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
         }
         for (int r = 0; r < RUNNERS; r++) {
             work.add(threads.submit(() -> {
-                for (JsonNode claim; (claim = claim(base)) != null; ) {
+                for (ClaimedJob claim; (claim = claim(base)) != null; ) {
                     report(base, claim);
                 }
                 return null;
@@ -164,27 +168,24 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
         return null;
     }
 
-    private JsonNode claim(String base) throws IOException, InterruptedException {
-        HttpRequest.Builder request = runner(base + RunnerRoutes.CLAIM_PATH)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"runner_id\":\"training\",\"wait_ms\":0}"));
-        String body = send(request, 200, 204);
-        return body.isEmpty() ? null : json.readTree(body);
+    private ClaimedJob claim(String base) throws IOException, InterruptedException {
+        String body = send(runner(base + RunnerRoutes.CLAIM_PATH, new ClaimRequest("training", 0L, null, null)), 200,
+                204);
+        return body.isEmpty() ? null : json.readValue(body, ClaimedJob.class);
     }
 
-    private void report(String base, JsonNode claim) throws IOException, InterruptedException {
-        String job = claim.get("job_id").asString();
-        if (!claim.path("image").isNull() && !claim.path("image").isMissingNode()) {
+    private void report(String base, ClaimedJob claim) throws IOException, InterruptedException {
+        String job = claim.jobId();
+        Lease lease = claim.lease();
+        if (claim.image() != null) {
             send(runner(base + RunnerRoutes.IMAGE.path(job)).GET(), 200);
         }
-        String lease = "\"lease_id\":\"" + claim.get("lease").get("id").asString() + "\",\"lease_epoch\":"
-                + claim.get("lease").get("epoch").asLong();
         for (int seq = 1; seq <= REPORTS_PER_JOB; seq++) {
-            send(runner(base + RunnerRoutes.THINKING.path(job)).POST(HttpRequest.BodyPublishers.ofString("{" + lease
-                    + ",\"update_seq\":" + seq + ",\"tokens\":" + seq + ",\"tokens_per_second\":12.5,\"elapsed_ms\":"
-                    + seq * 80 + ",\"text\":\"word" + seq + " \"}")), 200);
+            send(runner(base + RunnerRoutes.THINKING.path(job), new ThinkingReport(null, lease.id(), lease.epoch(),
+                    (long) seq, seq, 12.5, null, seq * 80L, "word" + seq + " ", null)), 200);
         }
-        send(runner(base + RunnerRoutes.COMPLETE.path(job)).POST(HttpRequest.BodyPublishers.ofString("{" + lease
-                + ",\"analysis\":\"A training critique.\",\"tokens\":" + REPORTS_PER_JOB + "}")), 200);
+        send(runner(base + RunnerRoutes.COMPLETE.path(job), new Completion(null, lease.id(), lease.epoch(),
+                "A training critique.", REPORTS_PER_JOB, null, null, null)), 200);
     }
 
     /** A small PNG of noise, so the photo's path (decoding, checks, storage, the runner's download) is trained too. */
@@ -206,18 +207,24 @@ class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
     }
 
     private HttpRequest.Builder runner(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + runnerToken)
-                .header("Content-Type", "application/json");
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + runnerToken);
     }
 
-    private String send(HttpRequest.Builder request, int... expected) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    /** A runner's POST of one of the protocol's messages, written as the runners write it. */
+    private HttpRequest.Builder runner(String url, Object message) {
+        return runner(url).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(message)));
+    }
+
+    private String send(HttpRequest.Builder builder, int... expected) throws IOException, InterruptedException {
+        HttpRequest request = builder.build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         for (int status : expected) {
             if (response.statusCode() == status) {
                 return response.body();
             }
         }
-        throw new IOException(request.build().method() + " " + request.build().uri() + " answered "
-                + response.statusCode() + ": " + response.body());
+        throw new IOException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
+                + response.body());
     }
 }

@@ -3,6 +3,7 @@ package dev.mondrian.functions.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.mondrian.functions.metrics.EventMeters;
 import dev.mondrian.functions.store.Dialect;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import com.zaxxer.hikari.HikariDataSource;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -143,7 +144,7 @@ class GroupCommitTest {
             return 0;
         });
         // Kept for the next batch a moment, then returned: a pool drained for shutdown must not wait on it.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (pool.getHikariPoolMXBean().getActiveConnections() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
