@@ -31,8 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Blocks of four outputs by two rows share each load: every weight vector read serves two rows,
  * every row vector four outputs, and the eight accumulators are independent chains, enough to keep
- * both FMA units busy. Outputs are split across {@link ComputeThreads#current()} threads ({@link #parallel}, which
- * {@link VectorDecodeStep} also uses to split a batch's attention by rows).
+ * both FMA units busy. A batch of eight rows or more whose inputs are short ({@link #GROUP_MAX_IN}) goes eight rows
+ * at a time by one output instead ({@link #oneByEight}): each weight is then read once, as one stream, for all
+ * eight, and the eight rows' vectors, laid side by side ({@link #grouped}), stay in the L1 cache; measured 1.3–1.4×
+ * faster on Qwen2.5-0.5B's 896-wide inputs and no faster from 1 024 on, where the rows no longer fit beside the weight
+ * (docs/BENCHMARKS.md, issue 19). Outputs are split across {@link ComputeThreads#current()} threads
+ * ({@link #parallel}, which {@link VectorDecodeStep} also uses to split a batch's attention by rows).
  */
 final class VectorKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -60,6 +64,10 @@ final class VectorKernel {
     }
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int BLOCK = 4;
+    /** Rows taken together by {@link #oneByEight}. */
+    private static final int GROUP = 8;
+    /** The widest input {@link #oneByEight} takes: eight rows of it (28 kB) fit a 32 kB L1 cache beside the weight. */
+    private static final int GROUP_MAX_IN = 896;
     /**
      * Products of fewer multiply-adds than this run on the calling thread alone: handing part of one to another
      * thread and waiting for it costs about what this much work takes on this project's machines (every
@@ -111,12 +119,36 @@ final class VectorKernel {
     float[] multiply(MemorySegment weight, Element element, MemorySegment scales, MemorySegment bias, int out, int in,
                      float[] x, int rows) {
         float[] y = new float[rows * out];
+        float[] groups = rows >= GROUP && in <= GROUP_MAX_IN ? grouped(x, rows, in) : null;
         if ((long) rows * out * in < parallelWork) {
-            range(weight, element, scales, bias, out, in, x, rows, y, 0, out);
+            range(weight, element, scales, bias, out, in, x, groups, rows, y, 0, out);
         } else {
-            parallel(out, BLOCK, (from, to) -> range(weight, element, scales, bias, out, in, x, rows, y, from, to));
+            parallel(out, BLOCK, (from, to) -> range(weight, element, scales, bias, out, in, x, groups, rows, y, from,
+                    to));
         }
         return y;
+    }
+
+    /**
+     * x's whole groups of {@link #GROUP} rows, each group [in / lanes][GROUP][lanes] (its rows' vectors for one stretch
+     * of the input side by side, so {@link #oneByEight} reads them as one stream); the inputs past the last whole
+     * vector are left out (read from x).
+     */
+    private static float[] grouped(float[] x, int rows, int in) {
+        int lanes = SPECIES.length();
+        int bound = SPECIES.loopBound(in);
+        int groups = rows / GROUP;
+        float[] grouped = new float[groups * GROUP * bound];
+        for (int g = 0; g < groups; g++) {
+            for (int r = 0; r < GROUP; r++) {
+                int from = (g * GROUP + r) * in;
+                int to = g * GROUP * bound + r * lanes;
+                for (int i = 0; i < bound; i += lanes) {
+                    System.arraycopy(x, from + i, grouped, to + i * GROUP, lanes);
+                }
+            }
+        }
+        return grouped;
     }
 
     /** Work on the items [from, to) of something split across threads. */
@@ -222,12 +254,21 @@ final class VectorKernel {
         };
     }
 
-    /** Outputs [from, to) of every row. */
-    private static void range(MemorySegment w, Element element, MemorySegment scales, MemorySegment bias, int out, int in, float[] x, int rows,
-                              float[] y, int from, int to) {
+    /** Outputs [from, to) of every row; {@code groups}: x's whole groups of eight rows ({@link #grouped}), or null. */
+    private static void range(MemorySegment w, Element element, MemorySegment scales, MemorySegment bias, int out,
+                              int in, float[] x, float[] groups, int rows, float[] y, int from, int to) {
+        int first = 0;
+        if (groups != null) {
+            first = rows - rows % GROUP;
+            for (int m = 0; m < first; m += GROUP) {
+                for (int o = from; o < to; o++) {
+                    oneByEight(w, element, in, x, groups, out, y, o, m);
+                }
+            }
+        }
         int o = from;
         for (; o + BLOCK <= to; o += BLOCK) {
-            int m = 0;
+            int m = first;
             for (; m + 2 <= rows; m += 2) {
                 fourByTwo(w, element, in, x, out, y, o, m);
             }
@@ -236,7 +277,7 @@ final class VectorKernel {
             }
         }
         for (; o < to; o++) {
-            for (int m = 0; m < rows; m++) {
+            for (int m = first; m < rows; m++) {
                 y[m * out + o] = dot(w, element, in, x, o, m);
             }
         }
@@ -253,6 +294,48 @@ final class VectorKernel {
                     y[m * out + j] += bias.getAtIndex(ValueLayout.JAVA_FLOAT, j);
                 }
             }
+        }
+    }
+
+    /** Output o of rows m..m+7, m a multiple of {@link #GROUP}: one weight vector read for eight rows' vectors. */
+    private static void oneByEight(MemorySegment w, Element element, int in, float[] x, float[] groups, int out,
+                                   float[] y, int o, int m) {
+        long base = (long) o * in;
+        int bound = SPECIES.loopBound(in);
+        int group = m * bound;
+        int lanes = SPECIES.length();
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        for (int i = 0; i < bound; i += lanes) {
+            FloatVector k = load(w, element, base + i);
+            int at = group + i * GROUP;
+            a0 = k.fma(FloatVector.fromArray(SPECIES, groups, at), a0);
+            a1 = k.fma(FloatVector.fromArray(SPECIES, groups, at + lanes), a1);
+            a2 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 2 * lanes), a2);
+            a3 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 3 * lanes), a3);
+            a4 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 4 * lanes), a4);
+            a5 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 5 * lanes), a5);
+            a6 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 6 * lanes), a6);
+            a7 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 7 * lanes), a7);
+        }
+        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+                a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD),
+                a4.reduceLanes(VectorOperators.ADD), a5.reduceLanes(VectorOperators.ADD),
+                a6.reduceLanes(VectorOperators.ADD), a7.reduceLanes(VectorOperators.ADD)};
+        for (int i = bound; i < in; i++) {
+            float k = scalar(w, element, base + i);
+            for (int r = 0; r < GROUP; r++) {
+                sums[r] += k * x[(m + r) * in + i];
+            }
+        }
+        for (int r = 0; r < GROUP; r++) {
+            y[(m + r) * out + o] = sums[r];
         }
     }
 

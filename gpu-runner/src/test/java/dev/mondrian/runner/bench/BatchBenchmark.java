@@ -38,10 +38,10 @@ public final class BatchBenchmark {
     private static final int PROMPT = 128;
     /** Untimed steps first in every run: the first steps run before the JIT has compiled the kernel. */
     private static final int WARMUP = 3;
-    /** Timed steps per run: 8 on a 0.5B model take seconds; a small model needs more to be timed at all. */
-    private static final int DECODE_LARGE = 8;
+    /** Timed steps per run: 20 on a 0.5B model take a few seconds (with 8, rounds differed by 10%); a small model needs more. */
+    private static final int DECODE_LARGE = 20;
     private static final int DECODE_SMALL = 64;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
     /** Streams decoding while a newcomer's prompt is prefilled. */
     private static final int RUNNING = 8;
     /** Context beyond the measured steps, for the streams of the newcomer measurement. */

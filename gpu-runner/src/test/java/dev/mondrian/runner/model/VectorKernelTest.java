@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VectorKernelTest {
     static Stream<Arguments> shapes() {
         int[][] sizes = {{1, 1}, {5, 3}, {8, 16}, {13, 37}, {64, 96}, {130, 200}};
-        return Stream.of(sizes).flatMap(size -> IntStream.of(1, 2, 3, 8, 16, 17)
+        return Stream.of(sizes).flatMap(size -> IntStream.of(1, 2, 3, 8, 12, 16, 17)
                 .mapToObj(rows -> Arguments.of(size[0], size[1], rows)));
     }
 
