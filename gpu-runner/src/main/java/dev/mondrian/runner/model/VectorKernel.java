@@ -6,12 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -79,16 +73,12 @@ final class VectorKernel {
 
     private final int threads;
     private final long parallelWork;
-    private final ExecutorService helpers;
+    private final KernelTeam team;
 
     VectorKernel(int threads, long parallelWork) {
         this.threads = threads;
         this.parallelWork = parallelWork;
-        this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, task -> {
-            Thread thread = new Thread(task, "mondrian-kernel");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.team = threads == 1 ? null : new KernelTeam(threads - 1);
     }
 
     /** Whether INT8 weights can be read here: this CPU's vectors are 256 bits or wider. */
@@ -159,29 +149,25 @@ final class VectorKernel {
 
     /**
      * {@code part} over [0, count) split into one contiguous range per thread (each a multiple of {@code granule}
-     * items but the last), the first on the calling thread; returns when every range is done.
+     * items but the last), the first on the calling thread, the others on the {@link KernelTeam}; returns when every
+     * range is done. While another thread's work holds the team, the whole of it runs on the calling thread.
      */
     void parallel(int count, int granule, Part part) {
         int chunk = Math.ceilDiv(Math.ceilDiv(count, threads), granule) * granule;
-        if (threads == 1 || count <= chunk) {
+        if (threads == 1 || count <= chunk || !team.acquire()) {
             part.run(0, count);
             return;
         }
-        List<Future<?>> parts = new ArrayList<>(threads - 1);
-        for (int start = chunk; start < count; start += chunk) {
-            int from = start;
-            int to = Math.min(count, start + chunk);
-            parts.add(helpers.submit(() -> part.run(from, to)));
-        }
-        part.run(0, chunk);
-        for (Future<?> future : parts) {
-            try {
-                future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted in parallel work", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("parallel work failed", e.getCause());
+        int started = 0;
+        try {
+            for (int start = chunk; start < count; start += chunk) {
+                team.start(started++, part, start, Math.min(count, start + chunk));
+            }
+            part.run(0, chunk);
+        } finally {
+            Throwable failure = team.finish(started);
+            if (failure != null) {
+                throw new IllegalStateException("parallel work failed", failure);
             }
         }
     }

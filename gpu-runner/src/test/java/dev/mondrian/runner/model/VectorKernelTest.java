@@ -1,6 +1,7 @@
 package dev.mondrian.runner.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import ai.djl.engine.Engine;
@@ -13,7 +14,13 @@ import ai.djl.training.GradientCollector;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -152,6 +159,65 @@ class VectorKernelTest {
                 assertThat(gradient[i]).isCloseTo(expected[i % 4], offset(1e-5f));
             }
         }
+    }
+
+    /**
+     * Several threads multiplying on one kernel at once (a batched step beside a second job's prompt): each gets its
+     * own product whether it held the helper threads or worked alone, and a failure on a helper's range reaches its
+     * caller and leaves the helpers working.
+     */
+    @Test
+    void callersAtOnceGetTheirOwnProductsAndAHelpersFailureReachesItsCaller() throws Exception {
+        VectorKernel kernel = new VectorKernel(3, 0);
+        int out = 64;
+        int in = 96;
+        int rows = 8;
+        SplittableRandom random = new SplittableRandom(5);
+        MemorySegment weight = offHeap(random(random, out * in));
+        List<float[]> inputs = IntStream.range(0, 4).mapToObj(i -> random(random, rows * in)).toList();
+        List<float[]> expected = inputs.stream()
+                .map(x -> new VectorKernel(1, 0).multiply(weight, null, out, in, x, rows)).toList();
+        ExecutorService callers = Executors.newFixedThreadPool(inputs.size());
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int c = 0; c < inputs.size(); c++) {
+                int caller = c;
+                results.add(callers.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        if (!close(kernel.multiply(weight, null, out, in, inputs.get(caller), rows),
+                                expected.get(caller))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS)).as("every product its caller's own").isTrue();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThatThrownBy(() -> kernel.parallel(9, 1, (from, to) -> {
+            if (from > 0) {
+                throw new ArithmeticException("on a helper");
+            }
+        })).isInstanceOf(IllegalStateException.class).hasRootCauseInstanceOf(ArithmeticException.class);
+        assertThat(close(kernel.multiply(weight, null, out, in, inputs.get(0), rows), expected.get(0)))
+                .as("the helpers work on").isTrue();
+    }
+
+    /**
+     * Equal within float rounding: the Vector API sums a vector's lanes in another order once the JIT compiles it, so
+     * the same product computed before and after compilation differs in the last bits.
+     */
+    private static boolean close(float[] actual, float[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Math.abs(actual[i] - expected[i]) > 1e-4f * (1 + Math.abs(expected[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Native memory, as a PyTorch tensor's is (the Vector API reads heap segments of byte[] only). */
