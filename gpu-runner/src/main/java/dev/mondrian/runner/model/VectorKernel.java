@@ -310,19 +310,36 @@ final class VectorKernel {
             a6 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 6 * lanes), a6);
             a7 = k.fma(FloatVector.fromArray(SPECIES, groups, at + 7 * lanes), a7);
         }
-        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
-                a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD),
-                a4.reduceLanes(VectorOperators.ADD), a5.reduceLanes(VectorOperators.ADD),
-                a6.reduceLanes(VectorOperators.ADD), a7.reduceLanes(VectorOperators.ADD)};
+        // Sums in locals, not an array: such an array escaped the JIT's analysis and was most of a step's garbage.
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s4 = a4.reduceLanes(VectorOperators.ADD);
+        float s5 = a5.reduceLanes(VectorOperators.ADD);
+        float s6 = a6.reduceLanes(VectorOperators.ADD);
+        float s7 = a7.reduceLanes(VectorOperators.ADD);
         for (int i = bound; i < in; i++) {
             float k = scalar(w, element, base + i);
-            for (int r = 0; r < GROUP; r++) {
-                sums[r] += k * x[(m + r) * in + i];
-            }
+            int at = m * in + i;
+            s0 += k * x[at];
+            s1 += k * x[at + in];
+            s2 += k * x[at + 2 * in];
+            s3 += k * x[at + 3 * in];
+            s4 += k * x[at + 4 * in];
+            s5 += k * x[at + 5 * in];
+            s6 += k * x[at + 6 * in];
+            s7 += k * x[at + 7 * in];
         }
-        for (int r = 0; r < GROUP; r++) {
-            y[(m + r) * out + o] = sums[r];
-        }
+        int at = m * out + o;
+        y[at] = s0;
+        y[at + out] = s1;
+        y[at + 2 * out] = s2;
+        y[at + 3 * out] = s3;
+        y[at + 4 * out] = s4;
+        y[at + 5 * out] = s5;
+        y[at + 6 * out] = s6;
+        y[at + 7 * out] = s7;
     }
 
     /** Outputs o..o+3 of rows m and m+1. */
@@ -359,23 +376,39 @@ final class VectorKernel {
             a30 = k3.fma(v0, a30);
             a31 = k3.fma(v1, a31);
         }
-        float[] sums = {a00.reduceLanes(VectorOperators.ADD), a01.reduceLanes(VectorOperators.ADD),
-                a10.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD),
-                a20.reduceLanes(VectorOperators.ADD), a21.reduceLanes(VectorOperators.ADD),
-                a30.reduceLanes(VectorOperators.ADD), a31.reduceLanes(VectorOperators.ADD)};
+        float s00 = a00.reduceLanes(VectorOperators.ADD);
+        float s01 = a01.reduceLanes(VectorOperators.ADD);
+        float s10 = a10.reduceLanes(VectorOperators.ADD);
+        float s11 = a11.reduceLanes(VectorOperators.ADD);
+        float s20 = a20.reduceLanes(VectorOperators.ADD);
+        float s21 = a21.reduceLanes(VectorOperators.ADD);
+        float s30 = a30.reduceLanes(VectorOperators.ADD);
+        float s31 = a31.reduceLanes(VectorOperators.ADD);
         for (; i < in; i++) {
             float v0 = x[x0 + i];
             float v1 = x[x1 + i];
-            for (int j = 0; j < BLOCK; j++) {
-                float k = scalar(w, element, (long) (o + j) * in + i);
-                sums[2 * j] += k * v0;
-                sums[2 * j + 1] += k * v1;
-            }
+            float k0 = scalar(w, element, w0 + i);
+            float k1 = scalar(w, element, w1 + i);
+            float k2 = scalar(w, element, w2 + i);
+            float k3 = scalar(w, element, w3 + i);
+            s00 += k0 * v0;
+            s01 += k0 * v1;
+            s10 += k1 * v0;
+            s11 += k1 * v1;
+            s20 += k2 * v0;
+            s21 += k2 * v1;
+            s30 += k3 * v0;
+            s31 += k3 * v1;
         }
-        for (int j = 0; j < BLOCK; j++) {
-            y[m * out + o + j] = sums[2 * j];
-            y[(m + 1) * out + o + j] = sums[2 * j + 1];
-        }
+        int at = m * out + o;
+        y[at] = s00;
+        y[at + 1] = s10;
+        y[at + 2] = s20;
+        y[at + 3] = s30;
+        y[at + out] = s01;
+        y[at + out + 1] = s11;
+        y[at + out + 2] = s21;
+        y[at + out + 3] = s31;
     }
 
     /** Outputs o..o+3 of row m: a single row (one sequence decoding), or the odd row of a batch. */
@@ -398,16 +431,22 @@ final class VectorKernel {
             a2 = load(w, element, w2 + i).fma(v, a2);
             a3 = load(w, element, w3 + i).fma(v, a3);
         }
-        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
-                a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD)};
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; i < in; i++) {
-            for (int j = 0; j < BLOCK; j++) {
-                sums[j] += scalar(w, element, (long) (o + j) * in + i) * x[x0 + i];
-            }
+            float v = x[x0 + i];
+            s0 += scalar(w, element, w0 + i) * v;
+            s1 += scalar(w, element, w1 + i) * v;
+            s2 += scalar(w, element, w2 + i) * v;
+            s3 += scalar(w, element, w3 + i) * v;
         }
-        for (int j = 0; j < BLOCK; j++) {
-            y[m * out + o + j] = sums[j];
-        }
+        int at = m * out + o;
+        y[at] = s0;
+        y[at + 1] = s1;
+        y[at + 2] = s2;
+        y[at + 3] = s3;
     }
 
     /** Output o of row m alone: the edges the blocks leave. */
