@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 class RunnerDeploymentFilesTest {
     private static final Path DIR = Path.of("..", "infra", "runner");
     private static final List<String> LAUNCH = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules",
-            "jdk.incubator.vector", "-Dai.djl.offline=true", "-XX:+UseSerialGC", "-Xmn24m", "-cp", "/opt/mondrian/runner/lib/*", "dev.mondrian.runner.Main", "runner");
+            "jdk.incubator.vector", "-Dai.djl.offline=true", "-XX:+UseSerialGC", "-Xmn24m", "-XX:SurvivorRatio=4",
+            "-XX:TargetSurvivorRatio=90", "-cp", "/opt/mondrian/runner/lib/*", "dev.mondrian.runner.Main", "runner");
 
     @Test
     void theUnitAndTheContainerLaunchTheRunnerAlike() throws Exception {
