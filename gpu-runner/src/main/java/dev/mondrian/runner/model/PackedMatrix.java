@@ -39,13 +39,13 @@ record PackedMatrix(VectorKernel.Element element, NDArray bytes, MemorySegment v
     /** The whole matrix as a float32 tensor in {@code scope}, for one PyTorch operation. */
     NDArray widen(NDManager scope) {
         NDArray floats = scope.create(shape(), DataType.FLOAT32);
-        widenInto(VectorKernel.inPlace(floats));
+        widenRows(0, rows, VectorKernel.inPlace(floats));
         return floats;
     }
 
-    /** The whole matrix widened into {@code floats}: float32 memory of at least its size, row-major. */
-    void widenInto(MemorySegment floats) {
-        VectorKernel.widen(element, values, scaleMemory(), 0, rows, columns, floats);
+    /** Rows {@code first} to {@code first + count} widened into {@code floats}: float32 memory of their size at least. */
+    void widenRows(long first, long count, MemorySegment floats) {
+        VectorKernel.widen(element, values, scaleMemory(), first, count, columns, floats);
     }
 
     /** Rows {@code ids} as a float32 tensor [ids, columns] in {@code scope}: an embedding lookup. */

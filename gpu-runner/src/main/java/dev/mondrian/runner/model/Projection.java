@@ -117,12 +117,12 @@ public final class Projection {
             return x.getManager().create(y, new Shape(dims));
         }
         if (packed != null && widened != null && !x.hasGradient()) {
-            return widened.apply(packed, w -> linear(x, w));
+            return widened.apply(packed, x, bias, Projection::linear);
         }
-        return linear(x, weight != null ? weight : packed.widen(x.getManager()));
+        return linear(x, weight != null ? weight : packed.widen(x.getManager()), bias);
     }
 
-    private NDArray linear(NDArray x, NDArray w) {
+    private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
         return (bias == null ? Linear.linear(x, w) : Linear.linear(x, w, bias)).singletonOrThrow();
     }
 

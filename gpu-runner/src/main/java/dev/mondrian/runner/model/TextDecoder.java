@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -206,16 +207,23 @@ public final class TextDecoder {
         NDArray h = inputs.toType(type, false);
         for (int i = 0; i < layers.length; i++) {
             int index = i;
-            h = layer(i, h, rows, x -> attention(index, x, cache, start, angles, mask, rows));
-            if (i < addends.size()) {
-                h = h.add(addends.get(i).toType(type, false));
+            NDArray addend = i < addends.size() ? addends.get(i) : null;
+            h = layer(i, h, h != inputs, rows, x -> attention(index, x, cache, start, angles, mask, rows));
+            if (addend != null) {
+                NDArray sum = h.add(addend.toType(type, false));
+                h.close();
+                h = sum;
             }
         }
         cache.advance(seq, positions.next());
         if (!allPositions && seq > 1) {
             h = h.get(new NDIndex("-1:"));
         }
-        return lmHead.apply(rmsNorm(h, finalNorm), rows).toType(DataType.FLOAT32, false);
+        NDArray logits = lmHead.apply(rmsNorm(h, finalNorm), rows).toType(DataType.FLOAT32, false);
+        if (seq > 1) {
+            NativeHeap.trim(); // what the prompt's intermediates left in the C heap
+        }
+        return logits;
     }
 
     /**
@@ -251,7 +259,7 @@ public final class TextDecoder {
         NDArray h = inputs.toType(type, false);
         for (int i = 0; i < layers.length; i++) {
             int index = i;
-            h = layer(i, h, rows, x -> batchAttention(index, x, caches, angles, tokens, mask, rows));
+            h = layer(i, h, h != inputs, rows, x -> batchAttention(index, x, caches, angles, tokens, mask, rows));
         }
         for (KvCache cache : caches) {
             cache.advance(1, cache.position() + 1);
@@ -302,15 +310,30 @@ public final class TextDecoder {
     }
 
     /**
-     * One decoder layer in a scope of its own, so a long prefill holds one layer's intermediates at
-     * a time rather than every layer's until the forward pass ends; only the output survives.
+     * One decoder layer: its attention and its MLP each in a scope of their own, so a long prompt holds one half's
+     * intermediates at a time; {@code ownsInput}: the input is the previous layer's output, freed here once used.
+     * Only the output survives (autograd keeps what a backward pass needs on its own).
      */
-    private NDArray layer(int i, NDArray h, AdapterRows rows, UnaryOperator<NDArray> attention) {
+    private NDArray layer(int i, NDArray h, boolean ownsInput, AdapterRows rows, UnaryOperator<NDArray> attention) {
+        Layer layer = layers[i];
+        NDArray mid = scoped(() -> h.add(attention.apply(rmsNorm(h, layer.inputNorm()))));
+        if (ownsInput) {
+            h.close();
+        }
+        NDArray out = scoped(() -> mid.add(mlp(layer, rmsNorm(mid, layer.postNorm()), rows)));
+        mid.close();
+        return out;
+    }
+
+    /**
+     * What {@code step} returns, its intermediates freed as it returns: the layers, their halves and the steps within
+     * them each free theirs, so a prompt holds no more than one step's at a time.
+     */
+    private static NDArray scoped(Supplier<NDArray> step) {
         NDArray out;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray mid = h.add(attention.apply(rmsNorm(h, layers[i].inputNorm())));
-            out = mid.add(mlp(layers[i], rmsNorm(mid, layers[i].postNorm()), rows));
+            out = step.get();
             NDScope.unregister(out);
         }
         NDScope.register(out);
@@ -323,7 +346,7 @@ public final class TextDecoder {
         int seq = (int) x.getShape().get(0);
         NDArray[] qkv = rotatedQkv(layer, x, angles, rows);
         NDArray[] kv = cache.store(index, start, qkv[1], qkv[2]);
-        NDArray out = attend(qkv[0], kv, mask).reshape(seq, config.numHeads() * config.headDim());
+        NDArray out = scoped(() -> attend(qkv[0], kv, mask).reshape(seq, config.numHeads() * config.headDim()));
         return layer.o().apply(out, rows);
     }
 
@@ -374,7 +397,9 @@ public final class TextDecoder {
             q = rmsNorm(q, layer.qNorm());
             k = rmsNorm(k, layer.kNorm());
         }
-        return new NDArray[] {rope.apply(q, angles), rope.apply(k, angles), v};
+        NDArray queries = q;
+        NDArray keys = k;
+        return new NDArray[] {scoped(() -> rope.apply(queries, angles)), scoped(() -> rope.apply(keys, angles)), v};
     }
 
     /**
@@ -399,17 +424,31 @@ public final class TextDecoder {
         return probs.matMul(kv[1]).reshape(heads, seq, dim).transpose(1, 0, 2);
     }
 
+    /**
+     * SwiGLU: down(silu(gate(x)) · up(x)), each intermediate freed once used, so that no more than three of these,
+     * a prompt's largest, are held at once. Not in place: autograd may have saved them for a backward pass (and
+     * keeps them itself).
+     */
     private NDArray mlp(Layer layer, NDArray x, AdapterRows rows) {
         NDArray gate = layer.gate().apply(x, rows);
+        NDArray sigmoid = Activation.sigmoid(gate);
+        NDArray silu = sigmoid.mul(gate);
+        sigmoid.close();
+        gate.close();
         NDArray up = layer.up().apply(x, rows);
-        return layer.down().apply(Activation.sigmoid(gate).mul(gate).mul(up), rows);
+        NDArray product = silu.mul(up);
+        silu.close();
+        up.close();
+        return layer.down().apply(product, rows);
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray f = x.toType(DataType.FLOAT32, false);
-        // x · 1/sqrt(mean(x²) + eps), as transformers' rsqrt.
-        NDArray inv = one.div(f.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt());
-        return f.mul(inv).toType(type, false).mul(weight);
+        return scoped(() -> {
+            NDArray f = x.toType(DataType.FLOAT32, false);
+            // x · 1/sqrt(mean(x²) + eps), as transformers' rsqrt.
+            NDArray inv = one.div(f.square().mean(new int[] {-1}, true).add((float) config.rmsNormEps()).sqrt());
+            return f.mul(inv).toType(type, false).mul(weight);
+        });
     }
 
     private NDArray causalMask(NDManager scope, int start, int seq) {

@@ -9,38 +9,78 @@ import ai.djl.ndarray.types.Shape;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Float32 copies of a decoder's packed layer matrices for PyTorch's operations (prefill, large batches): one
- * reusable buffer, as large as the largest matrix, widened into for each operation and seen by PyTorch through one
- * view per shape. A fresh tensor per operation would have a prefill allocate and free a whole layer's weights in
- * float32 over and over, and the allocator keeps much of that memory: on Qwen2.5-0.5B, 250 MB more at the peak; a
- * tensor per shape held 38.5 MB there, the one buffer 17.4 MB (docs/BENCHMARKS.md, issue 21).
+ * reusable buffer of at most {@link #BLOCK} floats, into which a matrix is widened a block of rows at a time, each
+ * block's product written into its columns of the result. A fresh tensor per operation would have a prefill
+ * allocate and free a whole layer's weights in float32 over and over, and the allocator keeps much of that memory
+ * (on Qwen2.5-0.5B, 250 MB more at the peak); a buffer as large as the largest matrix held 17.4 MB there and would
+ * hold 95 MB for a 4B model's MLP (docs/BENCHMARKS.md, issue 21).
  */
 final class WidenedWeights {
+    /** Floats in the buffer at most (4 MiB): a block of rows this size still makes a full-speed matrix product. */
+    static final long BLOCK = 1 << 20;
+
     private final NDManager manager;
+    private final long block;
     private NDArray buffer;
     private MemorySegment memory;
     private final Map<Shape, NDArray> views = new HashMap<>();
 
     WidenedWeights(NDManager manager) {
+        this(manager, BLOCK);
+    }
+
+    /** @param block floats in the buffer at most */
+    WidenedWeights(NDManager manager, long block) {
         this.manager = manager;
+        this.block = block;
     }
 
     /**
-     * {@code use} applied to {@code matrix} widened; the buffer is reused once it returns, so it must not keep it
-     * (an operation under autograd would: give such one its own copy, {@link PackedMatrix#widen}).
+     * x [..., columns] · {@code matrix}ᵀ (+ {@code bias}) → [..., rows], through {@code product(x, block, bias)} for
+     * each block of rows widened (bias: that block's part, or null). The buffer is reused once {@code product}
+     * returns, so the result must not keep it (an operation under autograd would: give such one its own copy,
+     * {@link PackedMatrix#widen}).
      */
-    synchronized NDArray apply(PackedMatrix matrix, Function<NDArray, NDArray> use) {
-        long elements = matrix.rows() * matrix.columns();
-        if (buffer == null || buffer.size() < elements) {
-            grow(elements);
+    synchronized NDArray apply(PackedMatrix matrix, NDArray x, NDArray bias, BlockProduct product) {
+        long columns = matrix.columns();
+        long blockRows = Math.min(matrix.rows(), Math.max(1, block / columns));
+        if (buffer == null || buffer.size() < blockRows * columns) {
+            grow(blockRows * columns);
         }
-        NDArray floats = views.computeIfAbsent(matrix.shape(), shape -> kept(buffer.get(new NDIndex(":{}", elements))
-                .reshape(shape)));
-        matrix.widenInto(memory);
-        return use.apply(floats);
+        if (blockRows == matrix.rows()) {
+            matrix.widenRows(0, blockRows, memory);
+            return product.apply(x, view(blockRows, columns), bias);
+        }
+        Shape in = x.getShape();
+        long[] dims = in.getShape().clone(); // getShape() is the shape's own array
+        dims[dims.length - 1] = matrix.rows();
+        NDArray y = x.getManager().create(new Shape(dims), x.getDataType());
+        for (long first = 0; first < matrix.rows(); first += blockRows) {
+            long count = Math.min(blockRows, matrix.rows() - first);
+            matrix.widenRows(first, count, memory);
+            NDIndex columnsOfY = new NDIndex("..., {}:{}", first, first + count);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray part = bias == null ? null : bias.get(new NDIndex("{}:{}", first, first + count));
+                y.set(columnsOfY, product.apply(x, view(count, columns), part));
+            }
+        }
+        return y;
+    }
+
+    /** A product of x with a widened block of rows, plus its part of the bias where there is one. */
+    @FunctionalInterface
+    interface BlockProduct {
+        NDArray apply(NDArray x, NDArray block, NDArray bias);
+    }
+
+    /** The buffer's first rows × columns floats as a [rows, columns] tensor. */
+    private NDArray view(long rows, long columns) {
+        return views.computeIfAbsent(new Shape(rows, columns),
+                shape -> kept(buffer.get(new NDIndex(":{}", rows * columns)).reshape(shape)));
     }
 
     /** A buffer of {@code elements} floats in place of the one before, whose views go with it. */

@@ -41,7 +41,6 @@ final class ByteLevelCodec implements TextCodec {
     private final Pattern pieces;
     private final boolean ignoreMerges;
     private final TokenVocabulary vocabulary;
-    private final String[] tokensById;
     private final int[] byteIds;
     private final MergeTable merges;
 
@@ -58,7 +57,6 @@ final class ByteLevelCodec implements TextCodec {
         this.pieces = pieces;
         this.ignoreMerges = ignoreMerges;
         this.vocabulary = vocabulary;
-        this.tokensById = vocabulary.modelTokensById();
         this.byteIds = byteIds;
         this.merges = merges;
     }
@@ -392,8 +390,8 @@ final class ByteLevelCodec implements TextCodec {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (long id : ids) {
             String token = addedById.get(id);
-            if (token == null && id >= 0 && id < tokensById.length) {
-                token = tokensById[(int) id];
+            if (token == null) {
+                token = vocabulary.modelToken(id);
             }
             if (token != null) {
                 byte[] raw = symbolBytes(token);

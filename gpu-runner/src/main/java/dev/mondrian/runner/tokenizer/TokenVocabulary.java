@@ -1,12 +1,10 @@
 package dev.mondrian.runner.tokenizer;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import tools.jackson.core.JacksonException;
@@ -20,29 +18,69 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code added_tokens_decoder}. Vocab entries are in the model's own alphabet (byte-level BPE
  * writes a space as "Ġ"), so lookups are meant for special tokens such as {@code <|im_end|>}.
  *
- * <p>The vocab is read as a stream into one sorted array: a 150 000-token vocab read as a JSON tree into a map had
- * the runner hold 40 MB more at its peak (docs/BENCHMARKS.md, issue 21).
+ * <p>The vocab is read as a stream into one array of UTF-8 bytes, sorted: a 150 000-token vocab read as a JSON tree
+ * into a map had the runner hold 40 MB more at its peak, and as a sorted array of strings 12 MB more (docs/BENCHMARKS.md,
+ * issue 21).
  */
 public final class TokenVocabulary {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private record Entry(String token, int id) {}
-
-    /** The vocab's tokens in sorted order, and each one's id. */
-    private final String[] tokens;
+    /** The vocab's tokens in UTF-8, one after another in the order of their bytes: token i is [starts[i], starts[i + 1]). */
+    private final byte[] text;
+    private final int[] starts;
+    /** Each sorted token's id, and each id's place among the sorted tokens (-1 where the vocab has no such id). */
     private final int[] ids;
+    private final int[] placesById;
     /** Added tokens, which win over a vocab entry of the same spelling. */
     private final Map<String, Long> added;
     private final int size;
 
-    private TokenVocabulary(List<Entry> vocab, Map<String, Long> added) {
-        vocab.sort(Comparator.comparing(Entry::token));
-        this.tokens = vocab.stream().map(Entry::token).toArray(String[]::new);
-        this.ids = vocab.stream().mapToInt(Entry::id).toArray();
+    private TokenVocabulary(Entries vocab, Map<String, Long> added) {
+        Integer[] order = new Integer[vocab.count];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(vocab.text, vocab.starts[a], vocab.starts[a + 1],
+                vocab.text, vocab.starts[b], vocab.starts[b + 1]));
+        this.text = new byte[vocab.starts[vocab.count]];
+        this.starts = new int[vocab.count + 1];
+        this.ids = new int[vocab.count];
+        for (int i = 0; i < vocab.count; i++) {
+            int from = vocab.starts[order[i]];
+            int length = vocab.starts[order[i] + 1] - from;
+            System.arraycopy(vocab.text, from, text, starts[i], length);
+            starts[i + 1] = starts[i] + length;
+            ids[i] = vocab.ids[order[i]];
+        }
+        this.placesById = new int[Arrays.stream(ids).max().orElse(-1) + 1];
+        Arrays.fill(placesById, -1);
+        for (int i = 0; i < ids.length; i++) {
+            placesById[ids[i]] = i;
+        }
         this.added = Map.copyOf(added);
-        long highest = Math.max(Arrays.stream(ids).max().orElse(-1),
-                added.values().stream().mapToLong(Long::longValue).max().orElse(-1));
+        long highest = Math.max(placesById.length - 1, added.values().stream().mapToLong(Long::longValue).max().orElse(-1));
         this.size = (int) (highest + 1);
+    }
+
+    /** Vocab entries as they are read: their UTF-8 one after another, and their ids. */
+    private static final class Entries {
+        private byte[] text = new byte[1 << 16];
+        private int[] starts = new int[1 << 12];
+        private int[] ids = new int[1 << 12];
+        private int count;
+
+        void add(String token, int id) {
+            byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+            if (count + 1 >= starts.length) {
+                starts = Arrays.copyOf(starts, starts.length * 2);
+                ids = Arrays.copyOf(ids, ids.length * 2);
+            }
+            int end = starts[count] + bytes.length;
+            if (end > text.length) {
+                text = Arrays.copyOf(text, Math.max(text.length * 2, end));
+            }
+            System.arraycopy(bytes, 0, text, starts[count], bytes.length);
+            ids[count] = id;
+            starts[++count] = end;
+        }
     }
 
     public static TokenVocabulary load(Path folder) {
@@ -50,7 +88,7 @@ public final class TokenVocabulary {
         if (!Files.isRegularFile(tokenizer)) {
             throw new IllegalArgumentException(folder + " has no tokenizer.json");
         }
-        List<Entry> vocab = new ArrayList<>();
+        Entries vocab = new Entries();
         Map<String, Long> added = new HashMap<>();
         boolean sawVocab = false;
         try (JsonParser parser = JSON.createParser(tokenizer.toFile())) {
@@ -83,7 +121,7 @@ public final class TokenVocabulary {
     }
 
     /** The fields of "model": its "vocab" into {@code vocab}; whether there was one. */
-    private static boolean readModel(JsonParser parser, List<Entry> vocab) {
+    private static boolean readModel(JsonParser parser, Entries vocab) {
         boolean found = false;
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
@@ -92,14 +130,14 @@ public final class TokenVocabulary {
                 while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                     String token = parser.currentName();
                     parser.nextToken();
-                    vocab.add(new Entry(token, parser.getIntValue()));
+                    vocab.add(token, parser.getIntValue());
                 }
                 found = true;
             } else if (field.equals("vocab") && value == JsonToken.START_ARRAY) {
                 // Unigram models list [piece, score] pairs; the id is the position.
                 while (parser.nextToken() == JsonToken.START_ARRAY) {
                     parser.nextToken();
-                    vocab.add(new Entry(parser.getString(), vocab.size()));
+                    vocab.add(parser.getString(), vocab.count);
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
                         parser.skipChildren(); // the score
                     }
@@ -140,22 +178,36 @@ public final class TokenVocabulary {
 
     /** The id of a token of the model's own vocab (not an added token), as the model spells it. */
     OptionalLong modelId(String token) {
-        int at = Arrays.binarySearch(tokens, token);
-        return at >= 0 ? OptionalLong.of(ids[at]) : OptionalLong.empty();
+        byte[] key = token.getBytes(StandardCharsets.UTF_8);
+        int low = 0;
+        int high = ids.length - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            int order = Arrays.compareUnsigned(text, starts[middle], starts[middle + 1], key, 0, key.length);
+            if (order == 0) {
+                return OptionalLong.of(ids[middle]);
+            }
+            if (order < 0) {
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** How many tokens the model's own vocab lists (its added tokens not counted unless listed there too). */
     int modelEntries() {
-        return tokens.length;
+        return ids.length;
     }
 
-    /** The model vocab's tokens by id, null where it has none; the strings are this vocabulary's own. */
-    String[] modelTokensById() {
-        String[] byId = new String[Arrays.stream(ids).max().orElse(-1) + 1];
-        for (int i = 0; i < tokens.length; i++) {
-            byId[ids[i]] = tokens[i];
+    /** The model vocab's token of id {@code id}, as the model spells it; null where it has none. */
+    String modelToken(long id) {
+        if (id < 0 || id >= placesById.length || placesById[(int) id] < 0) {
+            return null;
         }
-        return byId;
+        int place = placesById[(int) id];
+        return new String(text, starts[place], starts[place + 1] - starts[place], StandardCharsets.UTF_8);
     }
 
     /** Highest id plus one: what the model's embedding must cover at least. */
