@@ -117,12 +117,13 @@ public final class Projection {
             return x.getManager().create(y, new Shape(dims));
         }
         if (packed != null && widened != null && !x.hasGradient()) {
-            return widened.apply(packed, x, bias, Projection::linear);
+            return widened.apply(packed, x, bias);
         }
         return linear(x, weight != null ? weight : packed.widen(x.getManager()), bias);
     }
 
-    private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
+    /** x·wᵀ (+ bias) through PyTorch. */
+    static NDArray linear(NDArray x, NDArray w, NDArray bias) {
         return (bias == null ? Linear.linear(x, w) : Linear.linear(x, w, bias)).singletonOrThrow();
     }
 

@@ -39,12 +39,12 @@ final class WidenedWeights {
     }
 
     /**
-     * x [..., columns] · {@code matrix}ᵀ (+ {@code bias}) → [..., rows], through {@code product(x, block, bias)} for
-     * each block of rows widened (bias: that block's part, or null). The buffer is reused once {@code product}
-     * returns, so the result must not keep it (an operation under autograd would: give such one its own copy,
+     * x [..., columns] · {@code matrix}ᵀ (+ {@code bias}) → [..., rows], one {@link Projection#linear} for each
+     * block of rows widened (with that block's part of the bias). The buffer is reused once a product returns, so
+     * the result must not keep it (an operation under autograd would: give such one its own copy,
      * {@link PackedMatrix#widen}).
      */
-    synchronized NDArray apply(PackedMatrix matrix, NDArray x, NDArray bias, BlockProduct product) {
+    synchronized NDArray apply(PackedMatrix matrix, NDArray x, NDArray bias) {
         long columns = matrix.columns();
         long blockRows = Math.min(matrix.rows(), Math.max(1, block / columns));
         if (buffer == null || buffer.size() < blockRows * columns) {
@@ -52,7 +52,7 @@ final class WidenedWeights {
         }
         if (blockRows == matrix.rows()) {
             matrix.widenRows(0, blockRows, memory);
-            return product.apply(x, view(blockRows, columns), bias);
+            return Projection.linear(x, view(blockRows, columns), bias);
         }
         Shape in = x.getShape();
         long[] dims = in.getShape().clone(); // getShape() is the shape's own array
@@ -65,16 +65,10 @@ final class WidenedWeights {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray part = bias == null ? null : bias.get(new NDIndex("{}:{}", first, first + count));
-                y.set(columnsOfY, product.apply(x, view(count, columns), part));
+                y.set(columnsOfY, Projection.linear(x, view(count, columns), part));
             }
         }
         return y;
-    }
-
-    /** A product of x with a widened block of rows, plus its part of the bias where there is one. */
-    @FunctionalInterface
-    interface BlockProduct {
-        NDArray apply(NDArray x, NDArray block, NDArray bias);
     }
 
     /** The buffer's first rows × columns floats as a [rows, columns] tensor. */

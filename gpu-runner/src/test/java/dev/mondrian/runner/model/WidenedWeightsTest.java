@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +35,7 @@ class WidenedWeightsTest {
                 for (long[] dims : new long[][] {{4, in}, {2, 3, in}}) {
                     float[] x = floats(random, (int) new Shape(dims).size());
                     NDArray y = widened.apply(matrix, manager.create(x, new Shape(dims)),
-                            bias == null ? null : manager.create(bias), WidenedWeightsTest::linear);
+                            bias == null ? null : manager.create(bias));
                     long[] expectedDims = dims.clone();
                     expectedDims[dims.length - 1] = out;
                     assertThat(y.getShape()).isEqualTo(new Shape(expectedDims));
@@ -45,10 +44,6 @@ class WidenedWeightsTest {
                 }
             }
         }
-    }
-
-    private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
-        return (bias == null ? Linear.linear(x, w) : Linear.linear(x, w, bias)).singletonOrThrow();
     }
 
     /** Each row of x (flattened [rows, in]) times wᵀ plus the bias, in doubles. */
