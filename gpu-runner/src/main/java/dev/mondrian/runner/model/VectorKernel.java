@@ -29,7 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * at a time by one output instead ({@link #oneByEight}): each weight is then read once, as one stream, for all
  * eight, and the eight rows' vectors, laid side by side ({@link #grouped}), stay in the L1 cache; measured 1.3–1.4×
  * faster on Qwen2.5-0.5B's 896-wide inputs and no faster from 1 024 on, where the rows no longer fit beside the weight
- * (docs/BENCHMARKS.md, issue 19). Outputs are split across {@link ComputeThreads#current()} threads
+ * (docs/BENCHMARKS.md, issue 19). On CPUs with 32 vector registers (AVX-512) rows go four at a time by four outputs
+ * instead ({@link Blocking}). Outputs are split across {@link ComputeThreads#current()} threads
  * ({@link #parallel}, which {@link VectorDecodeStep} also uses to split a batch's attention by rows).
  */
 final class VectorKernel {
@@ -56,6 +57,21 @@ final class VectorKernel {
             return bytes;
         }
     }
+    /**
+     * How a product of several rows is cut into blocks held in registers. The faster cut depends on how many vector
+     * registers the CPU has (docs/BENCHMARKS.md, issue 19): with 16 (AVX2), four outputs by two rows, and eight rows
+     * by one output on short inputs ({@link #oneByEight}); with 32 (AVX-512), four outputs by four rows
+     * ({@link #fourByFour}): sixteen accumulators fit, and reading four weight rows at once keeps more of the weights'
+     * memory traffic in flight than one row read for eight (1.4–1.5× on one thread on a 4864×896 weight).
+     */
+    enum Blocking {
+        SIXTEEN_REGISTERS, THIRTY_TWO_REGISTERS;
+
+        /** 512-bit vectors come with 32 registers (AVX-512); narrower ones, on this project's CPUs, with 16. */
+        static Blocking ofThisCpu() {
+            return SPECIES.vectorBitSize() >= 512 ? THIRTY_TWO_REGISTERS : SIXTEEN_REGISTERS;
+        }
+    }
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int BLOCK = 4;
     /** Rows taken together by {@link #oneByEight}. */
@@ -69,15 +85,18 @@ final class VectorKernel {
      * Measured in docs/BENCHMARKS.md (issue 20).
      */
     private static final long PARALLEL_WORK = 1 << 18;
-    private static final VectorKernel INSTANCE = new VectorKernel(ComputeThreads.current(), PARALLEL_WORK);
+    private static final VectorKernel INSTANCE =
+            new VectorKernel(ComputeThreads.current(), PARALLEL_WORK, Blocking.ofThisCpu());
 
     private final int threads;
     private final long parallelWork;
+    private final Blocking blocking;
     private final KernelTeam team;
 
-    VectorKernel(int threads, long parallelWork) {
+    VectorKernel(int threads, long parallelWork, Blocking blocking) {
         this.threads = threads;
         this.parallelWork = parallelWork;
+        this.blocking = blocking;
         this.team = threads == 1 ? null : new KernelTeam(threads - 1);
     }
 
@@ -109,12 +128,13 @@ final class VectorKernel {
     float[] multiply(MemorySegment weight, Element element, MemorySegment scales, MemorySegment bias, int out, int in,
                      float[] x, int rows) {
         float[] y = new float[rows * out];
-        float[] groups = rows >= GROUP && in <= GROUP_MAX_IN ? grouped(x, rows, in) : null;
+        boolean quads = blocking == Blocking.THIRTY_TWO_REGISTERS;
+        float[] groups = !quads && rows >= GROUP && in <= GROUP_MAX_IN ? grouped(x, rows, in) : null;
         if ((long) rows * out * in < parallelWork) {
-            range(weight, element, scales, bias, out, in, x, groups, rows, y, 0, out);
+            range(weight, element, scales, bias, out, in, x, groups, quads, rows, y, 0, out);
         } else {
-            parallel(out, BLOCK, (from, to) -> range(weight, element, scales, bias, out, in, x, groups, rows, y, from,
-                    to));
+            parallel(out, BLOCK, (from, to) -> range(weight, element, scales, bias, out, in, x, groups, quads, rows, y,
+                    from, to));
         }
         return y;
     }
@@ -240,9 +260,12 @@ final class VectorKernel {
         };
     }
 
-    /** Outputs [from, to) of every row; {@code groups}: x's whole groups of eight rows ({@link #grouped}), or null. */
+    /**
+     * Outputs [from, to) of every row; {@code groups}: x's whole groups of eight rows ({@link #grouped}), or null;
+     * {@code quads}: rows four at a time ({@link #fourByFour}) before the pairs.
+     */
     private static void range(MemorySegment w, Element element, MemorySegment scales, MemorySegment bias, int out,
-                              int in, float[] x, float[] groups, int rows, float[] y, int from, int to) {
+                              int in, float[] x, float[] groups, boolean quads, int rows, float[] y, int from, int to) {
         int first = 0;
         if (groups != null) {
             first = rows - rows % GROUP;
@@ -255,6 +278,9 @@ final class VectorKernel {
         int o = from;
         for (; o + BLOCK <= to; o += BLOCK) {
             int m = first;
+            for (; quads && m + 4 <= rows; m += 4) {
+                fourByFour(w, element, in, x, out, y, o, m);
+            }
             for (; m + 2 <= rows; m += 2) {
                 fourByTwo(w, element, in, x, out, y, o, m);
             }
@@ -340,6 +366,121 @@ final class VectorKernel {
         y[at + 5 * out] = s5;
         y[at + 6 * out] = s6;
         y[at + 7 * out] = s7;
+    }
+
+    /** Outputs o..o+3 of rows m..m+3: sixteen accumulators, for CPUs with 32 vector registers ({@link Blocking}). */
+    private static void fourByFour(MemorySegment w, Element element, int in, float[] x, int out, float[] y, int o, int m) {
+        long w0 = (long) o * in;
+        long w1 = w0 + in;
+        long w2 = w1 + in;
+        long w3 = w2 + in;
+        int x0 = m * in;
+        int x1 = x0 + in;
+        int x2 = x1 + in;
+        int x3 = x2 + in;
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = a00;
+        FloatVector a02 = a00;
+        FloatVector a03 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a12 = a00;
+        FloatVector a13 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a22 = a00;
+        FloatVector a23 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        FloatVector a32 = a00;
+        FloatVector a33 = a00;
+        int bound = SPECIES.loopBound(in);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector v0 = FloatVector.fromArray(SPECIES, x, x0 + i);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, x, x1 + i);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, x, x2 + i);
+            FloatVector v3 = FloatVector.fromArray(SPECIES, x, x3 + i);
+            FloatVector k0 = load(w, element, w0 + i);
+            a00 = k0.fma(v0, a00);
+            a01 = k0.fma(v1, a01);
+            a02 = k0.fma(v2, a02);
+            a03 = k0.fma(v3, a03);
+            FloatVector k1 = load(w, element, w1 + i);
+            a10 = k1.fma(v0, a10);
+            a11 = k1.fma(v1, a11);
+            a12 = k1.fma(v2, a12);
+            a13 = k1.fma(v3, a13);
+            FloatVector k2 = load(w, element, w2 + i);
+            a20 = k2.fma(v0, a20);
+            a21 = k2.fma(v1, a21);
+            a22 = k2.fma(v2, a22);
+            a23 = k2.fma(v3, a23);
+            FloatVector k3 = load(w, element, w3 + i);
+            a30 = k3.fma(v0, a30);
+            a31 = k3.fma(v1, a31);
+            a32 = k3.fma(v2, a32);
+            a33 = k3.fma(v3, a33);
+        }
+        float s00 = a00.reduceLanes(VectorOperators.ADD);
+        float s01 = a01.reduceLanes(VectorOperators.ADD);
+        float s02 = a02.reduceLanes(VectorOperators.ADD);
+        float s03 = a03.reduceLanes(VectorOperators.ADD);
+        float s10 = a10.reduceLanes(VectorOperators.ADD);
+        float s11 = a11.reduceLanes(VectorOperators.ADD);
+        float s12 = a12.reduceLanes(VectorOperators.ADD);
+        float s13 = a13.reduceLanes(VectorOperators.ADD);
+        float s20 = a20.reduceLanes(VectorOperators.ADD);
+        float s21 = a21.reduceLanes(VectorOperators.ADD);
+        float s22 = a22.reduceLanes(VectorOperators.ADD);
+        float s23 = a23.reduceLanes(VectorOperators.ADD);
+        float s30 = a30.reduceLanes(VectorOperators.ADD);
+        float s31 = a31.reduceLanes(VectorOperators.ADD);
+        float s32 = a32.reduceLanes(VectorOperators.ADD);
+        float s33 = a33.reduceLanes(VectorOperators.ADD);
+        for (; i < in; i++) {
+            float v0 = x[x0 + i];
+            float v1 = x[x1 + i];
+            float v2 = x[x2 + i];
+            float v3 = x[x3 + i];
+            float k0 = scalar(w, element, w0 + i);
+            float k1 = scalar(w, element, w1 + i);
+            float k2 = scalar(w, element, w2 + i);
+            float k3 = scalar(w, element, w3 + i);
+            s00 += k0 * v0;
+            s01 += k0 * v1;
+            s02 += k0 * v2;
+            s03 += k0 * v3;
+            s10 += k1 * v0;
+            s11 += k1 * v1;
+            s12 += k1 * v2;
+            s13 += k1 * v3;
+            s20 += k2 * v0;
+            s21 += k2 * v1;
+            s22 += k2 * v2;
+            s23 += k2 * v3;
+            s30 += k3 * v0;
+            s31 += k3 * v1;
+            s32 += k3 * v2;
+            s33 += k3 * v3;
+        }
+        int at = m * out + o;
+        y[at] = s00;
+        y[at + 1] = s10;
+        y[at + 2] = s20;
+        y[at + 3] = s30;
+        y[at + out] = s01;
+        y[at + out + 1] = s11;
+        y[at + out + 2] = s21;
+        y[at + out + 3] = s31;
+        y[at + 2 * out] = s02;
+        y[at + 2 * out + 1] = s12;
+        y[at + 2 * out + 2] = s22;
+        y[at + 2 * out + 3] = s32;
+        y[at + 3 * out] = s03;
+        y[at + 3 * out + 1] = s13;
+        y[at + 3 * out + 2] = s23;
+        y[at + 3 * out + 3] = s33;
     }
 
     /** Outputs o..o+3 of rows m and m+1. */

@@ -42,7 +42,7 @@ class VectorKernelTest {
 
     static Stream<Arguments> shapes() {
         int[][] sizes = {{1, 1}, {5, 3}, {8, 16}, {13, 37}, {64, 96}, {130, 200}};
-        return Stream.of(sizes).flatMap(size -> IntStream.of(1, 2, 3, 8, 12, 16, 17)
+        return Stream.of(sizes).flatMap(size -> IntStream.of(1, 2, 3, 7, 8, 12, 16, 17)
                 .mapToObj(rows -> Arguments.of(size[0], size[1], rows)));
     }
 
@@ -53,22 +53,25 @@ class VectorKernelTest {
         float[] weight = random(random, out * in);
         float[] bias = random(random, out);
         float[] x = random(random, rows * in);
-        for (int threads : new int[] {1, 3}) {
-            // No threshold: even the smallest product is split, so the split is what these shapes test.
-            VectorKernel kernel = new VectorKernel(threads, 0);
-            float[] withBias = kernel.multiply(offHeap(weight), offHeap(bias), out, in, x, rows);
-            float[] without = kernel.multiply(offHeap(weight), null, out, in, x, rows);
-            for (int m = 0; m < rows; m++) {
-                for (int o = 0; o < out; o++) {
-                    double expected = 0;
-                    for (int i = 0; i < in; i++) {
-                        expected += (double) weight[o * in + i] * x[m * in + i];
+        for (VectorKernel.Blocking blocking : VectorKernel.Blocking.values()) {
+            for (int threads : new int[] {1, 3}) {
+                // No threshold: even the smallest product is split, so the split is what these shapes test.
+                VectorKernel kernel = new VectorKernel(threads, 0, blocking);
+                float[] withBias = kernel.multiply(offHeap(weight), offHeap(bias), out, in, x, rows);
+                float[] without = kernel.multiply(offHeap(weight), null, out, in, x, rows);
+                for (int m = 0; m < rows; m++) {
+                    for (int o = 0; o < out; o++) {
+                        double expected = 0;
+                        for (int i = 0; i < in; i++) {
+                            expected += (double) weight[o * in + i] * x[m * in + i];
+                        }
+                        double tolerance = 1e-5 * (1 + Math.sqrt(in));
+                        assertThat((double) without[m * out + o])
+                                .as("row %d output %d, %d threads, %s", m, o, threads, blocking)
+                                .isCloseTo(expected, offset(tolerance));
+                        assertThat((double) withBias[m * out + o]).as("with bias, %s", blocking)
+                                .isCloseTo(expected + bias[o], offset(tolerance));
                     }
-                    double tolerance = 1e-5 * (1 + Math.sqrt(in));
-                    assertThat((double) without[m * out + o]).as("row %d output %d, %d threads", m, o, threads)
-                            .isCloseTo(expected, offset(tolerance));
-                    assertThat((double) withBias[m * out + o]).as("with bias").isCloseTo(expected + bias[o],
-                            offset(tolerance));
                 }
             }
         }
@@ -108,16 +111,20 @@ class VectorKernelTest {
 
     private static void assertPackedProduct(VectorKernel.Element element, MemorySegment values, MemorySegment scales,
                                             float[] expectedValues, int out, int in, float[] x, int rows) {
-        for (int threads : new int[] {1, 3}) {
-            float[] actual = new VectorKernel(threads, 0).multiply(values, element, scales, null, out, in, x, rows);
-            for (int m = 0; m < rows; m++) {
-                for (int o = 0; o < out; o++) {
-                    double expected = 0;
-                    for (int i = 0; i < in; i++) {
-                        expected += (double) expectedValues[o * in + i] * x[m * in + i];
+        for (VectorKernel.Blocking blocking : VectorKernel.Blocking.values()) {
+            for (int threads : new int[] {1, 3}) {
+                float[] actual = new VectorKernel(threads, 0, blocking)
+                        .multiply(values, element, scales, null, out, in, x, rows);
+                for (int m = 0; m < rows; m++) {
+                    for (int o = 0; o < out; o++) {
+                        double expected = 0;
+                        for (int i = 0; i < in; i++) {
+                            expected += (double) expectedValues[o * in + i] * x[m * in + i];
+                        }
+                        assertThat((double) actual[m * out + o])
+                                .as("%s row %d output %d, %d threads, %s", element, m, o, threads, blocking)
+                                .isCloseTo(expected, offset(1e-4 * (1 + Math.sqrt(in))));
                     }
-                    assertThat((double) actual[m * out + o]).as("%s row %d output %d, %d threads", element, m, o, threads)
-                            .isCloseTo(expected, offset(1e-4 * (1 + Math.sqrt(in))));
                 }
             }
         }
@@ -174,7 +181,7 @@ class VectorKernelTest {
      */
     @Test
     void callersAtOnceGetTheirOwnProductsAndAHelpersFailureReachesItsCaller() throws Exception {
-        VectorKernel kernel = new VectorKernel(3, 0);
+        VectorKernel kernel = new VectorKernel(3, 0, VectorKernel.Blocking.ofThisCpu());
         int out = 64;
         int in = 96;
         int rows = 8;
@@ -182,7 +189,7 @@ class VectorKernelTest {
         MemorySegment weight = offHeap(random(random, out * in));
         List<float[]> inputs = IntStream.range(0, 4).mapToObj(i -> random(random, rows * in)).toList();
         List<float[]> expected = inputs.stream()
-                .map(x -> new VectorKernel(1, 0).multiply(weight, null, out, in, x, rows)).toList();
+                .map(x -> new VectorKernel(1, 0, VectorKernel.Blocking.ofThisCpu()).multiply(weight, null, out, in, x, rows)).toList();
         ExecutorService callers = Executors.newFixedThreadPool(inputs.size());
         try {
             List<Future<Boolean>> results = new ArrayList<>();
