@@ -9,8 +9,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +47,30 @@ public final class Adapter implements AutoCloseable {
      * horizontal sum per output, which is most of its time; transposed, it is r rows of multiply-adds per output row.
      */
     record KernelFactors(MemorySegment a, float[] scaledBTransposed, int rank) {}
+
+    /**
+     * The rows of a Java decode step that share one adapter: its {@link #memory()} and their indices, ascending.
+     * Made once per step rather than by each of its projections: on a small model a projection takes a few
+     * microseconds, and finding its rows again there was half of what an adapter cost (docs/BENCHMARKS.md).
+     */
+    record KernelGroup(Map<String, KernelFactors> factors, int[] rows) {
+        /** Row r through {@code perRow.get(r)}, grouped by adapter in order of first row; rows with none in no group. */
+        static List<KernelGroup> of(List<Adapter> perRow) {
+            Map<Adapter, int[]> rows = new LinkedHashMap<>();
+            for (int r = 0; r < perRow.size(); r++) {
+                Adapter adapter = perRow.get(r);
+                if (adapter != null) {
+                    int[] before = rows.getOrDefault(adapter, new int[0]);
+                    int[] after = Arrays.copyOf(before, before.length + 1);
+                    after[before.length] = r;
+                    rows.put(adapter, after);
+                }
+            }
+            List<KernelGroup> groups = new ArrayList<>();
+            rows.forEach((adapter, members) -> groups.add(new KernelGroup(adapter.memory(), members)));
+            return groups;
+        }
+    }
 
     private final String name;
     private final NDManager manager;

@@ -6,8 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * A linear layer: x·Wᵀ (+ b) over the last axis of x, for W [out, in]. Decode steps on a CPU (one row per
@@ -128,29 +126,26 @@ public final class Projection {
     }
 
     /**
-     * x [rows, in] → [rows, out] through {@link VectorKernel}, each row plus scale·B·(A·x) where its adapter
-     * ({@code adapters.get(row)}: memory from {@link Adapter#memory()}, or null) adapts this weight; the rows that
-     * share an adapter go through its factors together. Only where {@link #kernel()} holds.
+     * x [rows, in] → [rows, out] through {@link VectorKernel}, each group's rows plus scale·B·(A·x) where its adapter
+     * adapts this weight; a group's rows go through its factors together. Only where {@link #kernel()} holds.
      */
-    float[] multiply(float[] x, int rows, List<Map<String, Adapter.KernelFactors>> adapters) {
+    float[] multiply(float[] x, int rows, List<Adapter.KernelGroup> adapters) {
         float[] y = multiply(x, rows);
-        boolean[] done = new boolean[rows];
-        for (int first = 0; first < rows; first++) {
-            Map<String, Adapter.KernelFactors> adapter = adapters.get(first);
-            if (done[first] || adapter == null || !adapter.containsKey(name)) {
+        for (Adapter.KernelGroup group : adapters) {
+            Adapter.KernelFactors factors = group.factors().get(name);
+            if (factors == null) {
                 continue;
             }
-            int[] members = IntStream.range(first, rows).filter(r -> adapters.get(r) == adapter).toArray();
-            for (int m : members) {
-                done[m] = true;
+            int[] members = group.rows();
+            // A group of every row (one sequence, or a batch with one adapter) takes x as it is.
+            float[] input = members.length == rows ? x : new float[members.length * in];
+            if (input != x) {
+                for (int m = 0; m < members.length; m++) {
+                    System.arraycopy(x, members[m] * in, input, m * in, in);
+                }
             }
-            float[] gathered = new float[members.length * in];
-            for (int m = 0; m < members.length; m++) {
-                System.arraycopy(x, members[m] * in, gathered, m * in, in);
-            }
-            Adapter.KernelFactors factors = adapter.get(name);
             int rank = factors.rank();
-            float[] low = VectorKernel.instance().multiply(factors.a(), null, rank, in, gathered, members.length);
+            float[] low = VectorKernel.instance().multiply(factors.a(), null, rank, in, input, members.length);
             for (int m = 0; m < members.length; m++) {
                 VectorKernel.addWeightedRows(low, m * rank, rank, factors.scaledBTransposed(), out, y, members[m] * out);
             }

@@ -13,12 +13,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A Llama-family decoder (Llama, Qwen2, Mistral, SmolLM, Qwen3 and the Qwen-VL decoders): RMSNorm,
@@ -290,9 +288,7 @@ public final class TextDecoder {
     }
 
     private NDArray vectorStep(NDArray inputs, int[] positions, List<KvCache> caches, List<Adapter> adapters) {
-        List<Map<String, Adapter.KernelFactors>> memory = adapters.stream()
-                .map(adapter -> adapter == null ? null : adapter.memory()).collect(Collectors.toList());
-        float[] logits = vectorStep.forward(inputs.toFloatArray(), positions, caches, memory);
+        float[] logits = vectorStep.forward(inputs.toFloatArray(), positions, caches, Adapter.KernelGroup.of(adapters));
         return inputs.getManager().create(logits, new Shape(caches.size(), logits.length / caches.size()));
     }
 

@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -87,12 +86,12 @@ final class VectorDecodeStep {
     /**
      * The next token of each of {@code caches.size()} sequences: row r of {@code inputs} [rows, hidden] is the
      * embedding of the token appended to {@code caches.get(r)} (float32 in CPU memory) at RoPE position
-     * {@code positions[r]} (every multimodal axis at that position), through {@code adapters.get(r)}'s factors
-     * ({@link Adapter#memory()}, or null for none). Every product reads its weight once for all the rows; norms,
+     * {@code positions[r]} (every multimodal axis at that position), through the factors of its group in
+     * {@code adapters} (none when it is in none). Every product reads its weight once for all the rows; norms,
      * rotations and attention run row by row, each over its own cache. Returns the logits [rows, vocab] and
      * advances each cache by one.
      */
-    float[] forward(float[] inputs, int[] positions, List<KvCache> caches, List<Map<String, Adapter.KernelFactors>> adapters) {
+    float[] forward(float[] inputs, int[] positions, List<KvCache> caches, List<Adapter.KernelGroup> adapters) {
         int rows = caches.size();
         int dim = config.headDim();
         float[][] c = new float[rows][dim];
@@ -113,7 +112,7 @@ final class VectorDecodeStep {
 
     /** Layer i on every row of h in place: attention and MLP, each added to the residual stream. */
     private void layer(int i, float[] h, float[][] c, float[][] s, List<KvCache> caches,
-                       List<Map<String, Adapter.KernelFactors>> adapters) {
+                       List<Adapter.KernelGroup> adapters) {
         TextDecoder.Layer layer = layers[i];
         LayerMemory norm = norms[i];
         int rows = caches.size();

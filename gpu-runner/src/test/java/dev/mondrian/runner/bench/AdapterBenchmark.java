@@ -23,16 +23,20 @@ import java.util.stream.Stream;
  * adapter on every row, and with a distinct adapter per row, for one and for {@value #JOBS} jobs; and how long an
  * adapter takes to load. The adapters are the model folder's own ({@code adapters/}, the shipped model's four), or
  * else {@value #JOBS} of rank {@code RANK} on every projection, written as PEFT writes them and loaded back. Each
- * case decodes its own sequences, prefilled with {@value #PROMPT} random tokens; the cases run in alternation,
- * {@value #ROUNDS} rounds, median shown. Not a test. Prints a Markdown table on stdout.
+ * case decodes its own sequences, prefilled with {@value #PROMPT} random tokens (afresh every round on a small model). After one untimed pass over every
+ * case (the JIT compiles the step), the cases run in alternation for a number of rounds; a case's cost is the median
+ * over rounds of its rate against the no-adapter case of the same job count in the same round, so that the machine's
+ * drift from round to round (large on a step of a millisecond) cancels. Not a test. Prints a Markdown table on stdout.
  */
 public final class AdapterBenchmark {
     private static final int PROMPT = 128;
     private static final int JOBS = 4;
     private static final int WARMUP = 3;
+    /** Steps and rounds on a model of more than {@link ComputeThreads#small} size, and on a small one. */
     private static final int DECODE_LARGE = 16;
-    private static final int DECODE_SMALL = 64;
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS_LARGE = 5;
+    private static final int DECODE_SMALL = 120;
+    private static final int ROUNDS_SMALL = 21;
 
     /** One measured case: how many jobs decode together, and which adapter each row goes through. */
     private record Case(String label, int jobs, int distinct) {}
@@ -41,6 +45,26 @@ public final class AdapterBenchmark {
             new Case("1 job, its adapter", 1, 1), new Case(JOBS + " jobs, no adapter", JOBS, 0),
             new Case(JOBS + " jobs, one adapter for all", JOBS, 1),
             new Case(JOBS + " jobs, " + JOBS + " distinct adapters", JOBS, JOBS));
+
+    /** One case's sequences: their caches, prefilled with a random prompt each, and each one's next token. */
+    private record Sequences(List<KvCache> caches, long[] next) implements AutoCloseable {
+        static Sequences prefill(Model model, NDManager scratch, int jobs, SplittableRandom random) {
+            int vocab = model.config().text().vocabSize();
+            List<KvCache> caches = new ArrayList<>();
+            long[] next = new long[jobs];
+            for (int b = 0; b < jobs; b++) {
+                KvCache cache = model.decoder().newCache();
+                next[b] = BatchBenchmark.prefill(model, scratch, cache, random.longs(PROMPT, 0, vocab).toArray());
+                caches.add(cache);
+            }
+            return new Sequences(caches, next);
+        }
+
+        @Override
+        public void close() {
+            caches.forEach(KvCache::close);
+        }
+    }
 
     private AdapterBenchmark() {}
 
@@ -52,8 +76,13 @@ public final class AdapterBenchmark {
         }
         Path dir = Path.of(args[1]);
         ComputeThreads.configure(dir, args[2]);
-        int decode = ComputeThreads.small(dir) ? DECODE_SMALL : DECODE_LARGE;
-        try (Model model = Model.load(dir, EngineBenchmark.device(), PROMPT + ROUNDS * (WARMUP + decode));
+        boolean small = ComputeThreads.small(dir);
+        int decode = small ? DECODE_SMALL : DECODE_LARGE;
+        int rounds = small ? ROUNDS_SMALL : ROUNDS_LARGE;
+        // A small model's steps are so short that a round takes many, which would make the context grow round by
+        // round (and attention with it) until it outweighed the weights: there each round starts from fresh prompts.
+        int capacity = PROMPT + (small ? 1 : rounds + 1) * (WARMUP + decode);
+        try (Model model = Model.load(dir, EngineBenchmark.device(), capacity);
              NDManager scratch = model.manager().newSubManager()) {
             List<Path> folders = adapterFolders(dir, model, Integer.parseInt(args[3]));
             List<Adapter> adapters = new ArrayList<>();
@@ -63,49 +92,44 @@ public final class AdapterBenchmark {
                 adapters.add(Adapter.load(folders.get(i), model));
                 loads[i] = (System.nanoTime() - start) / 1e6;
             }
-            int vocab = model.config().text().vocabSize();
             SplittableRandom random = new SplittableRandom(7);
-            Map<Case, List<KvCache>> caches = new LinkedHashMap<>();
-            Map<Case, long[]> next = new LinkedHashMap<>();
-            try (ProgressLine progress = ProgressLine.start("prefill", CASES.stream().mapToInt(Case::jobs).sum(),
-                    "sequences")) {
-                for (Case c : CASES) {
-                    List<KvCache> list = new ArrayList<>();
-                    long[] tokens = new long[c.jobs()];
-                    for (int b = 0; b < c.jobs(); b++) {
-                        KvCache cache = model.decoder().newCache();
-                        tokens[b] = BatchBenchmark.prefill(model, scratch, cache, random.longs(PROMPT, 0, vocab).toArray());
-                        list.add(cache);
-                        progress.add(1);
-                    }
-                    caches.put(c, list);
-                    next.put(c, tokens);
-                }
-            }
+            Map<Case, Sequences> sequences = new LinkedHashMap<>();
             Map<Case, double[]> rates = new LinkedHashMap<>();
-            CASES.forEach(c -> rates.put(c, new double[ROUNDS]));
-            try (ProgressLine progress = ProgressLine.start("decode", ROUNDS * CASES.size(), "runs")) {
-                for (int round = 0; round < ROUNDS; round++) {
+            CASES.forEach(c -> rates.put(c, new double[rounds]));
+            try (ProgressLine progress = ProgressLine.start("decode", (rounds + 1) * CASES.size(), "runs")) {
+                for (int round = -1; round < rounds; round++) {
                     for (Case c : CASES) {
-                        rates.get(c)[round] = BatchBenchmark.decode(model, scratch, caches.get(c), next.get(c),
-                                rows(c, adapters), decode);
+                        if (small || round == -1) {
+                            Sequences old = sequences.put(c, Sequences.prefill(model, scratch, c.jobs(), random));
+                            if (old != null) {
+                                old.close();
+                            }
+                        }
+                        Sequences s = sequences.get(c);
+                        double rate = BatchBenchmark.decode(model, scratch, s.caches(), s.next(), rows(c, adapters),
+                                decode);
+                        if (round >= 0) {
+                            rates.get(c)[round] = rate;
+                        }
                         progress.add(1);
                     }
                 }
             }
-            System.out.println("| case | aggregate tok/s | against no adapter | rounds |");
+            System.out.println("| case | aggregate tok/s | against no adapter (median of rounds) | rounds |");
             System.out.println("|---|---|---|---|");
             for (Case c : CASES) {
-                double rate = EngineBenchmark.median(rates.get(c));
-                double base = EngineBenchmark.median(rates.get(CASES.stream()
-                        .filter(b -> b.jobs() == c.jobs() && b.distinct() == 0).findFirst().orElseThrow()));
-                System.out.printf("| %s | %.1f | %.2f× | %s |%n", c.label(), rate, rate / base,
+                double[] base = rates.get(CASES.stream()
+                        .filter(b -> b.jobs() == c.jobs() && b.distinct() == 0).findFirst().orElseThrow());
+                double[] ratios = new double[rounds];
+                Arrays.setAll(ratios, round -> rates.get(c)[round] / base[round]);
+                System.out.printf("| %s | %.1f | %.3f× | %s |%n", c.label(), EngineBenchmark.median(rates.get(c)),
+                        EngineBenchmark.median(ratios),
                         Arrays.toString(Arrays.stream(rates.get(c)).map(r -> Math.round(r * 10) / 10.0).toArray()));
             }
             System.out.printf("%nAdapter load (%s, %d kB each): %s ms%n", folders.getFirst().getParent(),
                     adapters.getFirst().bytes() / 1000,
                     Arrays.toString(Arrays.stream(loads).map(ms -> Math.round(ms * 10) / 10.0).toArray()));
-            caches.values().forEach(list -> list.forEach(KvCache::close));
+            sequences.values().forEach(Sequences::close);
             adapters.forEach(Adapter::close);
         }
     }

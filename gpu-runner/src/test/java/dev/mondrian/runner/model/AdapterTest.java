@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -109,11 +109,12 @@ class AdapterTest {
 
     /**
      * Rows of one batched step through two different adapters and none, each as it decodes alone: a batch of four
-     * (decoded in Java) and one of more rows than {@link VectorDecodeStep#MAX_ROWS} (through PyTorch).
+     * (decoded in Java) and one of more rows than {@link VectorDecodeStep#MAX_ROWS} (through PyTorch); and a batch
+     * whose rows all share one adapter (a group of every row, which the Java step takes without gathering them).
      */
-    @ParameterizedTest(name = "{0} times four rows")
-    @ValueSource(ints = {1, VectorDecodeStep.MAX_ROWS / 4 + 1})
-    void aBatchedStepMixesAdaptersRowByRow(int copies) throws Exception {
+    @ParameterizedTest(name = "{0} times four rows, one adapter for all: {1}")
+    @CsvSource({"1, false", VectorDecodeStep.MAX_ROWS / 4 + 1 + ", false", "1, true"})
+    void aBatchedStepMixesAdaptersRowByRow(int copies, boolean shared) throws Exception {
         Path base = dir.resolve("base");
         TinyDecoder.qwen2().write(base, SafeTensorsWriter.DType.F32, 1);
         try (Model model = Model.load(base, "cpu", 64);
@@ -123,7 +124,7 @@ class AdapterTest {
                          .write(dir.resolve("first"), SafeTensorsWriter.DType.F32), model);
                  Adapter second = Adapter.load(new TinyAdapter(modules, 2, 32, true, false, 2)
                          .write(dir.resolve("second"), SafeTensorsWriter.DType.F32), model)) {
-                List<Adapter> four = Arrays.asList(first, null, second, first);
+                List<Adapter> four = shared ? List.of(first, first, first, first) : Arrays.asList(first, null, second, first);
                 List<long[]> fourPrompts = List.of(TEXT_PROMPT, new long[] {9, 4}, new long[] {3, 14, 15, 9, 26, 53},
                         new long[] {7, 7});
                 List<float[][]> fourAlone = new ArrayList<>();
