@@ -12,12 +12,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One advisor's LoRA adapter on a trained model folder: the model frozen, a fresh adapter on every
- * projection of its decoder taught the critiques of new training photos (indices the model itself never
- * saw), every one rewritten in that advisor's voice. Saved as PEFT saves adapters, with training.json
+ * One advisor's LoRA adapter on a trained model folder: the model frozen, a fresh adapter on the projections
+ * of its decoder that the options name taught the critiques of new training photos (indices the model itself
+ * never saw), every one rewritten in that advisor's voice. Saved as PEFT saves adapters, with training.json
  * holding the command and options that made it.
  */
 public final class AdvisorTraining {
@@ -25,9 +26,14 @@ public final class AdvisorTraining {
     static final long FIRST_EXAMPLE = 1_000_000_000L;
     private static final int PROGRESS_EVERY = 25;
 
-    /** The options of one run; {@code command} is recorded beside the adapter. */
+    /**
+     * The options of one run; {@code command} is recorded beside the adapter.
+     *
+     * @param modules the module names the adapter targets ({@code q_proj}, …), or empty for every projection
+     */
     public record Options(Path model, String advisorId, Path out, int steps, int batch, float learningRate, int rank,
-                          double alpha, long seed, Map<String, Advisor> advisors, String command) {}
+                          double alpha, long seed, Set<String> modules, Map<String, Advisor> advisors,
+                          String command) {}
 
     private AdvisorTraining() {}
 
@@ -46,7 +52,7 @@ public final class AdvisorTraining {
              ExampleFeed feed = new ExampleFeed(FIRST_EXAMPLE, Llava.tower(model).config().imageSize(),
                      TrainingRun.FEED_THREADS, TrainingRun.FEED_WINDOW, options.advisorId());
              Adapter adapter = Adapter.fresh(model, options.advisorId(), options.rank(), options.alpha(),
-                     options.seed())) {
+                     options.seed(), options.modules())) {
             ExampleEncoder encoder = new ExampleEncoder(new PromptEncoder(model, tokenizer), tokenizer,
                     options.advisors());
             Trainer trainer = new Trainer(model, adapter, options.learningRate(), options.steps());
@@ -76,9 +82,10 @@ public final class AdvisorTraining {
             adapter.save(options.out(), options.model().getFileName().toString(), Trainer::savedName);
             Files.writeString(options.out().resolve("training.json"), """
                     {"command": "%s", "advisor": "%s", "steps": %d, "batch": %d, "learning_rate": %s, "rank": %d,
-                     "alpha": %s, "seed": %d, "first_example": %d, "final_loss": %.4f, "seconds": %.0f}
+                     "alpha": %s, "seed": %d, "modules": [%s], "first_example": %d, "final_loss": %.4f, "seconds": %.0f}
                     """.formatted(options.command().replace("\"", "\\\""), options.advisorId(), options.steps(),
                     options.batch(), options.learningRate(), options.rank(), options.alpha(), options.seed(),
+                    String.join(", ", adapter.modules().stream().map(m -> "\"" + m + "\"").toList()),
                     FIRST_EXAMPLE, last, (System.nanoTime() - start) / 1e9));
             progress.accept("saved " + options.out());
             return last;

@@ -149,18 +149,37 @@ public final class Adapter implements AutoCloseable {
         return new Adapter(folder.getFileName().toString(), manager, Map.copyOf(factors), bytes);
     }
 
-    /**
-     * A new adapter to train, as PEFT starts one: for every weight the base adapts at run time, A drawn
-     * uniformly from ±1/√in (PEFT's Kaiming-uniform bound) and B zero, so it starts as the base model.
-     * Its factors require gradients; {@link #parameters()} hands them to an optimizer.
-     */
+    /** As {@link #fresh(Model, String, int, double, long, Set)} on every weight the base adapts at run time. */
     public static Adapter fresh(Model base, String name, int rank, double alpha, long seed) {
+        return fresh(base, name, rank, alpha, seed, Set.of());
+    }
+
+    /**
+     * A new adapter to train, as PEFT starts one: for every weight the base adapts at run time whose module is
+     * named in {@code modules} (the last part of its path, as PEFT's target_modules: {@code q_proj}, {@code
+     * down_proj}; empty for all), A drawn uniformly from ±1/√in (PEFT's Kaiming-uniform bound) and B zero, so it
+     * starts as the base model. Its factors require gradients; {@link #parameters()} hands them to an optimizer.
+     *
+     * @throws IllegalArgumentException for a module name that no adaptable weight has, naming those there are
+     */
+    public static Adapter fresh(Model base, String name, int rank, double alpha, long seed, Set<String> modules) {
+        Set<String> adaptable = new TreeSet<>(base.decoder().adaptable());
+        Set<String> names = new TreeSet<>(adaptable.stream().map(Adapter::moduleName).toList());
+        if (!names.containsAll(modules)) {
+            Set<String> unknown = new TreeSet<>(modules);
+            unknown.removeAll(names);
+            throw new IllegalArgumentException("no weight of the model is in a module named " + unknown
+                    + "; the modules an adapter can target are " + names);
+        }
         NDManager manager = base.manager().newSubManager();
         Map<String, Factors> factors = new HashMap<>();
         SplittableRandom random = new SplittableRandom(seed);
         long bytes = 0;
         float scale = (float) (alpha / rank);
-        for (String weightName : new TreeSet<>(base.decoder().adaptable())) {
+        for (String weightName : adaptable) {
+            if (!modules.isEmpty() && !modules.contains(moduleName(weightName))) {
+                continue;
+            }
             Shape shape = base.weights().shape(weightName).orElseThrow();
             int out = (int) shape.get(0);
             int in = (int) shape.get(1);
@@ -177,6 +196,12 @@ public final class Adapter implements AutoCloseable {
             bytes += (long) (a.length + out * rank) * Float.BYTES;
         }
         return new Adapter(name, manager, Map.copyOf(factors), bytes);
+    }
+
+    /** The last part of a weight's module path: {@code q_proj} for {@code model.layers.0.self_attn.q_proj.weight}. */
+    private static String moduleName(String weightName) {
+        String module = weightName.substring(0, weightName.length() - ".weight".length());
+        return module.substring(module.lastIndexOf('.') + 1);
     }
 
     /** Its factors by name ({@code <weight>.lora_A}, {@code <weight>.lora_B}, B scaled), for an optimizer. */
@@ -306,6 +331,11 @@ public final class Adapter implements AutoCloseable {
             memory = Optional.of(Map.copyOf(all));
         }
         return memory.orElse(null);
+    }
+
+    /** The names of the modules it targets, as PEFT's target_modules lists them ({@code q_proj}, …), sorted. */
+    public Set<String> modules() {
+        return new TreeSet<>(factors.keySet().stream().map(Adapter::moduleName).toList());
     }
 
     /** The canonical names of the weights it adapts. */

@@ -104,13 +104,14 @@ final class EvaluateCommand {
     }
 
     private static void voiceAndTable(Evaluation.Score score, PrintStream out) {
-        out.printf("voice: the advisor asked named from the critique's words alone in %.1f%%%n",
-                100 * score.voiceAccuracy());
-        out.println("| property | stated at all | stated as the meter reads it |");
-        out.println("|---|---|---|");
+        // The counts beside the shares: two runs (with and without adapters, say) compare to the photo.
+        out.printf("voice: the advisor asked named from the critique's words alone in %.1f%% (%d of %d)%n",
+                100 * score.voiceAccuracy(), score.voiceNamed(), score.photos());
+        out.println("| property | stated at all | stated as the meter reads it | photos |");
+        out.println("|---|---|---|---|");
         for (Property property : Property.values()) {
-            out.printf("| %s | %.1f%% | %.1f%% |%n", property.label(), 100 * score.statedShare(property),
-                    100 * score.accuracy(property));
+            out.printf("| %s | %.1f%% | %.1f%% | %d |%n", property.label(), 100 * score.statedShare(property),
+                    100 * score.accuracy(property), score.correct().getOrDefault(property, 0));
         }
     }
 }

@@ -32,7 +32,8 @@ class TrainerCliTest {
         code = run("evaluate", "--model", model.toString(), "--photos", "2", "--drawn", "2", "--max-tokens", "8");
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("held-out photos: 2").contains("| exposure |")
-                .contains("adapters: none").containsPattern("voice: .* in [0-9.]+%").contains("drawn photos: 2")
+                .contains("adapters: none").containsPattern("voice: .* in [0-9.]+% \\([0-2] of 2\\)")
+                .containsPattern("\\| exposure \\| [0-9.]+% \\| [0-9.]+% \\| [0-2] \\|").contains("drawn photos: 2")
                 .contains("| as drawn | the critique right | the meter right |")
                 .containsPattern("\\| horizon \\| [0-9.]+% \\| [0-9.]+% \\|");
 
@@ -42,12 +43,28 @@ class TrainerCliTest {
         Path adapter = model.resolve("adapters").resolve("ansel");
         assertThat(adapter.resolve("adapter_model.safetensors")).isRegularFile();
         assertThat(java.nio.file.Files.readString(adapter.resolve("training.json")))
-                .contains("./mondrian train-advisor ansel").contains("\"final_loss\"");
+                .contains("./mondrian train-advisor ansel").contains("\"final_loss\"")
+                .contains("--modules q_proj,v_proj").contains("\"modules\": [\"q_proj\", \"v_proj\"]");
+        assertThat(java.nio.file.Files.readString(adapter.resolve("adapter_config.json")))
+                .as("by default the attention's q and v, as PEFT adapts a Qwen2")
+                .contains("\"target_modules\": [\"q_proj\", \"v_proj\"]");
         out.reset();
         code = run("evaluate", "--model", model.toString(), "--photos", "2", "--max-tokens", "8",
                 "--adapters", model.resolve("adapters").toString());
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("adapters: [ansel]");
+        // One on every projection of the decoder, and one on a module there is not.
+        code = run("train-advisor", "--advisor", "okeefe", "--model", model.toString(), "--steps", "1", "--batch", "2",
+                "--modules", "all");
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(java.nio.file.Files.readString(model.resolve("adapters").resolve("okeefe").resolve("adapter_config.json")))
+                .contains("\"target_modules\": [\"down_proj\", \"gate_proj\", \"k_proj\", \"o_proj\", \"q_proj\", "
+                        + "\"up_proj\", \"v_proj\"]");
+        assertThat(run("train-advisor", "--advisor", "cartier", "--model", model.toString(), "--steps", "1",
+                "--modules", "q_proj,wrong_proj")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no weight of the model is in a module named [wrong_proj]")
+                .contains("down_proj");
+        assertThat(model.resolve("adapters").resolve("cartier")).as("nothing written for a refused run").doesNotExist();
         assertThat(run("train-advisor", "--advisor", "ansel", "--model", model.toString(), "--steps", "1")).as("an adapter is not overwritten").isEqualTo(2);
         assertThat(run("train-advisor", "--advisor", "nobody", "--model", model.toString()))
                 .isEqualTo(2);
