@@ -54,7 +54,7 @@ public final class Adapter implements AutoCloseable {
      * microseconds, and finding its rows again there was half of what an adapter cost (docs/BENCHMARKS.md).
      */
     record KernelGroup(Map<String, KernelFactors> factors, int[] rows) {
-        /** Row r through {@code perRow.get(r)}, grouped by adapter in order of first row; rows with none in no group. */
+        /** Row r through {@code perRow.get(r)}, grouped by adapter in order of first row; rows with none, in none. */
         static List<KernelGroup> of(List<Adapter> perRow) {
             Map<Adapter, int[]> rows = new LinkedHashMap<>();
             for (int r = 0; r < perRow.size(); r++) {

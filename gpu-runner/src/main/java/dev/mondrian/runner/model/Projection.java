@@ -126,8 +126,8 @@ public final class Projection {
     }
 
     /**
-     * x [rows, in] → [rows, out] through {@link VectorKernel}, each group's rows plus scale·B·(A·x) where its adapter
-     * adapts this weight; a group's rows go through its factors together. Only where {@link #kernel()} holds.
+     * x [rows, in] → [rows, out] through {@link VectorKernel}, each group's rows plus scale·B·(A·x) where its
+     * adapter adapts this weight; a group's rows go through its factors together. Only where {@link #kernel()} holds.
      */
     float[] multiply(float[] x, int rows, List<Adapter.KernelGroup> adapters) {
         float[] y = multiply(x, rows);

@@ -23,10 +23,11 @@ import java.util.stream.Stream;
  * adapter on every row, and with a distinct adapter per row, for one and for {@value #JOBS} jobs; and how long an
  * adapter takes to load. The adapters are the model folder's own ({@code adapters/}, the shipped model's four), or
  * else {@value #JOBS} of rank {@code RANK} on every projection, written as PEFT writes them and loaded back. Each
- * case decodes its own sequences, prefilled with {@value #PROMPT} random tokens (afresh every round on a small model). After one untimed pass over every
- * case (the JIT compiles the step), the cases run in alternation for a number of rounds; a case's cost is the median
- * over rounds of its rate against the no-adapter case of the same job count in the same round, so that the machine's
- * drift from round to round (large on a step of a millisecond) cancels. Not a test. Prints a Markdown table on stdout.
+ * case decodes its own sequences, prefilled with {@value #PROMPT} random tokens (afresh every round on a small
+ * model). After one untimed pass over every case (the JIT compiles the step), the cases run in alternation for a
+ * number of rounds; a case's cost is the median over rounds of its rate against the no-adapter case of the same job
+ * count in the same round, so that the machine's drift from round to round (large on a step of a millisecond)
+ * cancels. Not a test. Prints a Markdown table on stdout.
  */
 public final class AdapterBenchmark {
     private static final int PROMPT = 128;

@@ -124,7 +124,8 @@ class AdapterTest {
                          .write(dir.resolve("first"), SafeTensorsWriter.DType.F32), model);
                  Adapter second = Adapter.load(new TinyAdapter(modules, 2, 32, true, false, 2)
                          .write(dir.resolve("second"), SafeTensorsWriter.DType.F32), model)) {
-                List<Adapter> four = shared ? List.of(first, first, first, first) : Arrays.asList(first, null, second, first);
+                List<Adapter> four = shared ? List.of(first, first, first, first)
+                        : Arrays.asList(first, null, second, first);
                 List<long[]> fourPrompts = List.of(TEXT_PROMPT, new long[] {9, 4}, new long[] {3, 14, 15, 9, 26, 53},
                         new long[] {7, 7});
                 List<float[][]> fourAlone = new ArrayList<>();

@@ -57,13 +57,14 @@ class TrainerCliTest {
         code = run("train-advisor", "--advisor", "okeefe", "--model", model.toString(), "--steps", "1", "--batch", "2",
                 "--modules", "all");
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(java.nio.file.Files.readString(model.resolve("adapters").resolve("okeefe").resolve("adapter_config.json")))
+        Path everyProjection = model.resolve("adapters").resolve("okeefe");
+        assertThat(java.nio.file.Files.readString(everyProjection.resolve("adapter_config.json")))
                 .contains("\"target_modules\": [\"down_proj\", \"gate_proj\", \"k_proj\", \"o_proj\", \"q_proj\", "
                         + "\"up_proj\", \"v_proj\"]");
         assertThat(run("train-advisor", "--advisor", "cartier", "--model", model.toString(), "--steps", "1",
                 "--modules", "q_proj,wrong_proj")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no weight of the model is in a module named [wrong_proj]")
-                .contains("down_proj");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no weight of the model is in a module named [wrong_proj]").contains("down_proj");
         assertThat(model.resolve("adapters").resolve("cartier")).as("nothing written for a refused run").doesNotExist();
         assertThat(run("train-advisor", "--advisor", "ansel", "--model", model.toString(), "--steps", "1")).as("an adapter is not overwritten").isEqualTo(2);
         assertThat(run("train-advisor", "--advisor", "nobody", "--model", model.toString()))
