@@ -218,18 +218,17 @@ public final class Adapter implements AutoCloseable {
      * Writes the adapter as PEFT's save_pretrained does (F32), so PEFT and {@link #load} both read it; one
      * rank and scale for every module, as {@link #fresh} makes them.
      *
-     * @param modulePath the module path transformers gives a canonical weight name (without {@code .weight})
+     * @param modulePath the module path transformers gives a canonical weight name (without {@code .weight}): a
+     *                   different prefix, the same last part, which target_modules lists ({@link #modules()})
      */
     public void save(Path folder, String baseModel, UnaryOperator<String> modulePath) throws IOException {
         Files.createDirectories(folder);
         SafeTensorsWriter writer = new SafeTensorsWriter();
-        Set<String> targets = new TreeSet<>();
         int rank = 0;
         float scale = 1;
         for (String weight : adapted()) {
             Factors f = factors.get(weight);
             String module = modulePath.apply(weight.substring(0, weight.length() - ".weight".length()));
-            targets.add(module.substring(module.lastIndexOf('.') + 1));
             rank = (int) f.a().getShape().get(0);
             scale = f.scale();
             writer.add(PREFIX + module + A, intShape(f.a()), f.a().toType(DataType.FLOAT32, false).toFloatArray());
@@ -246,7 +245,7 @@ public final class Adapter implements AutoCloseable {
                  "fan_in_fan_out": false, "init_lora_weights": true, "inference_mode": true, "modules_to_save": null,
                  "rank_pattern": {}, "alpha_pattern": {}, "target_modules": [%s]}
                 """.formatted(baseModel, rank, (double) scale * rank,
-                String.join(", ", targets.stream().map(t -> "\"" + t + "\"").toList())));
+                String.join(", ", modules().stream().map(t -> "\"" + t + "\"").toList())));
     }
 
     private static int[] intShape(NDArray array) {

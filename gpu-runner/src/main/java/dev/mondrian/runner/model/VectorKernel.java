@@ -57,6 +57,7 @@ final class VectorKernel {
             return bytes;
         }
     }
+
     /**
      * How a product of several rows is cut into blocks held in registers. The faster cut depends on how many vector
      * registers the CPU has (docs/BENCHMARKS.md, issue 19): with 16 (AVX2), four outputs by two rows, and eight rows
