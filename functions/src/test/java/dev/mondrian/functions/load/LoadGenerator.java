@@ -483,49 +483,45 @@ public final class LoadGenerator {
         AtomicLongArray firstSent = sentMillis.computeIfAbsent(jobId,
                 id -> new AtomicLongArray((int) ((end - System.nanoTime()) / intervalNanos) + 3));
         int seq = 0;
-        while (next < end) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            seq++;
-            String text = "w" + seq + " ";
-            if (seq < firstSent.length()) {
-                firstSent.set(seq, System.currentTimeMillis());
-            }
-            String body = "{\"lease_id\":\"" + claim.get("lease").get("id").asString() + "\",\"lease_epoch\":"
-                    + claim.get("lease").get("epoch").asLong() + ",\"update_seq\":" + seq + ",\"tokens\":" + seq
-                    + ",\"tokens_per_second\":10,\"text\":\"" + text + "\"}";
-            while (System.nanoTime() < giveUpNanos) {
-                long sent = System.nanoTime();
-                try {
-                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(base
-                                    + RunnerRoutes.THINKING.path(jobId)))
-                            .header("Authorization", "Bearer " + ServiceTest.RUNNER_TOKEN)
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() == 200) {
-                        accepted.incrementAndGet();
-                        told.add(text);
-                        callbackMicros.add((System.nanoTime() - sent) / 1_000);
-                        if (sent >= secondHalfNanos) {
-                            laterCallbackMicros.add((System.nanoTime() - sent) / 1_000);
-                        }
-                        break;
-                    }
-                    if (response.statusCode() / 100 == 4) {
-                        System.err.println("callback refused (" + response.statusCode() + "); runner stops");
-                        return;
-                    }
-                } catch (IOException e) {
-                    // the service is down (or restarting): the same update again shortly
-                } catch (InterruptedException e) {
-                    return;
+        try (RunnerConnection connection = new RunnerConnection(base, ServiceTest.RUNNER_TOKEN)) {
+            while (next < end) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
-                retried.incrementAndGet();
-                pause(RUNNER_RETRY_MS);
+                seq++;
+                String text = "w" + seq + " ";
+                if (seq < firstSent.length()) {
+                    firstSent.set(seq, System.currentTimeMillis());
+                }
+                String body = "{\"lease_id\":\"" + claim.get("lease").get("id").asString() + "\",\"lease_epoch\":"
+                        + claim.get("lease").get("epoch").asLong() + ",\"update_seq\":" + seq + ",\"tokens\":" + seq
+                        + ",\"tokens_per_second\":10,\"text\":\"" + text + "\"}";
+                while (System.nanoTime() < giveUpNanos) {
+                    long sent = System.nanoTime();
+                    try {
+                        int status = connection.post(RunnerRoutes.THINKING.path(jobId), body);
+                        if (status == 200) {
+                            accepted.incrementAndGet();
+                            told.add(text);
+                            callbackMicros.add((System.nanoTime() - sent) / 1_000);
+                            if (sent >= secondHalfNanos) {
+                                laterCallbackMicros.add((System.nanoTime() - sent) / 1_000);
+                            }
+                            break;
+                        }
+                        if (status / 100 == 4) {
+                            System.err.println("callback refused (" + status + "); runner stops");
+                            return;
+                        }
+                    } catch (IOException e) {
+                        // the service is down (or restarting): the same update again shortly
+                    }
+                    retried.incrementAndGet();
+                    pause(RUNNER_RETRY_MS);
+                }
+                next += intervalNanos;
             }
-            next += intervalNanos;
         }
     }
 

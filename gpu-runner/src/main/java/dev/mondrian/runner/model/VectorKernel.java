@@ -313,7 +313,7 @@ final class VectorKernel {
     /** Output o of rows m..m+7, m a multiple of {@link #GROUP}: one weight vector read for eight rows' vectors. */
     private static void oneByEight(MemorySegment w, Element element, int in, float[] x, float[] groups, int out,
                                    float[] y, int o, int m) {
-        long base = (long) o * in;
+        MemorySegment weights = row(w, element, o, in);
         int bound = SPECIES.loopBound(in);
         int group = m * bound;
         int lanes = SPECIES.length();
@@ -326,7 +326,7 @@ final class VectorKernel {
         FloatVector a6 = a0;
         FloatVector a7 = a0;
         for (int i = 0; i < bound; i += lanes) {
-            FloatVector k = load(w, element, base + i);
+            FloatVector k = load(weights, element, i);
             int at = group + i * GROUP;
             a0 = k.fma(FloatVector.fromArray(SPECIES, groups, at), a0);
             a1 = k.fma(FloatVector.fromArray(SPECIES, groups, at + lanes), a1);
@@ -347,7 +347,7 @@ final class VectorKernel {
         float s6 = a6.reduceLanes(VectorOperators.ADD);
         float s7 = a7.reduceLanes(VectorOperators.ADD);
         for (int i = bound; i < in; i++) {
-            float k = scalar(w, element, base + i);
+            float k = scalar(weights, element, i);
             int at = m * in + i;
             s0 += k * x[at];
             s1 += k * x[at + in];
@@ -369,12 +369,23 @@ final class VectorKernel {
         y[at + 7 * out] = s7;
     }
 
+    /**
+     * Weight row {@code index} as a segment of its own. Loads at small offsets into a one-row slice ran faster than
+     * the same loads at long offsets into the whole weight: a 4×4 block 1.15–1.2× with the weight in cache, the
+     * shipped model's decode steps 1.3–2× (docs/BENCHMARKS.md, issue 19); presumably the JIT then checks bounds once
+     * per row instead of once per load.
+     */
+    private static MemorySegment row(MemorySegment w, Element element, long index, int in) {
+        long bytes = (long) in * element.bytes();
+        return w.asSlice(index * bytes, bytes);
+    }
+
     /** Outputs o..o+3 of rows m..m+3: sixteen accumulators, for CPUs with 32 vector registers ({@link Blocking}). */
     private static void fourByFour(MemorySegment w, Element element, int in, float[] x, int out, float[] y, int o, int m) {
-        long w0 = (long) o * in;
-        long w1 = w0 + in;
-        long w2 = w1 + in;
-        long w3 = w2 + in;
+        MemorySegment w0 = row(w, element, o, in);
+        MemorySegment w1 = row(w, element, o + 1, in);
+        MemorySegment w2 = row(w, element, o + 2, in);
+        MemorySegment w3 = row(w, element, o + 3, in);
         int x0 = m * in;
         int x1 = x0 + in;
         int x2 = x1 + in;
@@ -402,22 +413,22 @@ final class VectorKernel {
             FloatVector v1 = FloatVector.fromArray(SPECIES, x, x1 + i);
             FloatVector v2 = FloatVector.fromArray(SPECIES, x, x2 + i);
             FloatVector v3 = FloatVector.fromArray(SPECIES, x, x3 + i);
-            FloatVector k0 = load(w, element, w0 + i);
+            FloatVector k0 = load(w0, element, i);
             a00 = k0.fma(v0, a00);
             a01 = k0.fma(v1, a01);
             a02 = k0.fma(v2, a02);
             a03 = k0.fma(v3, a03);
-            FloatVector k1 = load(w, element, w1 + i);
+            FloatVector k1 = load(w1, element, i);
             a10 = k1.fma(v0, a10);
             a11 = k1.fma(v1, a11);
             a12 = k1.fma(v2, a12);
             a13 = k1.fma(v3, a13);
-            FloatVector k2 = load(w, element, w2 + i);
+            FloatVector k2 = load(w2, element, i);
             a20 = k2.fma(v0, a20);
             a21 = k2.fma(v1, a21);
             a22 = k2.fma(v2, a22);
             a23 = k2.fma(v3, a23);
-            FloatVector k3 = load(w, element, w3 + i);
+            FloatVector k3 = load(w3, element, i);
             a30 = k3.fma(v0, a30);
             a31 = k3.fma(v1, a31);
             a32 = k3.fma(v2, a32);
@@ -444,10 +455,10 @@ final class VectorKernel {
             float v1 = x[x1 + i];
             float v2 = x[x2 + i];
             float v3 = x[x3 + i];
-            float k0 = scalar(w, element, w0 + i);
-            float k1 = scalar(w, element, w1 + i);
-            float k2 = scalar(w, element, w2 + i);
-            float k3 = scalar(w, element, w3 + i);
+            float k0 = scalar(w0, element, i);
+            float k1 = scalar(w1, element, i);
+            float k2 = scalar(w2, element, i);
+            float k3 = scalar(w3, element, i);
             s00 += k0 * v0;
             s01 += k0 * v1;
             s02 += k0 * v2;
@@ -486,10 +497,10 @@ final class VectorKernel {
 
     /** Outputs o..o+3 of rows m and m+1. */
     private static void fourByTwo(MemorySegment w, Element element, int in, float[] x, int out, float[] y, int o, int m) {
-        long w0 = (long) o * in;
-        long w1 = w0 + in;
-        long w2 = w1 + in;
-        long w3 = w2 + in;
+        MemorySegment w0 = row(w, element, o, in);
+        MemorySegment w1 = row(w, element, o + 1, in);
+        MemorySegment w2 = row(w, element, o + 2, in);
+        MemorySegment w3 = row(w, element, o + 3, in);
         int x0 = m * in;
         int x1 = x0 + in;
         FloatVector a00 = FloatVector.zero(SPECIES);
@@ -505,16 +516,16 @@ final class VectorKernel {
         for (; i < bound; i += SPECIES.length()) {
             FloatVector v0 = FloatVector.fromArray(SPECIES, x, x0 + i);
             FloatVector v1 = FloatVector.fromArray(SPECIES, x, x1 + i);
-            FloatVector k0 = load(w, element, w0 + i);
+            FloatVector k0 = load(w0, element, i);
             a00 = k0.fma(v0, a00);
             a01 = k0.fma(v1, a01);
-            FloatVector k1 = load(w, element, w1 + i);
+            FloatVector k1 = load(w1, element, i);
             a10 = k1.fma(v0, a10);
             a11 = k1.fma(v1, a11);
-            FloatVector k2 = load(w, element, w2 + i);
+            FloatVector k2 = load(w2, element, i);
             a20 = k2.fma(v0, a20);
             a21 = k2.fma(v1, a21);
-            FloatVector k3 = load(w, element, w3 + i);
+            FloatVector k3 = load(w3, element, i);
             a30 = k3.fma(v0, a30);
             a31 = k3.fma(v1, a31);
         }
@@ -529,10 +540,10 @@ final class VectorKernel {
         for (; i < in; i++) {
             float v0 = x[x0 + i];
             float v1 = x[x1 + i];
-            float k0 = scalar(w, element, w0 + i);
-            float k1 = scalar(w, element, w1 + i);
-            float k2 = scalar(w, element, w2 + i);
-            float k3 = scalar(w, element, w3 + i);
+            float k0 = scalar(w0, element, i);
+            float k1 = scalar(w1, element, i);
+            float k2 = scalar(w2, element, i);
+            float k3 = scalar(w3, element, i);
             s00 += k0 * v0;
             s01 += k0 * v1;
             s10 += k1 * v0;
@@ -555,10 +566,10 @@ final class VectorKernel {
 
     /** Outputs o..o+3 of row m: a single row (one sequence decoding), or the odd row of a batch. */
     private static void fourByOne(MemorySegment w, Element element, int in, float[] x, int out, float[] y, int o, int m) {
-        long w0 = (long) o * in;
-        long w1 = w0 + in;
-        long w2 = w1 + in;
-        long w3 = w2 + in;
+        MemorySegment w0 = row(w, element, o, in);
+        MemorySegment w1 = row(w, element, o + 1, in);
+        MemorySegment w2 = row(w, element, o + 2, in);
+        MemorySegment w3 = row(w, element, o + 3, in);
         int x0 = m * in;
         FloatVector a0 = FloatVector.zero(SPECIES);
         FloatVector a1 = a0;
@@ -568,10 +579,10 @@ final class VectorKernel {
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, x0 + i);
-            a0 = load(w, element, w0 + i).fma(v, a0);
-            a1 = load(w, element, w1 + i).fma(v, a1);
-            a2 = load(w, element, w2 + i).fma(v, a2);
-            a3 = load(w, element, w3 + i).fma(v, a3);
+            a0 = load(w0, element, i).fma(v, a0);
+            a1 = load(w1, element, i).fma(v, a1);
+            a2 = load(w2, element, i).fma(v, a2);
+            a3 = load(w3, element, i).fma(v, a3);
         }
         float s0 = a0.reduceLanes(VectorOperators.ADD);
         float s1 = a1.reduceLanes(VectorOperators.ADD);
@@ -579,10 +590,10 @@ final class VectorKernel {
         float s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; i < in; i++) {
             float v = x[x0 + i];
-            s0 += scalar(w, element, w0 + i) * v;
-            s1 += scalar(w, element, w1 + i) * v;
-            s2 += scalar(w, element, w2 + i) * v;
-            s3 += scalar(w, element, w3 + i) * v;
+            s0 += scalar(w0, element, i) * v;
+            s1 += scalar(w1, element, i) * v;
+            s2 += scalar(w2, element, i) * v;
+            s3 += scalar(w3, element, i) * v;
         }
         int at = m * out + o;
         y[at] = s0;
@@ -593,17 +604,17 @@ final class VectorKernel {
 
     /** Output o of row m alone: the edges the blocks leave. */
     private static float dot(MemorySegment w, Element element, int in, float[] x, int o, int m) {
-        long base = (long) o * in;
+        MemorySegment weights = row(w, element, o, in);
         int row = m * in;
         FloatVector acc = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(in);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            acc = load(w, element, base + i).fma(FloatVector.fromArray(SPECIES, x, row + i), acc);
+            acc = load(weights, element, i).fma(FloatVector.fromArray(SPECIES, x, row + i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < in; i++) {
-            sum += scalar(w, element, base + i) * x[row + i];
+            sum += scalar(weights, element, i) * x[row + i];
         }
         return sum;
     }
