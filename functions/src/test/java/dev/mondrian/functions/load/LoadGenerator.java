@@ -497,32 +497,43 @@ public final class LoadGenerator {
                 String body = "{\"lease_id\":\"" + claim.get("lease").get("id").asString() + "\",\"lease_epoch\":"
                         + claim.get("lease").get("epoch").asLong() + ",\"update_seq\":" + seq + ",\"tokens\":" + seq
                         + ",\"tokens_per_second\":10,\"text\":\"" + text + "\"}";
-                while (System.nanoTime() < giveUpNanos) {
-                    long sent = System.nanoTime();
-                    try {
-                        int status = connection.post(RunnerRoutes.THINKING.path(jobId), body);
-                        if (status == 200) {
-                            accepted.incrementAndGet();
-                            told.add(text);
-                            callbackMicros.add((System.nanoTime() - sent) / 1_000);
-                            if (sent >= secondHalfNanos) {
-                                laterCallbackMicros.add((System.nanoTime() - sent) / 1_000);
-                            }
-                            break;
-                        }
-                        if (status / 100 == 4) {
-                            System.err.println("callback refused (" + status + "); runner stops");
-                            return;
-                        }
-                    } catch (IOException e) {
-                        // the service is down (or restarting): the same update again shortly
-                    }
-                    retried.incrementAndGet();
-                    pause(RUNNER_RETRY_MS);
+                if (!report(connection, RunnerRoutes.THINKING.path(jobId), body, text, told)) {
+                    return;
                 }
                 next += intervalNanos;
             }
         }
+    }
+
+    /**
+     * Sends one update until the service accepts it, then adds its text to {@code told}; false if the service refused
+     * it (the runner stops). Past the run's give-up time it stops trying and returns true, as a runner moves on.
+     */
+    private boolean report(RunnerConnection connection, String path, String body, String text, List<String> told) {
+        while (System.nanoTime() < giveUpNanos) {
+            long sent = System.nanoTime();
+            try {
+                int status = connection.post(path, body);
+                if (status == 200) {
+                    accepted.incrementAndGet();
+                    told.add(text);
+                    callbackMicros.add((System.nanoTime() - sent) / 1_000);
+                    if (sent >= secondHalfNanos) {
+                        laterCallbackMicros.add((System.nanoTime() - sent) / 1_000);
+                    }
+                    return true;
+                }
+                if (status / 100 == 4) {
+                    System.err.println("callback refused (" + status + "); runner stops");
+                    return false;
+                }
+            } catch (IOException e) {
+                // the service is down (or restarting): the same update again shortly
+            }
+            retried.incrementAndGet();
+            pause(RUNNER_RETRY_MS);
+        }
+        return true;
     }
 
     /** Latencies in ms over the whole run, its first 10 s of updates and its second half. */

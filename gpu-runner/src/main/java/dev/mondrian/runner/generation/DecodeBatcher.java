@@ -30,6 +30,7 @@ public final class DecodeBatcher implements AutoCloseable {
     private record Waiting(KvCache cache, Adapter adapter, long token, CompletableFuture<float[]> logits) {}
 
     private final Model model;
+    private final long gatherNanos;
     private final NDManager scratch;
     private final List<Waiting> waiting = new ArrayList<>();
     private final Thread thread;
@@ -39,7 +40,16 @@ public final class DecodeBatcher implements AutoCloseable {
     private long stepped;
 
     public DecodeBatcher(Model model) {
+        this(model, GATHER_NANOS);
+    }
+
+    /**
+     * With another gather window: a test takes a long one, so that on a busy machine every joined stream still makes
+     * each step and what it checks is joining and leaving, not timing.
+     */
+    DecodeBatcher(Model model, long gatherNanos) {
         this.model = model;
+        this.gatherNanos = gatherNanos;
         this.scratch = model.manager().newSubManager();
         this.thread = Thread.ofPlatform().name("decode-batcher").daemon().start(this::loop);
     }
@@ -103,13 +113,13 @@ public final class DecodeBatcher implements AutoCloseable {
         }
     }
 
-    /** Waits for a first stream, then up to {@link #GATHER_NANOS} for every other joined one; null once closed. */
+    /** Waits for a first stream, then up to the gather window for every other joined one; null once closed. */
     private synchronized List<Waiting> nextBatch() {
         try {
             while (waiting.isEmpty() && !closed) {
                 wait();
             }
-            long deadline = System.nanoTime() + GATHER_NANOS;
+            long deadline = System.nanoTime() + gatherNanos;
             while (!closed && waiting.size() < joined && System.nanoTime() < deadline) {
                 TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, deadline - System.nanoTime()));
             }

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class DecodeBatcherTest {
     private static final int JOBS = 4;
+    /**
+     * Far above the 3 ms the runner uses: on a busy machine (CI's two cores) a stream still sampling its last token
+     * missed the short window often enough that the jobs decoded mostly alone, and the test checked less than it says.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static Model model;
     private static ModelTokenizer tokenizer;
     private static List<GenerationRequest> requests;
@@ -76,7 +82,7 @@ class DecodeBatcherTest {
 
         List<List<Long>> batched = new ArrayList<>();
         double meanBatch;
-        try (DecodeBatcher batcher = new DecodeBatcher(model); ExecutorService jobs = Executors.newFixedThreadPool(JOBS)) {
+        try (DecodeBatcher batcher = new DecodeBatcher(model, GATHER_NANOS); ExecutorService jobs = Executors.newFixedThreadPool(JOBS)) {
             Generator generator = new Generator(model, tokenizer, batcher);
             List<Future<List<Long>>> running = new ArrayList<>();
             CountDownLatch firstIsDecoding = new CountDownLatch(1);
