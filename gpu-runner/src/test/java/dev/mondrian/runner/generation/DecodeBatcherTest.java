@@ -82,7 +82,8 @@ class DecodeBatcherTest {
 
         List<List<Long>> batched = new ArrayList<>();
         double meanBatch;
-        try (DecodeBatcher batcher = new DecodeBatcher(model, GATHER_NANOS); ExecutorService jobs = Executors.newFixedThreadPool(JOBS)) {
+        try (DecodeBatcher batcher = new DecodeBatcher(model, GATHER_NANOS);
+             ExecutorService jobs = Executors.newFixedThreadPool(JOBS)) {
             Generator generator = new Generator(model, tokenizer, batcher);
             List<Future<List<Long>>> running = new ArrayList<>();
             CountDownLatch firstIsDecoding = new CountDownLatch(1);
