@@ -198,9 +198,14 @@ public final class Adapter implements AutoCloseable {
         return new Adapter(name, manager, Map.copyOf(factors), bytes);
     }
 
+    /** A weight's module path, its name without {@code .weight}: {@code model.layers.0.self_attn.q_proj}. */
+    private static String modulePathOf(String weightName) {
+        return weightName.substring(0, weightName.length() - ".weight".length());
+    }
+
     /** The last part of a weight's module path: {@code q_proj} for {@code model.layers.0.self_attn.q_proj.weight}. */
     private static String moduleName(String weightName) {
-        String module = weightName.substring(0, weightName.length() - ".weight".length());
+        String module = modulePathOf(weightName);
         return module.substring(module.lastIndexOf('.') + 1);
     }
 
@@ -228,7 +233,7 @@ public final class Adapter implements AutoCloseable {
         float scale = 1;
         for (String weight : adapted()) {
             Factors f = factors.get(weight);
-            String module = modulePath.apply(weight.substring(0, weight.length() - ".weight".length()));
+            String module = modulePath.apply(modulePathOf(weight));
             rank = (int) f.a().getShape().get(0);
             scale = f.scale();
             writer.add(PREFIX + module + A, intShape(f.a()), f.a().toType(DataType.FLOAT32, false).toFloatArray());

@@ -605,16 +605,16 @@ final class VectorKernel {
     /** Output o of row m alone: the edges the blocks leave. */
     private static float dot(MemorySegment w, Element element, int in, float[] x, int o, int m) {
         MemorySegment weights = row(w, element, o, in);
-        int row = m * in;
+        int x0 = m * in;
         FloatVector acc = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(in);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            acc = load(weights, element, i).fma(FloatVector.fromArray(SPECIES, x, row + i), acc);
+            acc = load(weights, element, i).fma(FloatVector.fromArray(SPECIES, x, x0 + i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < in; i++) {
-            sum += scalar(weights, element, i) * x[row + i];
+            sum += scalar(weights, element, i) * x[x0 + i];
         }
         return sum;
     }
