@@ -1,8 +1,9 @@
 package dev.mondrian.functions.events;
 
-import java.util.ArrayList;
+import dev.mondrian.functions.store.StatementCache;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -25,18 +26,36 @@ public class EventLog {
 
     /** Appends inside the caller's transaction; the events become visible when it commits. */
     List<JobEvent> append(Handle h, String jobId, List<EventPayload> payloads, long at) {
-        long last = h.createQuery("UPDATE jobs SET last_seq = last_seq + :n WHERE id = :id RETURNING last_seq")
-                .bind("n", payloads.size()).bind("id", jobId).mapTo(Long.class).one();
+        // Plain statements (StatementCache.plain): every runner update appends.
+        long last = StatementCache.plain(h, "UPDATE jobs SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq",
+                statement -> {
+                    statement.setInt(1, payloads.size());
+                    statement.setString(2, jobId);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new IllegalStateException("no job " + jobId + " to record events for");
+                        }
+                        return rs.getLong(1);
+                    }
+                });
         long seq = last - payloads.size();
         List<JobEvent> events = new ArrayList<>(payloads.size());
         for (EventPayload payload : payloads) {
             seq++;
-            JobEvent event = new JobEvent(jobId, seq, payload.type(), wire(jobId, seq, payload, at), at);
-            h.createUpdate("INSERT INTO job_events (job_id, seq, type, data, at) VALUES (:job, :seq, :type, :data, :at)")
-                    .bind("job", jobId).bind("seq", seq).bind("type", event.type()).bind("data", event.json())
-                    .bind("at", at).execute();
-            events.add(event);
+            events.add(new JobEvent(jobId, seq, payload.type(), wire(jobId, seq, payload, at), at));
         }
+        StatementCache.plain(h, "INSERT INTO job_events (job_id, seq, type, data, at) VALUES (?, ?, ?, ?, ?)",
+                statement -> {
+                    for (JobEvent event : events) {
+                        statement.setString(1, jobId);
+                        statement.setLong(2, event.seq());
+                        statement.setString(3, event.type());
+                        statement.setString(4, event.json());
+                        statement.setLong(5, at);
+                        statement.executeUpdate();
+                    }
+                    return null;
+                });
         return events;
     }
 

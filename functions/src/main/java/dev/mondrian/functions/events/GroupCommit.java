@@ -1,5 +1,6 @@
 package dev.mondrian.functions.events;
 
+import dev.mondrian.functions.store.StatementCache;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;

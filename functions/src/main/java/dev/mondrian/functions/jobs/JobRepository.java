@@ -1,6 +1,7 @@
 package dev.mondrian.functions.jobs;
 
 import dev.mondrian.functions.store.Dialect;
+import dev.mondrian.functions.store.StatementCache;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -17,7 +18,7 @@ public class JobRepository {
             + "update_interval_ms, attempts, lease_id, lease_epoch, lease_expires_at, runner_id, last_update_seq, "
             + "tokens, tokens_per_second, prompt_tokens, elapsed_ms, analysis, error, last_seq, created_at, "
             + "started_at, finished_at";
-    private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = :id";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
 
     private final Jdbi jdbi;
     private final String findLocked;
@@ -40,8 +41,14 @@ public class JobRepository {
         return find(h, findLocked, id);
     }
 
+    /** A plain statement ({@link StatementCache#plain}): every runner update reads its job here. */
     private static Optional<Job> find(Handle h, String sql, String id) {
-        return h.createQuery(sql).bind("id", id).map(JobRepository::job).findOne();
+        return StatementCache.plain(h, sql, statement -> {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        });
     }
 
     public boolean exists(String id) {
@@ -80,6 +87,10 @@ public class JobRepository {
     }
 
     public static Job job(ResultSet rs, StatementContext ctx) throws SQLException {
+        return read(rs);
+    }
+
+    private static Job read(ResultSet rs) throws SQLException {
         return new Job(
                 rs.getString("id"),
                 JobStatus.fromWire(rs.getString("status")),

@@ -3,6 +3,7 @@ package dev.mondrian.functions.runnerapi;
 import dev.mondrian.functions.jobs.Job;
 import dev.mondrian.functions.jobs.JobRepository;
 import dev.mondrian.functions.store.Dialect;
+import dev.mondrian.functions.store.StatementCache;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -54,11 +55,18 @@ class LeaseRepository {
     /** A runner's progress report, which also renews its lease until {@code expiresAt}. */
     void recordProgress(Handle h, String jobId, long updateSeq, int tokens, double tokensPerSecond, int promptTokens,
                         long elapsedMs, long expiresAt) {
-        h.createUpdate("UPDATE jobs SET last_update_seq = :seq, tokens = :tokens, tokens_per_second = :tps, "
-                        + "prompt_tokens = :prompt, elapsed_ms = :elapsed, lease_expires_at = :expires WHERE id = :id")
-                .bind("seq", updateSeq).bind("tokens", tokens).bind("tps", tokensPerSecond)
-                .bind("prompt", promptTokens).bind("elapsed", elapsedMs).bind("expires", expiresAt).bind("id", jobId)
-                .execute();
+        // A plain statement (StatementCache.plain): this runs for every runner update.
+        StatementCache.plain(h, "UPDATE jobs SET last_update_seq = ?, tokens = ?, tokens_per_second = ?, "
+                + "prompt_tokens = ?, elapsed_ms = ?, lease_expires_at = ? WHERE id = ?", statement -> {
+            statement.setLong(1, updateSeq);
+            statement.setInt(2, tokens);
+            statement.setDouble(3, tokensPerSecond);
+            statement.setInt(4, promptTokens);
+            statement.setLong(5, elapsedMs);
+            statement.setLong(6, expiresAt);
+            statement.setString(7, jobId);
+            return statement.executeUpdate();
+        });
     }
 
     /**

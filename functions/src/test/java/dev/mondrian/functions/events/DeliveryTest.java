@@ -2,6 +2,7 @@ package dev.mondrian.functions.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mondrian.functions.store.OneJobDatabase;
 import dev.mondrian.functions.support.TestProperties;
 import java.io.IOException;
 import java.nio.file.Path;

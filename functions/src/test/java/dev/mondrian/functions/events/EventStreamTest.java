@@ -2,6 +2,7 @@ package dev.mondrian.functions.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mondrian.functions.store.OneJobDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mondrian.functions.metrics.EventMeters;
 import dev.mondrian.functions.store.Dialect;
+import dev.mondrian.functions.store.OneJobDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;

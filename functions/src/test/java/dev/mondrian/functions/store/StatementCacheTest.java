@@ -1,4 +1,4 @@
-package dev.mondrian.functions.events;
+package dev.mondrian.functions.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementCustomizer;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,75 @@ class StatementCacheTest {
         handle.close();
         for (PreparedStatement statement : distinct) {
             assertThat(statement.isClosed()).isTrue();
+        }
+    }
+
+    @Test
+    void aPlainStatementIsPreparedOnceOnTheWritersHandleAndClosedWithIt() throws SQLException {
+        String insert = "INSERT INTO job_events (job_id, seq, type, data, at) VALUES ('job', ?, 'token', ?, 0)";
+        List<PreparedStatement> used = new ArrayList<>();
+        for (int seq = 1; seq <= 3; seq++) {
+            int n = seq;
+            StatementCache.plain(handle, insert, statement -> {
+                used.add(statement);
+                statement.setInt(1, n);
+                statement.setString(2, "d" + n);
+                return statement.executeUpdate();
+            });
+        }
+        assertThat(Set.copyOf(used)).hasSize(1);
+        assertThat(handle.createQuery("SELECT data FROM job_events ORDER BY seq").mapTo(String.class).list())
+                .containsExactly("d1", "d2", "d3");
+        assertThat(used.getFirst().isClosed()).isFalse();
+        handle.close();
+        assertThat(used.getFirst().isClosed()).isTrue();
+    }
+
+    @Test
+    void aPlainStatementOnAnotherHandleLastsAsLongAsThatHandle(@TempDir Path dir) throws SQLException {
+        List<PreparedStatement> used = new ArrayList<>();
+        try (Handle other = OneJobDatabase.create(dir).open()) {
+            for (int i = 0; i < 2; i++) {
+                long count = StatementCache.plain(other, "SELECT count(*) FROM jobs", statement -> {
+                    used.add(statement);
+                    try (var rs = statement.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+                assertThat(count).isEqualTo(1);
+            }
+            assertThat(Set.copyOf(used)).hasSize(2);
+            assertThat(used).noneMatch(StatementCacheTest::closed);
+        }
+        assertThat(used).allMatch(StatementCacheTest::closed);
+    }
+
+    @Test
+    void aPlainStatementsFailureIsJdbisWithTheDriversCauseAndTheStatementServesAgain() {
+        String insert = "INSERT INTO job_events (job_id, seq, type, data, at) VALUES ('job', ?, 'token', 'd', 0)";
+        StatementCache.PlainUse<Integer> first = statement -> {
+            statement.setInt(1, 1);
+            return statement.executeUpdate();
+        };
+        StatementCache.plain(handle, insert, first);
+        assertThatThrownBy(() -> StatementCache.plain(handle, insert, first))
+                .isInstanceOf(UnableToExecuteStatementException.class)
+                .hasRootCauseInstanceOf(SQLException.class)
+                .rootCause().hasMessageContaining("UNIQUE");
+        StatementCache.plain(handle, insert, statement -> {
+            statement.setInt(1, 2);
+            return statement.executeUpdate();
+        });
+        assertThat(handle.createQuery("SELECT count(*) FROM job_events").mapTo(Integer.class).one()).isEqualTo(2);
+    }
+
+    /** {@link PreparedStatement#isClosed} without its checked exception, for assertions. */
+    private static boolean closed(PreparedStatement statement) {
+        try {
+            return statement.isClosed();
+        } catch (SQLException e) {
+            throw new AssertionError(e);
         }
     }
 }

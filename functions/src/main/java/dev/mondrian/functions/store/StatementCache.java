@@ -1,4 +1,4 @@
-package dev.mondrian.functions.events;
+package dev.mondrian.functions.store;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.DefaultStatementBuilder;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * second: compiling took twice the time running them did (docs/BENCHMARKS.md, "The first minute"). A text whose
  * statement is still in use (a query nested in another's results) gets a second one, closed after use as before.
  */
-final class StatementCache implements StatementBuilder {
+public final class StatementCache implements StatementBuilder {
     private static final Logger log = LoggerFactory.getLogger(StatementCache.class);
     /** The writer's statements are a few dozen texts; a bound keeps composed ones from piling up. */
     private static final int MAX_IDLE = 64;
@@ -45,12 +47,14 @@ final class StatementCache implements StatementBuilder {
      * the text as parsed when it creates it.
      */
     private final Map<Statement, String> lent = new IdentityHashMap<>();
+    /** {@link #plain} statements, one per text, open as long as the connection. */
+    private final Map<String, PreparedStatement> plain = new HashMap<>();
 
     /**
      * Gives the handle a cache of its own, closed with it: a handle closes the builder it was opened with, not
      * one set later.
      */
-    static Handle install(Handle handle) {
+    public static Handle install(Handle handle) {
         StatementCache cache = new StatementCache();
         Connection connection = handle.getConnection();
         handle.setStatementBuilder(cache);
@@ -59,6 +63,39 @@ final class StatementCache implements StatementBuilder {
     }
 
     private StatementCache() {}
+
+    /** What a caller of {@link #plain} does with the statement. */
+    public interface PlainUse<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Runs a plain JDBC statement of the handle's connection, for the few statements every runner update makes:
+     * there Jdbi's per-statement setup took a quarter of the writer's time and made a third of the service's
+     * garbage (docs/BENCHMARKS.md, "Plain statements in the writer"). On the writer's handle the statement is prepared
+     * once and kept; on any other it is closed with the handle. Its results must be read before {@code use}
+     * returns. A failure is Jdbi's, as the same statement through Jdbi would have thrown.
+     */
+    public static <T> T plain(Handle handle, String sql, PlainUse<T> use) {
+        try {
+            PreparedStatement statement;
+            if (handle.getStatementBuilder() instanceof StatementCache cache) {
+                statement = cache.plain.get(sql);
+                if (statement == null) {
+                    statement = handle.getConnection().prepareStatement(sql);
+                    cache.plain.put(sql, statement);
+                } else {
+                    statement.clearParameters();
+                }
+            } else {
+                statement = handle.getConnection().prepareStatement(sql);
+                handle.addCleanable(statement::close);
+            }
+            return use.run(statement);
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("running " + sql, e, null);
+        }
+    }
 
     @Override
     public Statement create(Connection connection, StatementContext ctx) throws SQLException {
@@ -100,8 +137,10 @@ final class StatementCache implements StatementBuilder {
     @Override
     public void close(Connection connection) {
         List<PreparedStatement> open = new ArrayList<>(idle.values());
+        open.addAll(plain.values());
         idle.clear();
         lent.clear();
+        plain.clear();
         open.forEach(StatementCache::closeQuietly);
     }
 

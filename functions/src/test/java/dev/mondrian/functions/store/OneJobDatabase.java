@@ -1,15 +1,13 @@
-package dev.mondrian.functions.events;
+package dev.mondrian.functions.store;
 
-import dev.mondrian.functions.store.Dialect;
-import dev.mondrian.functions.store.Migrations;
 import java.nio.file.Path;
 import org.jdbi.v3.core.Jdbi;
 
 /** A migrated SQLite database in a test's folder holding one running job, {@code job}, to record events for. */
-final class OneJobDatabase {
+public final class OneJobDatabase {
     private OneJobDatabase() {}
 
-    static Jdbi create(Path dir) {
+    public static Jdbi create(Path dir) {
         Jdbi jdbi = Jdbi.create("jdbc:sqlite:" + dir.resolve("events.db"));
         new Migrations(jdbi, Dialect.SQLITE).apply();
         jdbi.useHandle(h -> h.execute("INSERT INTO jobs (id, status, advisor, prompt, mode, max_tokens, temperature, "
