@@ -72,9 +72,9 @@ public final class StatementCache implements StatementBuilder {
     /**
      * Runs a plain JDBC statement of the handle's connection, for the few statements every runner update makes:
      * there Jdbi's per-statement setup took a quarter of the writer's time and made a third of the service's
-     * garbage (docs/BENCHMARKS.md, "Plain statements in the writer"). On the writer's handle the statement is prepared
-     * once and kept; on any other it is closed with the handle. Its results must be read before {@code use}
-     * returns. A failure is Jdbi's, as the same statement through Jdbi would have thrown.
+     * garbage (docs/BENCHMARKS.md, "Plain statements in the writer"). On the writer's handle the statement is
+     * prepared once and kept; on any other it is closed with the handle. Its results must be read before
+     * {@code use} returns. A failure is Jdbi's, as the same statement through Jdbi would have thrown.
      */
     public static <T> T plain(Handle handle, String sql, PlainUse<T> use) {
         try {
