@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +46,6 @@ public final class StatementCache implements StatementBuilder {
      * the text as parsed when it creates it.
      */
     private final Map<Statement, String> lent = new IdentityHashMap<>();
-    /** {@link #plain} statements, one per text, open as long as the connection. */
-    private final Map<String, PreparedStatement> plain = new HashMap<>();
 
     /**
      * Gives the handle a cache of its own, closed with it: a handle closes the builder it was opened with, not
@@ -72,26 +69,23 @@ public final class StatementCache implements StatementBuilder {
     /**
      * Runs a plain JDBC statement of the handle's connection, for the few statements every runner update makes:
      * there Jdbi's per-statement setup took a quarter of the writer's time and made a third of the service's
-     * garbage (docs/BENCHMARKS.md, "Plain statements in the writer"). On the writer's handle the statement is
-     * prepared once and kept; on any other it is closed with the handle. Its results must be read before
-     * {@code use} returns. A failure is Jdbi's, as the same statement through Jdbi would have thrown.
+     * garbage (docs/BENCHMARKS.md, "Plain statements in the writer"). On the writer's handle the statement comes
+     * from the cache and goes back to it, as Jdbi's do; on any other it is closed with the handle. Its results must
+     * be read before {@code use} returns. A failure is Jdbi's, as the same statement through Jdbi would have thrown.
      */
     public static <T> T plain(Handle handle, String sql, PlainUse<T> use) {
         try {
-            PreparedStatement statement;
-            if (handle.getStatementBuilder() instanceof StatementCache cache) {
-                statement = cache.plain.get(sql);
-                if (statement == null) {
-                    statement = handle.getConnection().prepareStatement(sql);
-                    cache.plain.put(sql, statement);
-                } else {
-                    statement.clearParameters();
-                }
-            } else {
-                statement = handle.getConnection().prepareStatement(sql);
+            if (!(handle.getStatementBuilder() instanceof StatementCache cache)) {
+                PreparedStatement statement = handle.getConnection().prepareStatement(sql);
                 handle.addCleanable(statement::close);
+                return use.run(statement);
             }
-            return use.run(statement);
+            PreparedStatement statement = cache.lend(sql, () -> handle.getConnection().prepareStatement(sql));
+            try {
+                return use.run(statement);
+            } finally {
+                cache.giveBack(statement);
+            }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException("running " + sql, e, null);
         }
@@ -107,14 +101,34 @@ public final class StatementCache implements StatementBuilder {
         if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
             return prepare.create(connection, sql, ctx);
         }
+        return lend(sql, () -> prepare.create(connection, sql, ctx));
+    }
+
+    /** How a statement for a text not idle is made. */
+    private interface Preparation {
+        PreparedStatement prepare() throws SQLException;
+    }
+
+    /** The text's idle statement, its parameters cleared, or a new one; lent until {@link #giveBack}. */
+    private PreparedStatement lend(String sql, Preparation preparation) throws SQLException {
         PreparedStatement statement = idle.remove(sql);
         if (statement == null) {
-            statement = prepare.create(connection, sql, ctx);
+            statement = preparation.prepare();
         } else {
             statement.clearParameters();
         }
         lent.put(statement, sql);
         return statement;
+    }
+
+    /** Back to {@link #idle}, or closed if its text already has an idle statement (or it was never lent). */
+    private void giveBack(Statement statement) throws SQLException {
+        String prepared = lent.remove(statement);
+        if (prepared != null && !statement.isClosed() && !idle.containsKey(prepared)) {
+            idle.put(prepared, (PreparedStatement) statement);
+        } else {
+            statement.close();
+        }
     }
 
     @Override
@@ -125,22 +139,15 @@ public final class StatementCache implements StatementBuilder {
 
     @Override
     public void close(Connection connection, String sql, Statement statement) throws SQLException {
-        String prepared = lent.remove(statement);
-        if (prepared != null && !statement.isClosed() && !idle.containsKey(prepared)) {
-            idle.put(prepared, (PreparedStatement) statement);
-        } else {
-            statement.close();
-        }
+        giveBack(statement);
     }
 
     /** The connection is closing: its idle statements go with it. */
     @Override
     public void close(Connection connection) {
         List<PreparedStatement> open = new ArrayList<>(idle.values());
-        open.addAll(plain.values());
         idle.clear();
         lent.clear();
-        plain.clear();
         open.forEach(StatementCache::closeQuietly);
     }
 

@@ -132,6 +132,29 @@ class StatementCacheTest {
     }
 
     @Test
+    void aPlainStatementUsedInsideItsOwnTextsUseGetsASecondOneAndOneStaysIdle() throws SQLException {
+        String count = "SELECT count(*) FROM jobs";
+        List<PreparedStatement> used = new ArrayList<>();
+        StatementCache.PlainUse<Long> counting = statement -> {
+            used.add(statement);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        };
+        long nested = StatementCache.plain(handle, count, outer -> {
+            used.add(outer);
+            return StatementCache.plain(handle, count, counting);
+        });
+        assertThat(nested).isEqualTo(1);
+        assertThat(Set.copyOf(used)).hasSize(2);
+        assertThat(used.stream().filter(StatementCacheTest::closed)).hasSize(1);
+        PreparedStatement idle = used.stream().filter(statement -> !closed(statement)).findFirst().orElseThrow();
+        StatementCache.plain(handle, count, counting);
+        assertThat(used.getLast()).isSameAs(idle);
+    }
+
+    @Test
     void aPlainStatementOnAnotherHandleLastsAsLongAsThatHandle(@TempDir Path dir) throws SQLException {
         List<PreparedStatement> used = new ArrayList<>();
         try (Handle other = OneJobDatabase.create(dir).open()) {
