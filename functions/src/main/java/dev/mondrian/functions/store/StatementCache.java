@@ -41,9 +41,9 @@ public final class StatementCache implements StatementBuilder {
         }
     };
     /**
-     * The statements lent out that may come back to {@link #idle} (plain ones, not generated-key or updatable), each
-     * with the text it was prepared from: Jdbi names a statement by the text as written when it closes it, and by
-     * the text as parsed when it creates it.
+     * The statements lent out that may come back to {@link #idle} ({@link #plain}'s, and Jdbi's but for generated-key
+     * and updatable ones), each with the text it was prepared from: Jdbi names a statement by the text as written
+     * when it closes it, and by the text as parsed when it creates it.
      */
     private final Map<Statement, String> lent = new IdentityHashMap<>();
 
