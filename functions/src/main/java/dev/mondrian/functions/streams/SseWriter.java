@@ -62,7 +62,7 @@ public final class SseWriter implements EventSink, AsyncListener {
 
     @Override
     public void send(JobEvent event) throws IOException {
-        append("id: " + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.json() + "\n\n");
+        append(event.sseFrame());
     }
 
     @Override
@@ -98,12 +98,16 @@ public final class SseWriter implements EventSink, AsyncListener {
         flush();
     }
 
+    private void append(String frame) throws IOException {
+        append(frame.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Into the response's buffer; a frame larger than the buffer goes out at once, whole. */
-    private synchronized void append(String frame) throws IOException {
+    private synchronized void append(byte[] frame) throws IOException {
         if (over) {
             throw new IOException("the response is over");
         }
-        out.write(frame.getBytes(StandardCharsets.UTF_8));
+        out.write(frame);
     }
 
     private synchronized boolean isOver() {
