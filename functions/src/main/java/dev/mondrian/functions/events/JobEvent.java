@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * {@code type}, {@code job_id}, {@code seq} and {@code at} beside the payload), built once when
  * the event is recorded so fan-out never serializes per subscriber; and so is its Server-Sent Events frame, when
  * the first stream sends it. A class, not a record, for that one cached frame: building the frame for each of a
- * job's streams was a fifth of what the service allocated under load (docs/BENCHMARKS.md, issue 23).
+ * job's streams was about an eighth of what the service allocated under load (docs/BENCHMARKS.md, issue 23).
  */
 public final class JobEvent {
     private final String jobId;

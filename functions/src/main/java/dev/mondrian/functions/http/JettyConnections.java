@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  * page's files, a runner's image) are written past the buffer anyway.</li>
  * <li>On a kept-alive connection's second request Jetty builds a cache of its header fields, about 100 kB of
  * heap for as long as the connection stays open. Under the load harness's 1 000 runners that was 100 MB of the
- * service's 512 MB heap, and G1 then marked the old generation without pause (docs/BENCHMARKS.md, issue 23).
+ * service's 512 MB heap, and G1 then marked the old generation again and again (docs/BENCHMARKS.md, issue 23).
  * Without it, a request's few header values are parsed into new strings, as on a first request.</li>
  * </ul>
  */
