@@ -94,12 +94,8 @@ public final class SseWriter implements EventSink, AsyncListener {
     }
 
     private void write(String frame) throws IOException {
-        append(frame);
-        flush();
-    }
-
-    private void append(String frame) throws IOException {
         append(frame.getBytes(StandardCharsets.UTF_8));
+        flush();
     }
 
     /** Into the response's buffer; a frame larger than the buffer goes out at once, whole. */

@@ -135,13 +135,7 @@ class StatementCacheTest {
     void aPlainStatementUsedInsideItsOwnTextsUseGetsASecondOneAndOneStaysIdle() throws SQLException {
         String count = "SELECT count(*) FROM jobs";
         List<PreparedStatement> used = new ArrayList<>();
-        StatementCache.PlainUse<Long> counting = statement -> {
-            used.add(statement);
-            try (var rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        };
+        StatementCache.PlainUse<Long> counting = counting(used);
         long nested = StatementCache.plain(handle, count, outer -> {
             used.add(outer);
             return StatementCache.plain(handle, count, counting);
@@ -159,13 +153,7 @@ class StatementCacheTest {
         List<PreparedStatement> used = new ArrayList<>();
         try (Handle other = OneJobDatabase.create(dir).open()) {
             for (int i = 0; i < 2; i++) {
-                long count = StatementCache.plain(other, "SELECT count(*) FROM jobs", statement -> {
-                    used.add(statement);
-                    try (var rs = statement.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                });
+                long count = StatementCache.plain(other, "SELECT count(*) FROM jobs", counting(used));
                 assertThat(count).isEqualTo(1);
             }
             assertThat(Set.copyOf(used)).hasSize(2);
@@ -191,6 +179,17 @@ class StatementCacheTest {
             return statement.executeUpdate();
         });
         assertThat(handle.createQuery("SELECT count(*) FROM job_events").mapTo(Integer.class).one()).isEqualTo(2);
+    }
+
+    /** Reads a count query's one number, noting the statement it was given in {@code used}. */
+    private static StatementCache.PlainUse<Long> counting(List<PreparedStatement> used) {
+        return statement -> {
+            used.add(statement);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        };
     }
 
     /** {@link PreparedStatement#isClosed} without its checked exception, for assertions. */
