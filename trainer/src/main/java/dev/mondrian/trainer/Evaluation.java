@@ -18,9 +18,12 @@ import dev.mondrian.trainer.data.CritiqueWriter;
 import dev.mondrian.trainer.data.PhotoProperties;
 import dev.mondrian.trainer.data.Property;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Does the model describe <em>this</em> photo? Each photo is critiqued as the runner would ask for
@@ -30,10 +33,13 @@ import java.util.Map;
 public final class Evaluation {
     /**
      * Per property: how many critiques stated it at all, how many stated it correctly, of how many photos;
-     * and in how many critiques a classifier on the words alone named the advisor asked.
+     * and in how many critiques a classifier on the words alone named the advisor asked. {@code rightByPhoto}
+     * holds, photo by photo in the order given, the properties its critique stated correctly, so two scores of
+     * the same photos compare photo by photo ({@link PairedComparison}).
      */
     public record Score(Map<Property, Integer> stated, Map<Property, Integer> correct,
-                        Map<Property, Integer> correctAsDrawn, int photos, double tokensPerSecond, int voiceNamed) {
+                        Map<Property, Integer> correctAsDrawn, int photos, double tokensPerSecond, int voiceNamed,
+                        List<Set<Property>> rightByPhoto) {
         public double voiceAccuracy() {
             return photos == 0 ? 0 : (double) voiceNamed / photos;
         }
@@ -89,6 +95,7 @@ public final class Evaluation {
         Map<Property, Integer> correct = new EnumMap<>(Property.class);
         Map<Property, Integer> statedCount = new EnumMap<>(Property.class);
         Map<Property, Integer> correctAsDrawn = new EnumMap<>(Property.class);
+        List<Set<Property>> rightByPhoto = new ArrayList<>();
         double tps = 0;
         int voiceNamed = 0;
         try (ProgressLine progress = ProgressLine.start("evaluating", photos.size(), "photos")) {
@@ -97,21 +104,25 @@ public final class Evaluation {
                 tps += generated.tokensPerSecond();
                 Map<Property, Enum<?>> stated = reader.read(generated.text());
                 voiceNamed += voices.classify(generated.text()).equals(photo.advisorId()) ? 1 : 0;
+                Set<Property> right = EnumSet.noneOf(Property.class);
                 for (Property property : Property.values()) {
                     if (stated.containsKey(property)) {
                         statedCount.merge(property, 1, Integer::sum);
                     }
                     if (property.of(photo.measured()).equals(stated.get(property))) {
                         correct.merge(property, 1, Integer::sum);
+                        right.add(property);
                     }
                     if (photo.drawn().containsKey(property) && photo.drawn().get(property).equals(stated.get(property))) {
                         correctAsDrawn.merge(property, 1, Integer::sum);
                     }
                 }
+                rightByPhoto.add(right);
                 progress.add(1);
             }
         }
-        return new Score(statedCount, correct, correctAsDrawn, photos.size(), photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed);
+        return new Score(statedCount, correct, correctAsDrawn, photos.size(), photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed,
+                rightByPhoto);
     }
 
     private record Generated(String text, double tokensPerSecond) {}

@@ -9,6 +9,7 @@ import dev.mondrian.runner.persona.Advisor;
 import dev.mondrian.runner.tokenizer.ModelTokenizer;
 import dev.mondrian.trainer.AdvisorsFile;
 import dev.mondrian.trainer.Evaluation;
+import dev.mondrian.trainer.PairedComparison;
 import dev.mondrian.trainer.data.DrawnPhotos;
 import dev.mondrian.trainer.data.PhotoProperties;
 import dev.mondrian.trainer.data.Property;
@@ -30,7 +31,8 @@ import java.util.Set;
  * critiques of held-out photos are right, and how often a classifier on the words alone names the advisor asked;
  * with {@code --drawn}, the same for photos drawn with none of the renderer's code, whose horizon and subject
  * placement are also scored against how they were drawn (and the meter's reading of them beside it); with
- * {@code --adapters}, each advisor speaks through its adapter there ({@code DIR/<advisor id>}) if it has one.
+ * {@code --adapters}, each advisor speaks through its adapter there ({@code DIR/<advisor id>}) if it has one, and
+ * the same photos are critiqued without adapters too, compared photo by photo ({@link PairedComparison}).
  */
 final class EvaluateCommand {
     static final Set<String> OPTIONS = Set.of("model", "photos", "drawn", "advisors", "max-tokens", "adapters");
@@ -56,6 +58,7 @@ final class EvaluateCommand {
                 }
             }
             Evaluation evaluation = new Evaluation(model, tokenizer, advisors, adapters);
+            Evaluation base = adapters.isEmpty() ? null : new Evaluation(model, tokenizer, advisors, Map.of());
             String adapted = adapters.isEmpty() ? "none" : adapters.keySet().stream().sorted().toList().toString();
             if (count > 0) {
                 TrainingExamples examples = new TrainingExamples();
@@ -69,15 +72,16 @@ final class EvaluateCommand {
                 out.printf("held-out photos: %d, decoding at %.0f tokens/s, adapters: %s%n", score.photos(),
                         score.tokensPerSecond(), adapted);
                 voiceAndTable(score, out);
+                againstBase(base, photos, score, maxTokens, out);
             }
             if (drawn > 0) {
-                drawnPhotos(evaluation, advisors, drawn, maxTokens, adapted, out);
+                drawnPhotos(evaluation, base, advisors, drawn, maxTokens, adapted, out);
             }
         }
     }
 
-    private static void drawnPhotos(Evaluation evaluation, Map<String, Advisor> advisors, int count, int maxTokens,
-                                    String adapted, PrintStream out) {
+    private static void drawnPhotos(Evaluation evaluation, Evaluation base, Map<String, Advisor> advisors, int count,
+                                    int maxTokens, String adapted, PrintStream out) {
         PropertyMeter meter = new PropertyMeter();
         List<String> ids = advisors.keySet().stream().sorted().toList();
         List<Evaluation.Case> photos = new ArrayList<>();
@@ -101,6 +105,31 @@ final class EvaluateCommand {
             out.printf("| %s | %.1f%% | %.1f%% |%n", property.label(), 100 * score.accuracyAsDrawn(property),
                     100.0 * meterRight.get(property) / count);
         }
+        againstBase(base, photos, score, maxTokens, out);
+    }
+
+    /** With adapters, the same photos without them, and photo by photo what the adapters gained and lost. */
+    private static void againstBase(Evaluation base, List<Evaluation.Case> photos, Evaluation.Score adapted,
+                                    int maxTokens, PrintStream out) {
+        if (base == null) {
+            return;
+        }
+        Evaluation.Score without = base.score(photos, maxTokens);
+        out.printf("without adapters, the same photos: voice named in %.1f%% (%d of %d)%n",
+                100 * without.voiceAccuracy(), without.voiceNamed(), without.photos());
+        out.println("| property | right without adapters | with adapters | photos gained | photos lost | p (exact McNemar) |");
+        out.println("|---|---|---|---|---|---|");
+        List<PairedComparison> rows = PairedComparison.of(without, adapted);
+        for (PairedComparison row : rows) {
+            out.printf("| %s | %d | %d | %d | %d | %.3g |%n", row.label(), row.base(), row.changed(), row.gained(),
+                    row.lost(), row.p());
+        }
+        List<String> dropped = rows.stream().filter(PairedComparison::dropped).map(PairedComparison::label).toList();
+        out.println(dropped.isEmpty()
+                ? "no property is stated right less often with the adapters beyond chance (p < "
+                        + PairedComparison.SIGNIFICANT + ")"
+                : "stated right less often with the adapters, beyond chance (p < " + PairedComparison.SIGNIFICANT
+                        + "): " + String.join(", ", dropped));
     }
 
     private static void voiceAndTable(Evaluation.Score score, PrintStream out) {

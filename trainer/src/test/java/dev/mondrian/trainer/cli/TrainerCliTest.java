@@ -52,7 +52,12 @@ class TrainerCliTest {
         code = run("evaluate", "--model", model.toString(), "--photos", "2", "--max-tokens", "8",
                 "--adapters", model.resolve("adapters").toString());
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("adapters: [ansel]");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("adapters: [ansel]")
+                .as("the same photos without adapters, compared photo by photo")
+                .containsPattern("without adapters, the same photos: voice named in [0-9.]+% \\([0-2] of 2\\)")
+                .containsPattern("\\| sharpness \\| [0-2] \\| [0-2] \\| [0-2] \\| [0-2] \\| [0-9.]+ \\|")
+                .containsPattern("\\| all nine \\| [0-9]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9.e-]+ \\|")
+                .containsPattern("(no property is stated right less often|stated right less often) with the adapters");
         // One on every projection of the decoder, and one on a module there is not.
         code = run("train-advisor", "--advisor", "okeefe", "--model", model.toString(), "--steps", "1", "--batch", "2",
                 "--modules", "all");
