@@ -32,20 +32,23 @@ import java.util.Set;
  */
 public final class Evaluation {
     /**
-     * Per property: how many critiques stated it at all, how many stated it correctly, of how many photos;
-     * and in how many critiques a classifier on the words alone named the advisor asked. {@code rightByPhoto}
-     * holds, photo by photo in the order given, the properties its critique stated correctly, so two scores of
-     * the same photos compare photo by photo ({@link PairedComparison}).
+     * Per property: how many critiques stated it at all, and, photo by photo in the order given, which properties
+     * each critique stated correctly (so two scores of the same photos compare photo by photo:
+     * {@link PairedComparison}); and in how many critiques a classifier on the words alone named the advisor asked.
      */
-    public record Score(Map<Property, Integer> stated, Map<Property, Integer> correct,
-                        Map<Property, Integer> correctAsDrawn, int photos, double tokensPerSecond, int voiceNamed,
-                        List<Set<Property>> rightByPhoto) {
+    public record Score(Map<Property, Integer> stated, List<Set<Property>> rightByPhoto,
+                        Map<Property, Integer> correctAsDrawn, int photos, double tokensPerSecond, int voiceNamed) {
         public double voiceAccuracy() {
             return photos == 0 ? 0 : (double) voiceNamed / photos;
         }
 
+        /** How many critiques stated the property as the meter reads it. */
+        public int correct(Property property) {
+            return (int) rightByPhoto.stream().filter(right -> right.contains(property)).count();
+        }
+
         public double accuracy(Property property) {
-            return photos == 0 ? 0 : (double) correct.getOrDefault(property, 0) / photos;
+            return photos == 0 ? 0 : (double) correct(property) / photos;
         }
 
         /** Against the photos' properties as drawn, where the cases know them (drawn photos: horizon, placement). */
@@ -92,7 +95,6 @@ public final class Evaluation {
     }
 
     public Score score(List<Case> photos, int maxTokens) {
-        Map<Property, Integer> correct = new EnumMap<>(Property.class);
         Map<Property, Integer> statedCount = new EnumMap<>(Property.class);
         Map<Property, Integer> correctAsDrawn = new EnumMap<>(Property.class);
         List<Set<Property>> rightByPhoto = new ArrayList<>();
@@ -110,7 +112,6 @@ public final class Evaluation {
                         statedCount.merge(property, 1, Integer::sum);
                     }
                     if (property.of(photo.measured()).equals(stated.get(property))) {
-                        correct.merge(property, 1, Integer::sum);
                         right.add(property);
                     }
                     if (photo.drawn().containsKey(property) && photo.drawn().get(property).equals(stated.get(property))) {
@@ -121,8 +122,8 @@ public final class Evaluation {
                 progress.add(1);
             }
         }
-        return new Score(statedCount, correct, correctAsDrawn, photos.size(), photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed,
-                rightByPhoto);
+        return new Score(statedCount, rightByPhoto, correctAsDrawn, photos.size(),
+                photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed);
     }
 
     private record Generated(String text, double tokensPerSecond) {}

@@ -140,7 +140,7 @@ final class EvaluateCommand {
         out.println("|---|---|---|---|");
         for (Property property : Property.values()) {
             out.printf("| %s | %.1f%% | %.1f%% | %d |%n", property.label(), 100 * score.statedShare(property),
-                    100 * score.accuracy(property), score.correct().getOrDefault(property, 0));
+                    100 * score.accuracy(property), score.correct(property));
         }
     }
 }
