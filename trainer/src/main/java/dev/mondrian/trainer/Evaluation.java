@@ -78,16 +78,31 @@ public final class Evaluation {
     private final Map<String, Advisor> advisors;
     private final Map<String, Adapter> adapters;
     private final CritiqueReader reader = new CritiqueReader();
-    private final VoiceClassifier voices = new VoiceClassifier(CritiqueWriter.advisorIds());
+    private final VoiceClassifier voices;
 
     /** @param adapters each advisor's LoRA adapter, by advisor id; an advisor without one speaks through the base */
     public Evaluation(Model model, ModelTokenizer tokenizer, Map<String, Advisor> advisors,
                       Map<String, Adapter> adapters) {
+        this(model, tokenizer, new PromptEncoder(model, tokenizer), advisors, adapters,
+                new VoiceClassifier(CritiqueWriter.advisorIds()));
+    }
+
+    private Evaluation(Model model, ModelTokenizer tokenizer, PromptEncoder prompts, Map<String, Advisor> advisors,
+                       Map<String, Adapter> adapters, VoiceClassifier voices) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.prompts = new PromptEncoder(model, tokenizer);
+        this.prompts = prompts;
         this.advisors = advisors;
         this.adapters = adapters;
+        this.voices = voices;
+    }
+
+    /**
+     * The same evaluation with every advisor speaking through the base model, sharing the voice classifier (whose
+     * centroids take seconds to build).
+     */
+    public Evaluation withoutAdapters() {
+        return new Evaluation(model, tokenizer, prompts, advisors, Map.of(), voices);
     }
 
     public String critique(Case photo, int maxTokens) {

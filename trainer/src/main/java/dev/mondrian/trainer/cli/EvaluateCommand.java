@@ -58,7 +58,7 @@ final class EvaluateCommand {
                 }
             }
             Evaluation evaluation = new Evaluation(model, tokenizer, advisors, adapters);
-            Evaluation base = adapters.isEmpty() ? null : new Evaluation(model, tokenizer, advisors, Map.of());
+            Evaluation base = adapters.isEmpty() ? null : evaluation.withoutAdapters();
             String adapted = adapters.isEmpty() ? "none" : adapters.keySet().stream().sorted().toList().toString();
             if (count > 0) {
                 TrainingExamples examples = new TrainingExamples();
