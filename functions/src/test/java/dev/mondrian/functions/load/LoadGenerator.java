@@ -41,9 +41,10 @@ import tools.jackson.databind.JsonNode;
  * seen ({@code Last-Event-ID}, {@code ?after=}); runners repeat an update the service did not acknowledge, with the
  * same {@code update_seq}. With {@code crash}, the service is killed with SIGKILL halfway and started again on the
  * same data; afterwards every job's log is read back and must hold exactly the updates the runners were told were
- * accepted, in order.
+ * accepted, in order. With {@code warm}, the same load runs a second time on the same service, with new jobs and
+ * clients, and reports both rounds: the second measures the service with its JVM warm.
  *
- * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds] [websockets] [crash]}; the report on stdout,
+ * <p>{@code ./mondrian load [clients] [jobs] [updates/s] [seconds] [websockets] [crash|warm]}; the report on stdout,
  * progress on stderr every 5 s with rates and the time left ({@link ProgressLine}); the service's JVM options from
  * {@code functions/jvm.options}, then {@code MONDRIAN_LOAD_SERVICE_OPTS}. {@code ./mondrian load submit [jobs] [concurrency]}
  * measures job submission instead: multipart uploads of a 100 kB photo.
@@ -90,8 +91,32 @@ public final class LoadGenerator {
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
         int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 60;
         int webSockets = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
-        boolean crash = args.length > 6 && args[6].equals("crash");
-        new LoadGenerator().run(serviceLaunch(Path.of(args[0])), clients, jobs, rate, seconds, webSockets, crash);
+        Mode mode = Mode.ONCE;
+        if (args.length > 6) {
+            mode = Mode.named(args[6]);
+            if (mode == null) {
+                System.err.println("mondrian load: the last argument is crash or warm, not '" + args[6] + "'");
+                System.exit(2);
+            }
+        }
+        new LoadGenerator().run(serviceLaunch(Path.of(args[0])), clients, jobs, rate, seconds, webSockets, mode);
+    }
+
+    /**
+     * One round of the load; or one with the service killed halfway; or a second round on the same service, which
+     * measures a warm JVM: the bound of what any start-up technique (an AOT cache, compiled code cached ahead) can give.
+     */
+    enum Mode {
+        ONCE, CRASH, WARM;
+
+        /** The mode a command line's last argument names, or null. */
+        static Mode named(String argument) {
+            return switch (argument) {
+                case "crash" -> CRASH;
+                case "warm" -> WARM;
+                default -> null;
+            };
+        }
     }
 
     /** What a run found; every count but the totals must be zero. */
@@ -99,16 +124,29 @@ public final class LoadGenerator {
                   int jobsDiffering) {}
 
     /** @param launch what follows {@code java} to start the service: {@code -jar <exec jar>}, or a class path and main class */
-    Report run(List<String> launch, int sseClients, int jobs, int rate, int seconds, int webSockets, boolean crash)
+    Report run(List<String> launch, int sseClients, int jobs, int rate, int seconds, int webSockets, Mode mode)
             throws Exception {
-        int clients = sseClients + webSockets;
         Path data = Files.createTempDirectory("mondrian-load-");
         long launched = System.nanoTime();
         try (ServiceProcess service = new ServiceProcess(data, launch,
                 List.of("--mondrian.claim-wait=0s", "--mondrian.heartbeat-interval=15s", "--logging.level.root=WARN"))
-                .start(); SseFleet fleet = sseFleet(service.base())) {
+                .start()) {
             System.out.printf("service: launched to its first answer (GET /health) in %.2f s%n",
                     (System.nanoTime() - launched) / 1e9);
+            Report report = measure(service, sseClients, jobs, rate, seconds, webSockets, mode == Mode.CRASH);
+            if (mode == Mode.WARM) {
+                System.out.printf("%nThe same load again on the same service, its JVM now warm (new jobs and clients):%n");
+                report = new LoadGenerator().measure(service, sseClients, jobs, rate, seconds, webSockets, false);
+            }
+            return report;
+        }
+    }
+
+    /** One round of the load on a running service, with jobs, clients and accounting of its own. */
+    private Report measure(ServiceProcess service, int sseClients, int jobs, int rate, int seconds, int webSockets,
+                           boolean crash) throws Exception {
+        int clients = sseClients + webSockets;
+        try (SseFleet fleet = sseFleet(service.base())) {
             Http http = new Http(service.base());
             List<String> ids = new ArrayList<>();
             AtomicLong created = new AtomicLong();

@@ -16,7 +16,7 @@ class LoadHarnessTest {
     void clientsAndTheLogLoseNothingWhenTheServiceIsKilledUnderLoad() throws Exception {
         List<String> launch = List.of("-cp", System.getProperty("java.class.path"),
                 "dev.mondrian.functions.MondrianApplication");
-        LoadGenerator.Report report = new LoadGenerator().run(launch, 120, 12, 60, 8, 40, true);
+        LoadGenerator.Report report = new LoadGenerator().run(launch, 120, 12, 60, 8, 40, LoadGenerator.Mode.CRASH);
         assertThat(report.sawDone()).isEqualTo(report.clients());
         assertThat(report.gaps()).isZero();
         assertThat(report.duplicates()).isZero();
