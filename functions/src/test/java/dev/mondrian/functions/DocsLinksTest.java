@@ -3,11 +3,14 @@ package dev.mondrian.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +31,7 @@ class DocsLinksTest {
     @Test
     void everyRelativeLinkReachesAFileAndItsHeading() throws IOException {
         List<String> broken = new ArrayList<>();
+        Map<Path, Set<String>> headings = new HashMap<>();
         for (Path file : markdown()) {
             Matcher link = LINK.matcher(Files.readString(file));
             while (link.find()) {
@@ -42,7 +46,8 @@ class DocsLinksTest {
                 if (!Files.exists(reached)) {
                     broken.add(where + " (no such file)");
                 } else if (hash >= 0 && reached.toString().endsWith(".md")
-                        && !headings(reached).contains(target.substring(hash + 1))) {
+                        && !headings.computeIfAbsent(reached, DocsLinksTest::headings)
+                                .contains(target.substring(hash + 1))) {
                     broken.add(where + " (no such heading)");
                 }
             }
@@ -65,9 +70,13 @@ class DocsLinksTest {
         return files;
     }
 
-    private static Set<String> headings(Path file) throws IOException {
-        return HEADING.matcher(Files.readString(file)).results().map(heading -> anchor(heading.group(1)))
-                .collect(Collectors.toSet());
+    private static Set<String> headings(Path file) {
+        try {
+            return HEADING.matcher(Files.readString(file)).results().map(heading -> anchor(heading.group(1)))
+                    .collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */

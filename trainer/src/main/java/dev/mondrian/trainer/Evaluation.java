@@ -37,9 +37,14 @@ public final class Evaluation {
      * {@link PairedComparison}); and in how many critiques a classifier on the words alone named the advisor asked.
      */
     public record Score(Map<Property, Integer> stated, List<Set<Property>> rightByPhoto,
-                        Map<Property, Integer> correctAsDrawn, int photos, double tokensPerSecond, int voiceNamed) {
+                        Map<Property, Integer> correctAsDrawn, double tokensPerSecond, int voiceNamed) {
+        /** How many photos were critiqued: one entry of {@code rightByPhoto} each. */
+        public int photos() {
+            return rightByPhoto.size();
+        }
+
         public double voiceAccuracy() {
-            return photos == 0 ? 0 : (double) voiceNamed / photos;
+            return share(voiceNamed);
         }
 
         /** How many critiques stated the property as the meter reads it. */
@@ -48,16 +53,20 @@ public final class Evaluation {
         }
 
         public double accuracy(Property property) {
-            return photos == 0 ? 0 : (double) correct(property) / photos;
+            return share(correct(property));
         }
 
         /** Against the photos' properties as drawn, where the cases know them (drawn photos: horizon, placement). */
         public double accuracyAsDrawn(Property property) {
-            return photos == 0 ? 0 : (double) correctAsDrawn.getOrDefault(property, 0) / photos;
+            return share(correctAsDrawn.getOrDefault(property, 0));
         }
 
         public double statedShare(Property property) {
-            return photos == 0 ? 0 : (double) stated.getOrDefault(property, 0) / photos;
+            return share(stated.getOrDefault(property, 0));
+        }
+
+        private double share(int critiques) {
+            return photos() == 0 ? 0 : (double) critiques / photos();
         }
     }
 
@@ -137,8 +146,8 @@ public final class Evaluation {
                 progress.add(1);
             }
         }
-        return new Score(statedCount, rightByPhoto, correctAsDrawn, photos.size(),
-                photos.isEmpty() ? 0 : tps / photos.size(), voiceNamed);
+        return new Score(statedCount, rightByPhoto, correctAsDrawn, photos.isEmpty() ? 0 : tps / photos.size(),
+                voiceNamed);
     }
 
     private record Generated(String text, double tokensPerSecond) {}

@@ -63,6 +63,6 @@ class PairedComparisonTest {
     }
 
     private static Evaluation.Score score(List<Set<Property>> right) {
-        return new Evaluation.Score(Map.of(), right, Map.of(), right.size(), 0, 0);
+        return new Evaluation.Score(Map.of(), right, Map.of(), 0, 0);
     }
 }
